@@ -1,0 +1,45 @@
+//! Serve the stand-in sites on their own, for curl, a browser, or the article's own Python code.
+//!
+//! ```text
+//! cargo run -p common --bin demo-sites                # any free port
+//! cargo run -p common --bin demo-sites -- --port 8000
+//! ```
+//!
+//! It prints the four URLs, then serves until you press Ctrl-C.
+
+use clap::Parser;
+use common::say;
+use common::sites::{SITES, StandInSites};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(about = "Serve the stand-in sites until Ctrl-C")]
+struct Args {
+    /// Port to listen on (0 lets the OS pick a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+
+    #[command(flatten)]
+    lesson: common::cli::LessonArgs,
+}
+
+fn main() -> ExitCode {
+    common::init();
+    let args = Args::parse();
+    let sites = match StandInSites::start_on(args.port, args.lesson.time_scale) {
+        Ok(sites) => sites,
+        Err(error) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {error}", args.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    say!("Stand-in sites on http://{} (Ctrl-C to stop):", sites.addr());
+    for (url, (_, latency)) in sites.site_urls().iter().zip(SITES) {
+        say!("  {url}  ({} ms)", latency.mul_f64(args.lesson.time_scale).as_millis());
+    }
+    say!("  {}  and  {}", sites.url("/delay/<ms>"), sites.url("/status/<code>"));
+    // The server runs on its own threads; this one just waits. Ctrl-C ends the process.
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,178 @@
+//! What fetching a URL gives back, how it is printed, and how a failure is put in one line.
+//!
+//! As in the article, an HTTP status is a *result*: a 404 is printed just like a 200. Only
+//! a failure to get any answer at all (bad URL, nobody listening, unknown host, too slow)
+//! is an error, and it takes the place of that URL's result without stopping the others.
+
+use colored::Colorize;
+use std::error::Error as _;
+use std::time::Duration;
+
+/// A URL that answered.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub url: String,
+    pub status: u16,
+    /// From sending the request until the response headers arrived, like `requests`' `elapsed`.
+    pub elapsed: Duration,
+}
+
+/// A URL that did not answer, and why, in one line.
+#[derive(Debug, Clone)]
+pub struct FetchError {
+    pub url: String,
+    pub reason: String,
+}
+
+pub type FetchResult = Result<Fetched, FetchError>;
+
+impl FetchError {
+    /// The one-line reason for a reqwest failure (blocking or async: same error type).
+    pub fn new(url: &str, error: &reqwest::Error) -> Self {
+        Self {
+            url: url.to_string(),
+            reason: describe(error),
+        }
+    }
+
+    /// A task that panicked instead of returning.
+    pub fn panicked(url: &str, message: &str) -> Self {
+        Self {
+            url: url.to_string(),
+            reason: format!("the task panicked: {message}"),
+        }
+    }
+}
+
+/// Print `URL: <url> [ <status> / <elapsed> ]`, or `URL: <url> [ error: <reason> ]`.
+pub fn print_result(result: &FetchResult) {
+    match result {
+        Ok(fetched) => crate::rprint!(
+            "URL: {} [ {} / {:.4} ]",
+            fetched.url,
+            fetched.status,
+            fetched.elapsed.as_secs_f64()
+        ),
+        Err(failed) => crate::say!(
+            "URL: {} [ {} ]",
+            failed.url,
+            format!("error: {}", failed.reason).red()
+        ),
+    }
+}
+
+/// A short label for a URL (for the timeline): its path, or its host when the path is empty.
+///
+/// `http://127.0.0.1:8080/bing` -> `bing`, `https://www.bing.com` -> `www.bing.com`.
+pub fn short_name(url: &str) -> String {
+    const MAX: usize = 24;
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let name = if path.trim_matches('/').is_empty() { host } else { path.trim_matches('/') };
+    match name.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}~", &name[..cut]),
+        None => name.to_string(),
+    }
+}
+
+/// Turn reqwest's chain of nested errors into one short line a learner can act on.
+pub fn describe(error: &reqwest::Error) -> String {
+    // reqwest's own message repeats the URL, which we print anyway; its causes say what happened.
+    let causes: Vec<String> = std::iter::successors(error.source(), |&e| e.source())
+        .map(|e| strip_os_error(&e.to_string()))
+        .collect();
+    let innermost = causes.last().cloned().unwrap_or_else(|| error.to_string());
+    if error.is_timeout() {
+        "timed out (no answer within --timeout)".to_string()
+    } else if error.is_builder() {
+        format!("invalid URL: {innermost}")
+    } else if causes.iter().any(|c| c == "dns error") {
+        format!("unknown host: {innermost}")
+    } else if error.is_connect() {
+        format!("cannot connect: {innermost}")
+    } else if causes.is_empty() {
+        innermost
+    } else {
+        causes.join(": ")
+    }
+}
+
+/// "Connection refused (os error 111)" -> "Connection refused": the number differs per OS.
+fn strip_os_error(message: &str) -> String {
+    match message.rfind(" (os error ") {
+        Some(at) if message.ends_with(')') => message[..at].to_string(),
+        _ => message.to_string(),
+    }
+}
+
+/// How fast a run could possibly be, from each URL's latency: one by one it takes at
+/// least the sum, all at once at least the slowest.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ideal {
+    pub one_by_one: Duration,
+    pub all_at_once: Duration,
+}
+
+impl Ideal {
+    pub fn from_latencies(latencies: impl IntoIterator<Item = Duration>) -> Self {
+        latencies.into_iter().fold(
+            Ideal {
+                one_by_one: Duration::ZERO,
+                all_at_once: Duration::ZERO,
+            },
+            |ideal, latency| Ideal {
+                one_by_one: ideal.one_by_one + latency,
+                all_at_once: ideal.all_at_once.max(latency),
+            },
+        )
+    }
+}
+
+/// The closing line: both runs, the speed-up, and the ideal to compare them with.
+pub fn print_summary(one_by_one: Duration, concurrent: Duration, ideal: Option<(Ideal, &str)>) {
+    let ratio = |slow: Duration, fast: Duration| slow.as_secs_f64() / fast.as_secs_f64().max(1e-9);
+    crate::rprint!(
+        "Summary: one by one {:.4} sec, concurrently {:.4} sec: {:.2}x faster.",
+        one_by_one.as_secs_f64(),
+        concurrent.as_secs_f64(),
+        ratio(one_by_one, concurrent)
+    );
+    if let Some((ideal, source)) = ideal {
+        crate::rprint!(
+            "Ideal ({source}): {:.4} sec one by one (the sum), {:.4} sec at once (the slowest): {:.2}x.",
+            ideal.one_by_one.as_secs_f64(),
+            ideal.all_at_once.as_secs_f64(),
+            ratio(ideal.one_by_one, ideal.all_at_once)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_are_the_path_or_the_host() {
+        assert_eq!(short_name("http://127.0.0.1:8080/bing"), "bing");
+        assert_eq!(short_name("http://127.0.0.1:8080/status/404?x"), "status/404");
+        assert_eq!(short_name("https://www.bing.com"), "www.bing.com");
+        assert_eq!(short_name("https://www.bing.com/"), "www.bing.com");
+        assert_eq!(short_name("not a url"), "not a url");
+        assert_eq!(short_name(&format!("http://h/{}", "x".repeat(40))).chars().count(), 25);
+    }
+
+    #[test]
+    fn os_error_numbers_are_dropped() {
+        assert_eq!(strip_os_error("Connection refused (os error 111)"), "Connection refused");
+        assert_eq!(strip_os_error("plain"), "plain");
+    }
+
+    #[test]
+    fn the_ideal_is_the_sum_one_by_one_and_the_slowest_at_once() {
+        let ms = Duration::from_millis;
+        let ideal = Ideal::from_latencies([ms(300), ms(500), ms(200), ms(800)]);
+        assert_eq!(ideal.one_by_one, ms(1800));
+        assert_eq!(ideal.all_at_once, ms(800));
+    }
+}

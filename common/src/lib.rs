@@ -1,0 +1,23 @@
+//! Shared by every example in this workspace:
+//!
+//! * [`timing`]: the article's `@timeit` decorator ([`timeit!`]),
+//! * [`sites`]: the stand-in sites, a local HTTP server with site-like latencies,
+//! * [`timeline`]: the picture of which task ran when, on which worker,
+//! * [`fetch`]: fetch results, one-line errors and the closing summary,
+//! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
+//! * [`panics`]: panics turned into one-line errors,
+//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`).
+
+pub mod cli;
+pub mod fetch;
+pub mod output;
+pub mod panics;
+pub mod sites;
+pub mod timeline;
+pub mod timing;
+
+/// Call first in every example's `main`: colours only on a terminal, and panics as one line.
+pub fn init() {
+    output::choose_colours();
+    panics::install_quiet_hook();
+}

@@ -1,0 +1,241 @@
+//! The stand-in sites: a small HTTP/1.1 server on 127.0.0.1 that answers like the article's
+//! four sites, only slower or faster on purpose, so every run of the lesson is the same on
+//! every machine, with or without a network.
+//!
+//! | path          | answers                   | after (times `--time-scale`) |
+//! |---------------|---------------------------|------------------------------|
+//! | `/bing`       | 200 and a small page      | 300 ms                       |
+//! | `/duckduckgo` | 200                       | 500 ms                       |
+//! | `/google`     | 200                       | 200 ms                       |
+//! | `/yahoo`      | 200                       | 800 ms                       |
+//! | `/delay/<ms>` | 200                       | `<ms>` ms (at most 10 min)   |
+//! | `/status/<n>` | status `<n>` (200 to 599) | at once                      |
+//! | `/`           | this list                 | at once                      |
+//!
+//! The server runs on its own small tokio runtime, so blocking code (Listing 1) and async
+//! code can both use it. It is built on hyper, the HTTP library under reqwest: we only
+//! decide what each path answers, never parse HTTP ourselves.
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::convert::Infallible;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::runtime::Runtime;
+
+/// The article's four sites and how long each stand-in takes to answer.
+pub const SITES: [(&str, Duration); 4] = [
+    ("bing", Duration::from_millis(300)),
+    ("duckduckgo", Duration::from_millis(500)),
+    ("google", Duration::from_millis(200)),
+    ("yahoo", Duration::from_millis(800)),
+];
+
+/// The longest wait `/delay/<ms>` honours.
+const MAX_DELAY: Duration = Duration::from_secs(600);
+
+/// How many not-yet-accepted connections the OS may queue for us (it may cap this lower).
+/// The default of 128 would drop connections when thousands arrive at once.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// A running set of stand-in sites. Dropping it stops the server.
+pub struct StandInSites {
+    addr: SocketAddr,
+    time_scale: f64,
+    runtime: Option<Runtime>,
+}
+
+impl StandInSites {
+    /// Serve on a port the OS picks. Every wait is multiplied by `time_scale`.
+    pub fn start(time_scale: f64) -> io::Result<Self> {
+        Self::start_on(0, time_scale)
+    }
+
+    /// Serve on `port` (0: any free port).
+    pub fn start_on(port: u16, time_scale: f64) -> io::Result<Self> {
+        assert!(
+            time_scale.is_finite() && time_scale >= 0.0,
+            "time scale must be a finite number >= 0, got {time_scale}"
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("stand-in-sites")
+            .build()?;
+        // Bind here, before returning, so the port is known and connections queue up at once.
+        let listener = {
+            let _context = runtime.enter();
+            bind(port)?
+        };
+        let addr = listener.local_addr()?;
+        runtime.spawn(serve(listener, time_scale));
+        Ok(Self {
+            addr,
+            time_scale,
+            runtime: Some(runtime),
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The full URL of `path` on this server, e.g. `url("/status/404")`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The four sites' URLs, in the article's order.
+    pub fn site_urls(&self) -> Vec<String> {
+        SITES
+            .iter()
+            .map(|(name, _)| self.url(&format!("/{name}")))
+            .collect()
+    }
+
+    /// How long this server waits before answering `url`, if `url` is one of ours.
+    pub fn latency_of(&self, url: &str) -> Option<Duration> {
+        let path = url.strip_prefix(&format!("http://{}", self.addr))?;
+        Route::parse(path).wait(self.time_scale)
+    }
+}
+
+impl Drop for StandInSites {
+    fn drop(&mut self) {
+        // Don't wait for connections still being served; this also works inside async code.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+fn bind(port: u16) -> io::Result<TcpListener> {
+    let socket = TcpSocket::new_v4()?;
+    // Lets `demo-sites --port N` restart at once on Unix. (On Windows the same option
+    // would let another program share the port, so it stays off there.)
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
+async fn serve(listener: TcpListener, time_scale: f64) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _peer)) => stream,
+            // Out of file descriptors, or a connection reset before we took it:
+            // pause briefly and keep serving the others rather than give up.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        tokio::spawn(async move {
+            let answer = service_fn(move |request| respond(request, time_scale));
+            // A client that hangs up early is its own business; nothing to report.
+            let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .serve_connection(TokioIo::new(stream), answer)
+                .await;
+        });
+    }
+}
+
+/// What a path asks for.
+#[derive(Debug, PartialEq)]
+enum Route {
+    Index,
+    Site(&'static str, Duration),
+    Delay(Duration),
+    Status(StatusCode),
+    NotFound,
+}
+
+impl Route {
+    fn parse(path: &str) -> Route {
+        let path = path.split('?').next().unwrap_or_default();
+        if path == "/" {
+            return Route::Index;
+        }
+        if let Some(&(name, latency)) = SITES.iter().find(|(name, _)| path == format!("/{name}")) {
+            return Route::Site(name, latency);
+        }
+        if let Some(ms) = path.strip_prefix("/delay/").and_then(|n| n.parse::<u64>().ok()) {
+            return Route::Delay(Duration::from_millis(ms).min(MAX_DELAY));
+        }
+        let status = path.strip_prefix("/status/").and_then(|n| n.parse::<u16>().ok());
+        match status {
+            Some(code @ 200..=599) => StatusCode::from_u16(code).map_or(Route::NotFound, Route::Status),
+            _ => Route::NotFound,
+        }
+    }
+
+    /// How long to wait before answering, already scaled.
+    fn wait(&self, time_scale: f64) -> Option<Duration> {
+        match self {
+            Route::Site(_, latency) | Route::Delay(latency) => Some(latency.mul_f64(time_scale)),
+            Route::Index | Route::Status(_) | Route::NotFound => None,
+        }
+    }
+}
+
+async fn respond(request: Request<Incoming>, time_scale: f64) -> Result<Response<Full<Bytes>>, Infallible> {
+    let route = Route::parse(request.uri().path());
+    if let Some(wait) = route.wait(time_scale) {
+        tokio::time::sleep(wait).await;
+    }
+    let (status, body) = match route {
+        Route::Index => (StatusCode::OK, index_page()),
+        Route::Site(name, _) => (StatusCode::OK, format!("<h1>{name}</h1><p>A stand-in site.</p>\n")),
+        Route::Delay(wait) => (StatusCode::OK, format!("waited {} ms\n", wait.as_millis())),
+        Route::Status(code) => (code, format!("status {}\n", code.as_u16())),
+        Route::NotFound => (StatusCode::NOT_FOUND, "no such page; see /\n".to_string()),
+    };
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+fn index_page() -> String {
+    let mut page = String::from("Stand-in sites:\n");
+    for (name, latency) in SITES {
+        page.push_str(&format!("  /{name}  answers after {} ms\n", latency.as_millis()));
+    }
+    page.push_str("  /delay/<ms>  answers after <ms> ms\n  /status/<code>  answers with that status\n");
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_routes() {
+        assert_eq!(Route::parse("/"), Route::Index);
+        assert_eq!(Route::parse("/google"), Route::Site("google", Duration::from_millis(200)));
+        assert_eq!(Route::parse("/delay/1500?x=1"), Route::Delay(Duration::from_millis(1500)));
+        assert_eq!(Route::parse("/delay/99999999999"), Route::Delay(MAX_DELAY));
+        assert_eq!(Route::parse("/status/418"), Route::Status(StatusCode::IM_A_TEAPOT));
+        for bad in ["/status/42", "/status/600", "/status/x", "/delay/-1", "/googles", "/nope"] {
+            assert_eq!(Route::parse(bad), Route::NotFound, "{bad}");
+        }
+    }
+
+    #[test]
+    fn latency_is_known_for_our_own_urls_only_and_scaled() {
+        let sites = StandInSites::start(0.5).unwrap();
+        let yahoo = sites.url("/yahoo");
+        assert_eq!(sites.latency_of(&yahoo), Some(Duration::from_millis(400)));
+        assert_eq!(sites.latency_of(&sites.url("/delay/100")), Some(Duration::from_millis(50)));
+        assert_eq!(sites.latency_of(&sites.url("/status/500")), None);
+        assert_eq!(sites.latency_of("http://example.com/yahoo"), None);
+        assert_eq!(sites.site_urls().len(), 4);
+    }
+}

@@ -1,0 +1,82 @@
+//! The article's `@timeit` decorator, in Rust.
+//!
+//! Python wraps a function at definition time and reads its name from `func.__name__`.
+//! Rust has no decorators and no function names at run time, so we wrap the *call*
+//! instead: `timeit!(singlethread(&client, &urls))` runs the call, prints
+//!
+//! ```text
+//!  [*] singlethread(): completed within [1.8042 sec].
+//! ```
+//!
+//! and hands back both the call's value and how long it took.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// Time a function call and print the article's timing line, using the function's own name.
+///
+/// `timeit!(singlethread(&client, &urls))` is `timeit("singlethread", || singlethread(&client, &urls))`.
+#[macro_export]
+macro_rules! timeit {
+    ($function:ident ( $($arg:expr),* $(,)? )) => {
+        $crate::timing::timeit(stringify!($function), || $function($($arg),*))
+    };
+}
+
+/// Run `work`, print ` [*] NAME(): completed within [S.SSSS sec].`, return its value and time.
+pub fn timeit<T>(name: &str, work: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let value = work();
+    let took = start.elapsed();
+    print_timing(name, took);
+    (value, took)
+}
+
+/// The async form: `timeit_async("fetch_all", fetch_all(&urls)).await`.
+pub async fn timeit_async<T>(name: &str, work: impl Future<Output = T>) -> (T, Duration) {
+    let start = Instant::now();
+    let value = work.await;
+    let took = start.elapsed();
+    print_timing(name, took);
+    (value, took)
+}
+
+/// The timing line without colour, exactly as the article prints it.
+pub fn timing_line(name: &str, took: Duration) -> String {
+    format!(" [*] {name}(): completed within [{:.4} sec].", took.as_secs_f64())
+}
+
+fn print_timing(name: &str, took: Duration) {
+    // The article surrounds the line with blank lines; so do we.
+    crate::say!();
+    crate::rprint!("{}", timing_line(name, took));
+    crate::say!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timing_line_has_the_articles_shape() {
+        assert_eq!(
+            timing_line("singlethread", Duration::from_micros(1_804_217)),
+            " [*] singlethread(): completed within [1.8042 sec]."
+        );
+        assert_eq!(
+            timing_line("multithread", Duration::ZERO),
+            " [*] multithread(): completed within [0.0000 sec]."
+        );
+    }
+
+    #[test]
+    fn timeit_returns_the_value_and_a_plausible_duration() {
+        fn add(a: u32, b: u32) -> u32 {
+            std::thread::sleep(Duration::from_millis(5));
+            a + b
+        }
+        let (sum, took) = timeit!(add(2, 3));
+        assert_eq!(sum, 5);
+        assert!(took >= Duration::from_millis(5));
+    }
+}
