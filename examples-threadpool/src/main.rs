@@ -1,0 +1,227 @@
+//! Listing 1 of "About Concurrent.futures()": fetch four sites one by one, then all at
+//! once on a pool of threads, and time both.
+//!
+//! ```text
+//! cargo run -p examples-threadpool                 # offline: its own stand-in sites
+//! cargo run -p examples-threadpool -- --live       # the article's real sites
+//! cargo run -p examples-threadpool -- --help       # every option
+//! ```
+//!
+//! What to look for:
+//! * `singlethread()` takes about the *sum* of the four latencies: its timeline is a staircase.
+//! * `multithread()` takes about the *slowest* one: its bars overlap, one worker each.
+//! * The threaded lines arrive in completion order (fastest site first), not in list order.
+//! * While a thread waits for a reply it uses no CPU: the OS wakes it when the bytes arrive.
+
+use clap::{Parser, ValueEnum};
+use common::cli::{LessonArgs, positive_seconds};
+use common::fetch::{FetchError, FetchResult, Fetched, Ideal, print_result, print_summary, short_name};
+use common::panics::catch_panic;
+use common::sites::StandInSites;
+use common::timeline::{Span, Timeline};
+use common::{say, timeit};
+use reqwest::blocking::Client;
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use threadpool::ThreadPool;
+
+/// The article's own list.
+const LIVE_URLS: [&str; 4] = [
+    "https://www.bing.com",
+    "https://www.duckduckgo.com",
+    "https://www.google.com",
+    "https://www.yahoo.com",
+];
+
+/// GET one URL, like `requests.get(url)`: the status code and how long the answer took.
+fn fetch_url(client: &Client, url: &str) -> FetchResult {
+    let start = Instant::now();
+    let response = client.get(url).send().map_err(|e| FetchError::new(url, &e))?;
+    let elapsed = start.elapsed();
+    let status = response.status().as_u16();
+    // `requests.get` reads the whole body before it returns; so do we.
+    response.bytes().map_err(|e| FetchError::new(url, &e))?;
+    Ok(Fetched { url: url.to_string(), status, elapsed })
+}
+
+/// One by one: each request starts when the previous one has finished.
+fn singlethread(client: &Client, urls: &[String]) -> Timeline {
+    let mut timeline = Timeline::new();
+    for url in urls {
+        let (result, span) = Span::measure(short_name(url), || fetch_url(client, url));
+        print_result(&result);
+        timeline.add(span, result.is_ok());
+    }
+    timeline
+}
+
+/// All at once on a pool of `workers` threads; results are printed as they complete.
+fn multithread(client: &Client, urls: &[String], workers: usize, panic_on: Option<&str>) -> Timeline {
+    // `ThreadPoolExecutor(max_workers)`. Its `submit` returns a future; the threadpool
+    // crate's `execute` returns nothing, so each job sends its result back over a channel.
+    let pool = ThreadPool::new(workers);
+    let (results, completed) = mpsc::channel();
+    for url in urls {
+        // A job may outlive this function, so it must own what it uses (`'static`):
+        // a clone of the client is a cheap handle to the same connection pool.
+        let (client, url, results) = (client.clone(), url.clone(), results.clone());
+        let must_panic = panic_on.is_some_and(|text| url.contains(text));
+        pool.execute(move || {
+            let (outcome, span) = Span::measure(short_name(&url), || {
+                // The pool would swallow a panic and this URL's result would never come;
+                // catch_panic turns it into this URL's error instead.
+                catch_panic(|| {
+                    assert!(!must_panic, "--panic-on asked this task to panic");
+                    fetch_url(&client, &url)
+                })
+            });
+            let result = outcome.unwrap_or_else(|message| Err(FetchError::panicked(&url, &message)));
+            // Cannot fail: the receiver waits below until every job has sent.
+            let _ = results.send((result, span));
+        });
+    }
+    // Keep no sender here: the loop below then ends once the last job has sent its result.
+    drop(results);
+
+    // `as_completed(futures)`: whichever result arrives first is printed first.
+    let mut timeline = Timeline::new();
+    for (result, span) in completed {
+        print_result(&result);
+        timeline.add(span, result.is_ok());
+    }
+    timeline
+}
+
+#[derive(Parser)]
+#[command(
+    about = "Listing 1: fetch four sites one by one, then with a thread pool",
+    after_help = "With no URLs, the four stand-in sites are served on 127.0.0.1 (no network needed)."
+)]
+struct Args {
+    /// URLs to fetch instead of the stand-in sites
+    #[arg(conflicts_with = "live")]
+    urls: Vec<String>,
+
+    /// Fetch the article's real sites over the internet
+    #[arg(long)]
+    live: bool,
+
+    /// Threads in the pool [default: min(32, CPUs + 4), Python's default]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    workers: Option<u32>,
+
+    /// Give up on a request that takes longer than SECS seconds
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = positive_seconds)]
+    timeout: Duration,
+
+    /// Fetch the whole list N times over (more URLs than workers: watch the pool queue them)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    repeat: u32,
+
+    /// Run only one of the two runs
+    #[arg(long, value_enum)]
+    only: Option<Run>,
+
+    /// Experiment: the threaded task of every URL containing TEXT panics
+    #[arg(long, value_name = "TEXT")]
+    panic_on: Option<String>,
+
+    #[command(flatten)]
+    lesson: LessonArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Run {
+    Sequential,
+    Threaded,
+}
+
+/// Python's `ThreadPoolExecutor` default: `min(32, os.cpu_count() + 4)`.
+fn default_workers() -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cpus + 4).min(32)
+}
+
+fn main() -> ExitCode {
+    common::init();
+    let args = Args::parse();
+
+    // No URLs given: serve the stand-in sites on this machine and fetch those.
+    let sites = if args.urls.is_empty() && !args.live {
+        match StandInSites::start(args.lesson.time_scale) {
+            Ok(sites) => Some(sites),
+            Err(error) => {
+                eprintln!("error: cannot start the stand-in sites: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+    let listed: Vec<String> = match &sites {
+        Some(sites) => sites.site_urls(),
+        None if args.live => LIVE_URLS.map(String::from).to_vec(),
+        None => args.urls.clone(),
+    };
+    let urls: Vec<String> = (0..args.repeat).flat_map(|_| listed.iter().cloned()).collect();
+
+    // One client for every request: it keeps connections open and reuses them.
+    let mut builder = Client::builder().timeout(args.timeout);
+    if sites.is_some() {
+        builder = builder.no_proxy(); // our own sites are on this machine: never via a proxy
+    }
+    let client = match builder.build() {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("error: cannot create the HTTP client: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let workers = args.workers.map_or_else(default_workers, |n| n as usize);
+    let show = |timeline: &Timeline| {
+        if !args.lesson.no_timeline {
+            timeline.print(args.lesson.time_scale);
+        }
+    };
+
+    say!();
+    let mut runs = Vec::new();
+    if args.only != Some(Run::Threaded) {
+        let (timeline, took) = timeit!(singlethread(&client, &urls));
+        show(&timeline);
+        runs.push((timeline, took));
+    }
+    if args.only != Some(Run::Sequential) {
+        let (timeline, took) = timeit!(multithread(&client, &urls, workers, args.panic_on.as_deref()));
+        show(&timeline);
+        runs.push((timeline, took));
+    }
+
+    let failures: usize = runs.iter().map(|(timeline, _)| timeline.failures()).sum();
+    let attempts: usize = runs.iter().map(|(timeline, _)| timeline.len()).sum();
+    if let [(_, one_by_one), (_, threaded)] = runs[..]
+        && failures < attempts
+    {
+        // The best possible times: from the stand-in sites' known latencies, or else
+        // estimated from what each URL took in the one-by-one run.
+        let ideal = match &sites {
+            Some(sites) => urls
+                .iter()
+                .map(|url| sites.latency_of(url))
+                .collect::<Option<Vec<_>>>()
+                .map(|latencies| (Ideal::from_latencies(latencies), "the stand-in sites' latencies")),
+            None => Some((Ideal::from_latencies(runs[0].0.durations()), "as measured one by one")),
+        };
+        print_summary(one_by_one, threaded, ideal);
+    }
+
+    if failures == 0 {
+        return ExitCode::SUCCESS;
+    }
+    say!("{failures} of {attempts} fetches failed.");
+    if args.live && failures == attempts {
+        say!("hint: no live site answered; without --live the lesson uses its own stand-in sites.");
+    }
+    ExitCode::FAILURE
+}
