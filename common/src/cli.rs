@@ -28,7 +28,9 @@ pub fn positive_seconds(text: &str) -> Result<std::time::Duration, String> {
         Ok(value) if value.is_finite() && value > 0.0 && value < 1e9 => {
             Ok(std::time::Duration::from_secs_f64(value))
         }
-        _ => Err(format!("expected a number of seconds > 0, like 2.5, not `{text}`")),
+        _ => Err(format!(
+            "expected a number of seconds > 0, like 2.5, not `{text}`"
+        )),
     }
 }
 
@@ -43,7 +45,10 @@ mod tests {
         for bad in ["-1", "NaN", "inf", "fast"] {
             assert!(non_negative_number(bad).is_err(), "{bad}");
         }
-        assert_eq!(positive_seconds("1.5"), Ok(std::time::Duration::from_millis(1500)));
+        assert_eq!(
+            positive_seconds("1.5"),
+            Ok(std::time::Duration::from_millis(1500))
+        );
         for bad in ["0", "-2", "NaN", "soon"] {
             assert!(positive_seconds(bad).is_err(), "{bad}");
         }

@@ -69,7 +69,11 @@ pub fn short_name(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let rest = rest.split(['?', '#']).next().unwrap_or_default();
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let name = if path.trim_matches('/').is_empty() { host } else { path.trim_matches('/') };
+    let name = if path.trim_matches('/').is_empty() {
+        host
+    } else {
+        path.trim_matches('/')
+    };
     match name.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}~", &name[..cut]),
         None => name.to_string(),
@@ -159,12 +163,20 @@ mod tests {
         assert_eq!(short_name("https://www.bing.com"), "www.bing.com");
         assert_eq!(short_name("https://www.bing.com/"), "www.bing.com");
         assert_eq!(short_name("not a url"), "not a url");
-        assert_eq!(short_name(&format!("http://h/{}", "x".repeat(40))).chars().count(), 25);
+        assert_eq!(
+            short_name(&format!("http://h/{}", "x".repeat(40)))
+                .chars()
+                .count(),
+            25
+        );
     }
 
     #[test]
     fn os_error_numbers_are_dropped() {
-        assert_eq!(strip_os_error("Connection refused (os error 111)"), "Connection refused");
+        assert_eq!(
+            strip_os_error("Connection refused (os error 111)"),
+            "Connection refused"
+        );
         assert_eq!(strip_os_error("plain"), "plain");
     }
 

@@ -6,13 +6,15 @@
 //! * [`fetch`]: fetch results, one-line errors and the closing summary,
 //! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
 //! * [`panics`]: panics turned into one-line errors,
-//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`).
+//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
+//! * [`testing`]: running an example under a deadline, for end-to-end tests.
 
 pub mod cli;
 pub mod fetch;
 pub mod output;
 pub mod panics;
 pub mod sites;
+pub mod testing;
 pub mod timeline;
 pub mod timing;
 

@@ -71,9 +71,7 @@ pub fn highlight(text: &str) -> String {
             out.push_str(&number.cyan().bold().to_string());
             number.len()
         } else if c.is_alphabetic() || c == '_' {
-            let len = rest
-                .find(|c: char| !is_word_char(c))
-                .unwrap_or(rest.len());
+            let len = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
             let word = &rest[..len];
             if rest[len..].starts_with('(') {
                 out.push_str(&word.magenta().bold().to_string());

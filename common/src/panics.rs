@@ -10,6 +10,7 @@
 //! `RUST_BACKTRACE` is set). [`install_quiet_hook`] replaces that with a single line, and
 //! with nothing at all for a panic that [`catch_panic`] is about to report anyway.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 
@@ -23,7 +24,7 @@ thread_local! {
 /// Replace Rust's panic printout with one line: `error: panicked at FILE:LINE: MESSAGE`.
 pub fn install_quiet_hook() {
     panic::set_hook(Box::new(|info| {
-        let message = info.payload_as_str().unwrap_or("(no message)");
+        let message = payload_text(info.payload());
         let described = match info.location() {
             Some(at) => format!("{message} (at {}:{})", at.file(), at.line()),
             None => message.to_string(),
@@ -43,14 +44,19 @@ pub fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     let outcome = panic::catch_unwind(AssertUnwindSafe(work));
     CATCHING.set(was_catching);
     outcome.map_err(|payload| {
-        LAST_PANIC.take().unwrap_or_else(|| {
-            let message = payload
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
-            message.unwrap_or("(no message)").to_string()
-        })
+        LAST_PANIC
+            .take()
+            .unwrap_or_else(|| payload_text(&*payload).to_string())
     })
+}
+
+/// A panic's message: `panic!` makes it a `&str` or a `String`.
+fn payload_text(payload: &(dyn Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }
 
 #[cfg(test)]

@@ -193,7 +193,10 @@ async fn respond(request: Request<Incoming>, time_scale: f64) -> Result<Response
     }
     let (status, body) = match route {
         Route::Index => (StatusCode::OK, index_page()),
-        Route::Site(name, _) => (StatusCode::OK, format!("<h1>{name}</h1><p>A stand-in site.</p>\n")),
+        Route::Site(name, _) => (
+            StatusCode::OK,
+            format!("<h1>{name}</h1><p>A stand-in site.</p>\n"),
+        ),
         Route::Delay(wait) => (StatusCode::OK, format!("waited {} ms\n", wait.as_millis())),
         Route::Status(code) => (code, format!("status {}\n", code.as_u16())),
         Route::NotFound => (StatusCode::NOT_FOUND, "no such page; see /\n".to_string()),
@@ -219,11 +222,27 @@ mod tests {
     #[test]
     fn paths_map_to_routes() {
         assert_eq!(Route::parse("/"), Route::Index);
-        assert_eq!(Route::parse("/google"), Route::Site("google", Duration::from_millis(200)));
-        assert_eq!(Route::parse("/delay/1500?x=1"), Route::Delay(Duration::from_millis(1500)));
+        assert_eq!(
+            Route::parse("/google"),
+            Route::Site("google", Duration::from_millis(200))
+        );
+        assert_eq!(
+            Route::parse("/delay/1500?x=1"),
+            Route::Delay(Duration::from_millis(1500))
+        );
         assert_eq!(Route::parse("/delay/99999999999"), Route::Delay(MAX_DELAY));
-        assert_eq!(Route::parse("/status/418"), Route::Status(StatusCode::IM_A_TEAPOT));
-        for bad in ["/status/42", "/status/600", "/status/x", "/delay/-1", "/googles", "/nope"] {
+        assert_eq!(
+            Route::parse("/status/418"),
+            Route::Status(StatusCode::IM_A_TEAPOT)
+        );
+        for bad in [
+            "/status/42",
+            "/status/600",
+            "/status/x",
+            "/delay/-1",
+            "/googles",
+            "/nope",
+        ] {
             assert_eq!(Route::parse(bad), Route::NotFound, "{bad}");
         }
     }
@@ -233,7 +252,10 @@ mod tests {
         let sites = StandInSites::start(0.5).unwrap();
         let yahoo = sites.url("/yahoo");
         assert_eq!(sites.latency_of(&yahoo), Some(Duration::from_millis(400)));
-        assert_eq!(sites.latency_of(&sites.url("/delay/100")), Some(Duration::from_millis(50)));
+        assert_eq!(
+            sites.latency_of(&sites.url("/delay/100")),
+            Some(Duration::from_millis(50))
+        );
         assert_eq!(sites.latency_of(&sites.url("/status/500")), None);
         assert_eq!(sites.latency_of("http://example.com/yahoo"), None);
         assert_eq!(sites.site_urls().len(), 4);

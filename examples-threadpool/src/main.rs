@@ -42,7 +42,11 @@ fn fetch_url(client: &Client, url: &str) -> FetchResult {
     let status = response.status().as_u16();
     // `requests.get` reads the whole body before it returns; so do we.
     response.bytes().map_err(|e| FetchError::new(url, &e))?;
-    Ok(Fetched { url: url.to_string(), status, elapsed })
+    Ok(Fetched {
+        url: url.to_string(),
+        status,
+        elapsed,
+    })
 }
 
 /// One by one: each request starts when the previous one has finished.
@@ -211,7 +215,10 @@ fn main() -> ExitCode {
                 .map(|url| sites.latency_of(url))
                 .collect::<Option<Vec<_>>>()
                 .map(|latencies| (Ideal::from_latencies(latencies), "the stand-in sites' latencies")),
-            None => Some((Ideal::from_latencies(runs[0].0.durations()), "as measured one by one")),
+            None => Some((
+                Ideal::from_latencies(runs[0].0.durations()),
+                "as measured one by one",
+            )),
         };
         print_summary(one_by_one, threaded, ideal);
     }

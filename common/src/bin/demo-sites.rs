@@ -35,9 +35,16 @@ fn main() -> ExitCode {
     };
     say!("Stand-in sites on http://{} (Ctrl-C to stop):", sites.addr());
     for (url, (_, latency)) in sites.site_urls().iter().zip(SITES) {
-        say!("  {url}  ({} ms)", latency.mul_f64(args.lesson.time_scale).as_millis());
+        say!(
+            "  {url}  ({} ms)",
+            latency.mul_f64(args.lesson.time_scale).as_millis()
+        );
     }
-    say!("  {}  and  {}", sites.url("/delay/<ms>"), sites.url("/status/<code>"));
+    say!(
+        "  {}  and  {}",
+        sites.url("/delay/<ms>"),
+        sites.url("/status/<code>")
+    );
     // The server runs on its own threads; this one just waits. Ctrl-C ends the process.
     loop {
         std::thread::park();

@@ -1,0 +1,94 @@
+//! The stand-in sites, tested over real HTTP on 127.0.0.1.
+
+use common::sites::{SITES, StandInSites};
+use reqwest::blocking::Client;
+use std::thread;
+use std::time::{Duration, Instant};
+
+fn client() -> Client {
+    Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// GET `url`: its status, body, and how long the answer took.
+fn get(client: &Client, url: &str) -> (u16, String, Duration) {
+    let start = Instant::now();
+    let response = client.get(url).send().unwrap();
+    let status = response.status().as_u16();
+    let body = response.text().unwrap();
+    (status, body, start.elapsed())
+}
+
+#[test]
+fn each_site_answers_200_after_its_own_latency() {
+    let sites = StandInSites::start(0.5).unwrap();
+    let client = client();
+    for (url, (name, latency)) in sites.site_urls().iter().zip(SITES) {
+        let (status, body, took) = get(&client, url);
+        let expected = latency.mul_f64(0.5);
+        assert_eq!(status, 200);
+        assert!(body.contains(name), "{body}");
+        assert!(took >= expected, "{name}: {took:?} < {expected:?}");
+        // Generous: a busy CI machine may be slow, but not three times the latency.
+        assert!(took < expected * 3, "{name}: {took:?} vs {expected:?}");
+    }
+}
+
+#[test]
+fn delay_and_status_do_what_their_names_say() {
+    let sites = StandInSites::start(1.0).unwrap();
+    let client = client();
+    let (status, _, took) = get(&client, &sites.url("/delay/150"));
+    assert_eq!(status, 200);
+    assert!(
+        took >= Duration::from_millis(150) && took < Duration::from_millis(450),
+        "{took:?}"
+    );
+    for code in [201, 404, 418, 500, 503] {
+        let (status, body, _) = get(&client, &sites.url(&format!("/status/{code}")));
+        assert_eq!(status, code);
+        assert!(body.contains(&code.to_string()));
+    }
+    assert_eq!(get(&client, &sites.url("/no/such/page")).0, 404);
+    assert!(get(&client, &sites.url("/")).1.contains("/delay/<ms>"));
+}
+
+#[test]
+fn time_scale_zero_means_no_waiting() {
+    let sites = StandInSites::start(0.0).unwrap();
+    let (status, _, took) = get(&client(), &sites.url("/delay/60000"));
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn many_clients_at_once_all_get_answers_and_overlap() {
+    const CLIENTS: usize = 300;
+    let sites = StandInSites::start(1.0).unwrap();
+    let url = sites.url("/delay/200");
+    let client = client(); // one client, shared: it is a handle to one connection pool
+    let start = Instant::now();
+    let statuses: Vec<u16> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|_| scope.spawn(|| get(&client, &url).0))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(statuses.iter().all(|&s| s == 200));
+    // One after another would take 300 x 0.2 s = 60 s; served at once, about 0.2 s.
+    let took = start.elapsed();
+    assert!(took < Duration::from_millis(200) * 30, "{took:?}");
+}
+
+#[test]
+fn a_stopped_server_refuses_connections() {
+    let sites = StandInSites::start(1.0).unwrap();
+    let url = sites.url("/status/200");
+    assert_eq!(get(&client(), &url).0, 200);
+    drop(sites);
+    thread::sleep(Duration::from_millis(50));
+    assert!(client().get(&url).send().is_err());
+}

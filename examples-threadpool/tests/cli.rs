@@ -1,0 +1,263 @@
+//! examples-threadpool end to end: the real binary, offline, at a small time scale.
+//! Times are compared as ratios with slack, never as absolute numbers.
+
+use common::sites::StandInSites;
+use common::testing::{Ran, command, run, wait_until};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn lesson(args: &[&str]) -> Command {
+    let mut command = command(BINARY);
+    command.args(args);
+    command
+}
+
+fn run_lesson(args: &[&str]) -> Ran {
+    run(lesson(args), DEADLINE)
+}
+
+/// The seconds in ` [*] NAME(): completed within [S sec].`
+fn seconds_of(ran: &Ran, name: &str) -> f64 {
+    let line = ran
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&format!(" [*] {name}(): completed within [")))
+        .unwrap_or_else(|| panic!("no timing line for {name} in:\n{}", ran.stdout));
+    let number = line.split('[').nth(2).unwrap().split(' ').next().unwrap();
+    number.parse().unwrap()
+}
+
+/// The URL lines of each run, split at the timing line that ends it.
+fn url_lines_per_run(ran: &Ran) -> Vec<Vec<String>> {
+    let mut runs = vec![Vec::new()];
+    for line in ran.stdout.lines() {
+        if line.starts_with("URL: ") {
+            runs.last_mut().unwrap().push(line.to_string());
+        } else if line.starts_with(" [*] ") {
+            runs.push(Vec::new());
+        }
+    }
+    runs.pop();
+    runs
+}
+
+fn assert_no_panic_noise(ran: &Ran) {
+    for noise in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {
+        assert!(!ran.stderr.contains(noise), "stderr:\n{}", ran.stderr);
+    }
+}
+
+#[test]
+fn default_run_fetches_the_four_sites_twice_and_threads_win() {
+    let ran = run_lesson(&["--time-scale", "0.2"]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert_no_panic_noise(&ran);
+
+    let runs = url_lines_per_run(&ran);
+    assert_eq!(runs.len(), 2, "{}", ran.stdout);
+    let order = |run: &[String]| -> Vec<String> {
+        run.iter()
+            .map(|line| {
+                line.split('/')
+                    .nth(3)
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    // One by one: the list's order. Threaded: completion order, fastest site first.
+    assert_eq!(order(&runs[0]), ["bing", "duckduckgo", "google", "yahoo"]);
+    assert_eq!(order(&runs[1]), ["google", "bing", "duckduckgo", "yahoo"]);
+    assert!(runs.iter().flatten().all(|line| line.contains("[ 200 / ")));
+
+    // Ideal ratio: sum / max = 1.8 / 0.8 = 2.25.
+    let speedup = seconds_of(&ran, "singlethread") / seconds_of(&ran, "multithread");
+    assert!(speedup > 1.6, "speed-up only {speedup:.2}\n{}", ran.stdout);
+
+    assert!(
+        ran.stdout.contains("timeline: 4 tasks on 1 worker;"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("timeline: 4 tasks on 4 workers;"),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("waits scaled x0.2"), "{}", ran.stdout);
+    assert_eq!(ran.lines_starting("Summary: ").len(), 1, "{}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains("Ideal (the stand-in sites' latencies): 0.3600 sec"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn one_worker_makes_the_pool_as_slow_as_one_by_one() {
+    let ran = run_lesson(&["--time-scale", "0.1", "--workers", "1", "--no-timeline"]);
+    assert!(ran.status.success(), "{ran:?}");
+    let ratio = seconds_of(&ran, "multithread") / seconds_of(&ran, "singlethread");
+    assert!((0.7..1.4).contains(&ratio), "ratio {ratio:.2}\n{}", ran.stdout);
+    assert!(!ran.stdout.contains("timeline:"), "--no-timeline: {}", ran.stdout);
+}
+
+#[test]
+fn repeat_and_only_shape_the_run() {
+    let ran = run_lesson(&["--time-scale", "0.05", "--repeat", "3", "--only", "threaded"]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert_eq!(ran.lines_starting("URL: ").len(), 12);
+    assert!(!ran.stdout.contains("singlethread()"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("timeline: 12 tasks on"), "{}", ran.stdout);
+}
+
+#[test]
+fn a_status_code_is_a_result_not_an_error() {
+    let sites = StandInSites::start(0.1).unwrap();
+    let ran = run_lesson(&[
+        &sites.url("/status/404"),
+        &sites.url("/status/503"),
+        &sites.url("/google"),
+    ]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert_eq!(ran.lines_starting("URL: ").len(), 6);
+    assert!(ran.stdout.contains("/status/404 [ 404 / "), "{}", ran.stdout);
+    assert!(ran.stdout.contains("/status/503 [ 503 / "), "{}", ran.stdout);
+}
+
+#[test]
+fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
+    let sites = StandInSites::start(0.1).unwrap();
+    let closed_port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    }; // nobody listens there any more
+    let refused = format!("http://127.0.0.1:{closed_port}/");
+    let too_slow = sites.url("/delay/20000"); // 2 s at this scale, over the 0.5 s timeout
+    let good = sites.url("/bing");
+    let bad = [
+        ("not a url", "invalid URL"),
+        ("ftp://127.0.0.1/file", "invalid URL"),
+        (refused.as_str(), "cannot connect"),
+        ("http://no-such-host.invalid/", "unknown host"),
+        (too_slow.as_str(), "timed out"),
+    ];
+    let mut args: Vec<&str> = bad.iter().map(|(url, _)| *url).collect();
+    args.extend([good.as_str(), "--timeout", "0.5", "--no-timeline"]);
+
+    let started = Instant::now();
+    let ran = run_lesson(&args);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert_no_panic_noise(&ran);
+    for (url, reason) in bad {
+        let lines: Vec<&str> = ran
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("URL: {url} [")))
+            .collect();
+        assert_eq!(lines.len(), 2, "{url} once per run:\n{}", ran.stdout);
+        assert!(
+            lines.iter().all(|l| l.contains(&format!("[ error: {reason}"))),
+            "{lines:?}"
+        );
+    }
+    let good_lines = ran.lines_starting(&format!("URL: {good} [ 200 / "));
+    assert_eq!(good_lines.len(), 2, "{}", ran.stdout);
+    assert!(ran.stdout.contains("10 of 12 fetches failed."), "{}", ran.stdout);
+    // Two timeouts one by one plus one threaded: well under the 60 s deadline.
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_panicking_task_is_one_error_and_the_pool_does_not_hang() {
+    let ran = run_lesson(&["--time-scale", "0.05", "--panic-on", "google"]);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert_no_panic_noise(&ran);
+    let runs = url_lines_per_run(&ran);
+    // One by one is untouched; in the pool, google's task panics and the other three finish.
+    assert!(runs[0].iter().all(|l| l.contains("[ 200 / ")), "{:?}", runs[0]);
+    assert_eq!(runs[1].len(), 4);
+    let failed: Vec<&String> = runs[1].iter().filter(|l| l.contains("error")).collect();
+    assert_eq!(failed.len(), 1, "{:?}", runs[1]);
+    assert!(
+        failed[0].contains("/google [ error: the task panicked: --panic-on"),
+        "{}",
+        failed[0]
+    );
+    assert!(
+        ran.stdout.contains("(failed)"),
+        "the timeline marks it: {}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn live_without_a_network_fails_fast_with_a_hint() {
+    // A proxy nobody listens on: every live URL fails at once, as with no network at all,
+    // and this test never touches the real internet.
+    let mut offline = lesson(&["--live", "--no-timeline"]);
+    offline
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("HTTP_PROXY", "http://127.0.0.1:9");
+    let started = Instant::now();
+    let ran = run(offline, DEADLINE);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert_eq!(ran.lines_starting("URL: https://www.").len(), 8, "{}", ran.stdout);
+    assert_eq!(ran.lines_starting("hint: ").len(), 1, "{}", ran.stdout);
+    assert!(
+        !ran.stdout.contains("Summary:"),
+        "no speed-up to brag about: {}",
+        ran.stdout
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn usage_errors_are_reported_by_clap() {
+    for (args, complaint) in [
+        (&["--workers", "0"][..], "0 is not in 1..=10000"),
+        (&["--time-scale=-1"][..], "expected a number >= 0"),
+        (&["--timeout", "0"][..], "expected a number of seconds > 0"),
+        (&["--live", "http://example.com"][..], "cannot be used with"),
+    ] {
+        let ran = run_lesson(args);
+        assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
+        assert!(ran.stderr.contains(complaint), "{args:?}: {}", ran.stderr);
+    }
+    let help = run_lesson(&["--help"]);
+    assert!(
+        help.status.success() && help.stdout.contains("--time-scale"),
+        "{help:?}"
+    );
+}
+
+#[test]
+fn output_piped_into_head_ends_quietly() {
+    // Like `cargo run -p examples-threadpool | head -1`: read one line, then close the pipe.
+    let mut child = lesson(&["--time-scale", "0.05"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is dropped here: the next line the program prints meets a closed pipe.
+    let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
+    let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+}
