@@ -63,7 +63,12 @@ pub fn print_result(result: &FetchResult) {
 
 /// A short label for a URL (for the timeline): its path, or its host when the path is empty.
 ///
-/// `http://127.0.0.1:8080/bing` -> `bing`, `https://www.bing.com` -> `www.bing.com`.
+/// ```
+/// use common::fetch::short_name;
+///
+/// assert_eq!(short_name("http://127.0.0.1:8080/bing"), "bing");
+/// assert_eq!(short_name("https://www.bing.com"), "www.bing.com");
+/// ```
 pub fn short_name(url: &str) -> String {
     const MAX: usize = 24;
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -112,6 +117,15 @@ fn strip_os_error(message: &str) -> String {
 
 /// How fast a run could possibly be, from each URL's latency: one by one it takes at
 /// least the sum, all at once at least the slowest.
+///
+/// ```
+/// use common::fetch::Ideal;
+/// use std::time::Duration;
+///
+/// let ms = Duration::from_millis;
+/// let ideal = Ideal::from_latencies([ms(300), ms(500), ms(200), ms(800)]);
+/// assert_eq!((ideal.one_by_one, ideal.all_at_once), (ms(1800), ms(800)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ideal {
     pub one_by_one: Duration,
@@ -178,13 +192,5 @@ mod tests {
             "Connection refused"
         );
         assert_eq!(strip_os_error("plain"), "plain");
-    }
-
-    #[test]
-    fn the_ideal_is_the_sum_one_by_one_and_the_slowest_at_once() {
-        let ms = Duration::from_millis;
-        let ideal = Ideal::from_latencies([ms(300), ms(500), ms(200), ms(800)]);
-        assert_eq!(ideal.one_by_one, ms(1800));
-        assert_eq!(ideal.all_at_once, ms(800));
     }
 }

@@ -7,10 +7,12 @@
 //! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
 //! * [`panics`]: panics turned into one-line errors,
 //! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
-//! * [`testing`]: running an example under a deadline, for end-to-end tests.
+//! * [`testing`]: running an example under a deadline, for end-to-end tests,
+//! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
 
 pub mod cli;
 pub mod fetch;
+pub mod measure;
 pub mod output;
 pub mod panics;
 pub mod sites;

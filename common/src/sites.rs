@@ -29,6 +29,8 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::runtime::Runtime;
 
+mod alarm;
+
 /// The article's four sites and how long each stand-in takes to answer.
 pub const SITES: [(&str, Duration); 4] = [
     ("bing", Duration::from_millis(300)),
@@ -189,7 +191,7 @@ impl Route {
 async fn respond(request: Request<Incoming>, time_scale: f64) -> Result<Response<Full<Bytes>>, Infallible> {
     let route = Route::parse(request.uri().path());
     if let Some(wait) = route.wait(time_scale) {
-        tokio::time::sleep(wait).await;
+        alarm::sleep(wait).await;
     }
     let (status, body) = match route {
         Route::Index => (StatusCode::OK, index_page()),

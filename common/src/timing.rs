@@ -16,6 +16,19 @@ use std::time::{Duration, Instant};
 /// Time a function call and print the article's timing line, using the function's own name.
 ///
 /// `timeit!(singlethread(&client, &urls))` is `timeit("singlethread", || singlethread(&client, &urls))`.
+///
+/// ```
+/// use common::timeit;
+///
+/// fn square(x: u64) -> u64 {
+///     x * x
+/// }
+///
+/// // Prints " [*] square(): completed within [0.0000 sec]."
+/// let (nine, took) = timeit!(square(3));
+/// assert_eq!(nine, 9);
+/// assert!(took.as_secs() < 1);
+/// ```
 #[macro_export]
 macro_rules! timeit {
     ($function:ident ( $($arg:expr),* $(,)? )) => {
@@ -46,6 +59,14 @@ pub fn timing_line(name: &str, took: Duration) -> String {
     format!(" [*] {name}(): completed within [{:.4} sec].", took.as_secs_f64())
 }
 
+/// Read back the time of `name` from a program's output (for tests and benchmarks).
+pub fn find_timing(output: &str, name: &str) -> Option<Duration> {
+    let prefix = format!(" [*] {name}(): completed within [");
+    let line = output.lines().find_map(|line| line.strip_prefix(&prefix))?;
+    let seconds: f64 = line.strip_suffix(" sec].")?.parse().ok()?;
+    Some(Duration::from_secs_f64(seconds))
+}
+
 fn print_timing(name: &str, took: Duration) {
     // The article surrounds the line with blank lines; so do we.
     crate::say!();
@@ -67,6 +88,19 @@ mod tests {
             timing_line("multithread", Duration::ZERO),
             " [*] multithread(): completed within [0.0000 sec]."
         );
+    }
+
+    #[test]
+    fn a_printed_time_can_be_read_back() {
+        let output = format!(
+            "noise\n{}\nmore",
+            timing_line("multithread", Duration::from_millis(812))
+        );
+        assert_eq!(
+            find_timing(&output, "multithread"),
+            Some(Duration::from_millis(812))
+        );
+        assert_eq!(find_timing(&output, "singlethread"), None);
     }
 
     #[test]

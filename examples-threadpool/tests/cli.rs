@@ -3,6 +3,7 @@
 
 use common::sites::StandInSites;
 use common::testing::{Ran, command, run, wait_until};
+use common::timing::find_timing;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
@@ -21,15 +22,11 @@ fn run_lesson(args: &[&str]) -> Ran {
     run(lesson(args), DEADLINE)
 }
 
-/// The seconds in ` [*] NAME(): completed within [S sec].`
+/// The seconds `name()` took, as the program printed it.
 fn seconds_of(ran: &Ran, name: &str) -> f64 {
-    let line = ran
-        .stdout
-        .lines()
-        .find(|l| l.starts_with(&format!(" [*] {name}(): completed within [")))
-        .unwrap_or_else(|| panic!("no timing line for {name} in:\n{}", ran.stdout));
-    let number = line.split('[').nth(2).unwrap().split(' ').next().unwrap();
-    number.parse().unwrap()
+    find_timing(&ran.stdout, name)
+        .unwrap_or_else(|| panic!("no timing line for {name} in:\n{}", ran.stdout))
+        .as_secs_f64()
 }
 
 /// The URL lines of each run, split at the timing line that ends it.

@@ -1,0 +1,110 @@
+//! Precise waits for the stand-in sites.
+//!
+//! tokio's timer counts in whole milliseconds and wakes 1 to 2 ms after the deadline. That
+//! is fine for most programs, but these sites are the yardstick the benchmarks measure the
+//! pools against, so their answers should leave on time. One thread keeps every pending
+//! answer in a heap, ordered by when it is due, and sleeps until the earliest one (the OS
+//! sleep is precise to a fraction of a millisecond). Thousands of waits cost one thread.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::{Condvar, LazyLock, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// Wait `duration` without blocking the async task's thread.
+pub async fn sleep(duration: Duration) {
+    let (ring, rung) = oneshot::channel();
+    let due = Instant::now() + duration;
+    ALARMS.pending.lock().unwrap().push(Reverse(Alarm { due, ring }));
+    ALARMS.changed.notify_one();
+    // An error means the sender was dropped, which only happens when it has rung.
+    let _ = rung.await;
+}
+
+struct Alarms {
+    pending: Mutex<BinaryHeap<Reverse<Alarm>>>,
+    changed: Condvar,
+}
+
+struct Alarm {
+    due: Instant,
+    ring: oneshot::Sender<()>,
+}
+
+// Alarms are ordered by when they are due (the heap is a max-heap, hence `Reverse` above).
+impl Ord for Alarm {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.due.cmp(&other.due)
+    }
+}
+impl PartialOrd for Alarm {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl PartialEq for Alarm {
+    fn eq(&self, other: &Self) -> bool {
+        self.due == other.due
+    }
+}
+impl Eq for Alarm {}
+
+/// Started on first use; it sleeps in the OS while nothing is pending.
+static ALARMS: LazyLock<&'static Alarms> = LazyLock::new(|| {
+    let alarms: &'static Alarms = Box::leak(Box::new(Alarms {
+        pending: Mutex::new(BinaryHeap::new()),
+        changed: Condvar::new(),
+    }));
+    thread::Builder::new()
+        .name("stand-in-alarms".into())
+        .spawn(|| ring_when_due(alarms))
+        .expect("start the alarm thread");
+    alarms
+});
+
+fn ring_when_due(alarms: &Alarms) {
+    let mut pending = alarms.pending.lock().unwrap();
+    loop {
+        let now = Instant::now();
+        while pending.peek().is_some_and(|Reverse(next)| next.due <= now) {
+            let Reverse(alarm) = pending.pop().expect("peeked");
+            let _ = alarm.ring.send(()); // its request may have been abandoned: fine
+        }
+        pending = match pending.peek() {
+            Some(Reverse(next)) => {
+                let wait = next.due - now;
+                alarms.changed.wait_timeout(pending, wait).unwrap().0
+            }
+            None => alarms.changed.wait(pending).unwrap(),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_never_end_early_and_end_in_due_order() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let order = runtime.block_on(async {
+            let start = Instant::now();
+            let mut set = tokio::task::JoinSet::new();
+            for ms in [30u64, 10, 20] {
+                set.spawn(async move {
+                    sleep(Duration::from_millis(ms)).await;
+                    assert!(start.elapsed() >= Duration::from_millis(ms));
+                    ms
+                });
+            }
+            let mut order = Vec::new();
+            while let Some(ms) = set.join_next().await {
+                order.push(ms.unwrap());
+            }
+            order
+        });
+        assert_eq!(order, [10, 20, 30]);
+    }
+}
