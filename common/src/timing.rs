@@ -91,6 +91,20 @@ mod tests {
     }
 
     #[test]
+    fn the_async_form_times_the_awaited_future() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let (value, took) = runtime.block_on(timeit_async("nap", async {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            "done"
+        }));
+        assert_eq!(value, "done");
+        assert!(took >= Duration::from_millis(5));
+    }
+
+    #[test]
     fn a_printed_time_can_be_read_back() {
         let output = format!(
             "noise\n{}\nmore",

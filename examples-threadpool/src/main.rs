@@ -73,8 +73,9 @@ fn multithread(client: &Client, urls: &[String], workers: usize, panic_on: Optio
         let must_panic = panic_on.is_some_and(|text| url.contains(text));
         pool.execute(move || {
             let (outcome, span) = Span::measure(short_name(&url), || {
-                // The pool would swallow a panic and this URL's result would never come;
-                // catch_panic turns it into this URL's error instead.
+                // The threadpool crate swallows a job's panic: this URL's result would just
+                // never come (and a loop waiting for exactly N results would wait forever).
+                // catch_panic turns the panic into this URL's error instead.
                 catch_panic(|| {
                     assert!(!must_panic, "--panic-on asked this task to panic");
                     fetch_url(&client, &url)
