@@ -1,0 +1,282 @@
+//! Listing 2 of "About Concurrent.futures()": square a few numbers with a slow function,
+//! one by one and then on a pool of processes; then the ways Rust does it instead:
+//! a thread per task, and rayon.
+//!
+//! ```text
+//! cargo run -p examples-processpool                 # sleep 2 s per number, like the article
+//! cargo run -p examples-processpool -- --cpu        # real CPU work of the same length
+//! cargo run -p examples-processpool -- 5 6 7 8      # other numbers
+//! ```
+//!
+//! What to look for:
+//! * One by one takes 3 x 2 s. The process pool has one worker per CPU, so on 2 CPUs it
+//!   takes 4 s: two numbers at once, then the third.
+//! * Threads finish the *sleeps* in 2 s, whatever the CPU count: sleeping uses no CPU.
+//!   The article's demo would be just as fast with Python threads (sleep releases the GIL).
+//! * With `--cpu` the work is real, and threads, rayon and processes all hit the same wall:
+//!   about ceil(3 / CPUs) x 2 s. In Rust threads run CPU work in parallel; there is no GIL.
+//! * Square 3037000500 to see a worker process crash: that one task fails, the rest finish.
+
+mod process_pool;
+mod work;
+
+use clap::Parser;
+use common::cli::LessonArgs;
+use common::panics::catch_panic;
+use common::timeline::{Span, Timeline};
+use common::{rprint, say, timeit};
+use process_pool::{Done, ProcessPool};
+use rayon::prelude::*;
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+use work::Work;
+
+/// The article's `my_function`: take a while (it sleeps 2 s), then return `x` and its square.
+fn my_function(x: i64, work: Work) -> (i64, i64) {
+    work.run();
+    // Python's integers never overflow; an i64 does. checked_mul turns that into a clear
+    // panic, in release builds too (where a plain `x * x` would quietly wrap around).
+    (x, x.checked_mul(x).expect("x * x does not fit in an i64"))
+}
+
+/// One by one, each call timed.
+fn without_executor(numbers: &[i64], work: Work) -> Squares {
+    let mut squares = Squares::default();
+    for &num in numbers {
+        let start = Instant::now();
+        let (outcome, span) = Span::measure(num.to_string(), || catch_panic(|| my_function(num, work)));
+        let took = format!(" [ {:.2} sec ]", start.elapsed().as_secs_f64());
+        squares.add(
+            "Without_executor",
+            num,
+            outcome.map(|(_, square)| square),
+            span,
+            &took,
+        );
+    }
+    squares
+}
+
+/// On a pool of worker processes; results are printed as they complete
+/// (or, with `ordered`, in the order of `numbers`, like `executor.map`).
+fn with_executor(numbers: &[i64], work: Work, workers: usize, ordered: bool) -> Squares {
+    let mut squares = Squares::default();
+    let mut pool = ProcessPool::new(workers);
+    // `executor.submit(my_function, num)`: the task travels to a worker as a line of text.
+    let tasks = numbers.iter().map(|num| format!("{num} {}", work.to_word()));
+    let mut report = |done: Done| {
+        let num: i64 = done
+            .span
+            .label
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_default();
+        let outcome = done.answer.map_err(|broken| broken.to_string()).and_then(|line| {
+            let square = line.split_whitespace().nth(1).and_then(|s| s.parse().ok());
+            square.ok_or(format!("the worker answered nonsense: {line:?}"))
+        });
+        let span = Span {
+            label: num.to_string(),
+            ..done.span
+        };
+        squares.add("With_executor", num, outcome, span, "");
+    };
+    if ordered {
+        pool.map(tasks).into_iter().for_each(&mut report);
+    } else {
+        tasks.for_each(|task| {
+            pool.submit(task);
+        });
+        // `as_completed(results)`
+        pool.as_completed().for_each(&mut report);
+    }
+    squares
+    // The pool is dropped here, like leaving Python's `with` block: its workers are stopped.
+}
+
+/// What a worker process does with one task line, `"<number> <work>"`.
+fn worker_task(line: &str) -> String {
+    let mut words = line.split_whitespace();
+    let num: i64 = words.next().and_then(|w| w.parse().ok()).expect("a number");
+    let work = words.next().and_then(Work::from_word).expect("a kind of work");
+    let (x, square) = my_function(num, work);
+    format!("{x} {square}")
+}
+
+/// The Rust way for a handful of tasks: one thread each. Scoped threads may borrow
+/// `numbers`, and the scope joins every thread before it returns (like a `with` block).
+fn with_threads(numbers: &[i64], work: Work) -> Squares {
+    let mut squares = Squares::default();
+    let (results, completed) = mpsc::channel();
+    thread::scope(|scope| {
+        for &num in numbers {
+            let results = results.clone();
+            scope.spawn(move || {
+                let (outcome, span) =
+                    Span::measure(num.to_string(), || catch_panic(|| my_function(num, work)));
+                let _ = results.send((num, outcome.map(|(_, square)| square), span));
+            });
+        }
+        drop(results);
+        for (num, outcome, span) in completed {
+            squares.add("With_threads", num, outcome, span, "");
+        }
+    });
+    squares
+}
+
+/// The Rust way for data: rayon spreads the items over one thread per CPU and, like
+/// `executor.map`, keeps the results in input order.
+fn with_rayon(numbers: &[i64], work: Work) -> Squares {
+    let results: Vec<_> = numbers
+        .par_iter()
+        .map(|&num| Span::measure(num.to_string(), || catch_panic(|| my_function(num, work))))
+        .collect();
+    let mut squares = Squares::default();
+    for (&num, (outcome, span)) in numbers.iter().zip(results) {
+        squares.add("With_rayon", num, outcome.map(|(_, square)| square), span, "");
+    }
+    squares
+}
+
+/// What a run hands back: the squares it got, and the picture of when each task ran.
+#[derive(Default)]
+struct Squares {
+    values: Vec<i64>,
+    timeline: Timeline,
+}
+
+impl Squares {
+    /// Print one result (`Label: 3 squared = 9`, or why it failed) and keep it.
+    fn add(&mut self, label: &str, num: i64, outcome: Result<i64, String>, span: Span, suffix: &str) {
+        match &outcome {
+            Ok(square) => {
+                say!("{label}: {num} squared = {square}{suffix}");
+                self.values.push(*square);
+            }
+            Err(why) => say!("{label}: {num} failed: {why}"),
+        }
+        self.timeline.add(span, outcome.is_ok());
+    }
+}
+
+#[derive(Parser)]
+#[command(about = "Listing 2: square numbers one by one, on a process pool, on threads and with rayon")]
+struct Args {
+    /// The numbers to square
+    #[arg(default_values_t = [2, 3, 4], allow_negative_numbers = true)]
+    numbers: Vec<i64>,
+
+    /// Worker processes in the pool [default: the number of CPUs, Python's default]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    workers: Option<u32>,
+
+    /// Replace the 2-second sleep with 2 seconds of real CPU work
+    #[arg(long)]
+    cpu: bool,
+
+    /// Print the process pool's results in input order (executor.map), not as they complete
+    #[arg(long)]
+    ordered: bool,
+
+    #[command(flatten)]
+    lesson: LessonArgs,
+}
+
+fn main() -> ExitCode {
+    common::init();
+    // A copy of this program started by the process pool: serve tasks, do nothing else.
+    if std::env::args().nth(1).as_deref() == Some(process_pool::WORKER_FLAG) {
+        process_pool::serve(worker_task);
+    }
+    let args = Args::parse();
+    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = args.workers.map_or(cpus, |n| n as usize);
+    let task_time = Duration::from_secs(2).mul_f64(args.lesson.time_scale);
+    let work = if args.cpu {
+        Work::calibrate(task_time)
+    } else {
+        Work::Sleep(task_time)
+    };
+    let numbers = &args.numbers;
+
+    // Each run is timed, then drawn, then kept with the best it could do and why.
+    let show = |squares: &Squares| {
+        if !args.lesson.no_timeline {
+            squares.timeline.print(args.lesson.time_scale);
+        }
+    };
+    let tasks = numbers.len();
+    // A pool running `lanes` tasks at a time needs ceil(tasks / lanes) rounds of one task each.
+    let rounds = |lanes: usize| task_time * tasks.div_ceil(lanes) as u32;
+    say!();
+    let (squares, took) = timeit!(without_executor(numbers, work));
+    show(&squares);
+    let mut runs = vec![(
+        "without_executor",
+        squares,
+        took,
+        rounds(1),
+        "one at a time".to_string(),
+    )];
+    let (squares, took) = timeit!(with_executor(numbers, work, workers, args.ordered));
+    show(&squares);
+    runs.push((
+        "with_executor",
+        squares,
+        took,
+        rounds(workers),
+        format!("{workers} processes"),
+    ));
+    let (squares, took) = timeit!(with_threads(numbers, work));
+    show(&squares);
+    // Sleeping threads all wait at once. Computing threads share the CPUs: the OS gives
+    // each a slice in turn, so all of them finish together, at tasks / CPUs task-lengths.
+    let threads_ideal = if args.cpu {
+        task_time.mul_f64((tasks as f64 / cpus as f64).max(1.0))
+    } else {
+        task_time
+    };
+    runs.push((
+        "with_threads",
+        squares,
+        took,
+        threads_ideal,
+        format!("{tasks} threads"),
+    ));
+    let (squares, took) = timeit!(with_rayon(numbers, work));
+    show(&squares);
+    let rayon_threads = rayon::current_num_threads();
+    runs.push((
+        "with_rayon",
+        squares,
+        took,
+        rounds(rayon_threads),
+        format!("{rayon_threads} threads"),
+    ));
+
+    rprint!(
+        "Summary: {tasks} tasks of {:.2} sec each ({}) on {cpus} CPUs:",
+        task_time.as_secs_f64(),
+        if args.cpu { "computing" } else { "sleeping" }
+    );
+    for (name, _, took, ideal, how) in &runs {
+        rprint!(
+            "  {name:<17} {:.4} sec   ideal {:.4} sec ({how})",
+            took.as_secs_f64(),
+            ideal.as_secs_f64()
+        );
+    }
+    let failures: usize = runs
+        .iter()
+        .map(|(_, squares, ..)| squares.timeline.failures())
+        .sum();
+    if failures > 0 {
+        say!("{failures} task(s) failed.");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,298 @@
+//! examples-processpool end to end: the real binary and its real worker processes,
+//! at a small time scale. Times are compared as ratios with slack.
+
+use common::testing::{Ran, command, run, wait_until};
+use common::timing::find_timing;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn lesson(args: &[&str]) -> Command {
+    let mut command = command(BINARY);
+    command.args(args);
+    command
+}
+
+fn run_lesson(args: &[&str]) -> Ran {
+    run(lesson(args), DEADLINE)
+}
+
+fn seconds_of(ran: &Ran, name: &str) -> f64 {
+    find_timing(&ran.stdout, name)
+        .unwrap_or_else(|| panic!("no timing line for {name}:\n{}", ran.stdout))
+        .as_secs_f64()
+}
+
+fn assert_no_panic_noise(ran: &Ran) {
+    for noise in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {
+        assert!(!ran.stderr.contains(noise), "stderr:\n{}", ran.stderr);
+    }
+}
+
+#[test]
+fn the_default_lesson_squares_two_three_four_four_ways() {
+    let ran = run_lesson(&["--time-scale", "0.1", "--workers", "2"]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert_no_panic_noise(&ran);
+    for label in ["Without_executor", "With_executor", "With_threads", "With_rayon"] {
+        for (x, square) in [(2, 4), (3, 9), (4, 16)] {
+            let line = format!("{label}: {x} squared = {square}");
+            assert_eq!(ran.lines_starting(&line).len(), 1, "{line}\n{}", ran.stdout);
+        }
+    }
+    assert_eq!(
+        ran.lines_starting("Without_executor: 2 squared = 4 [ 0.20 sec ]")
+            .len(),
+        1
+    );
+    // One by one: 3 rounds. Two worker processes: 2 rounds. A thread each: 1 round.
+    let one_by_one = seconds_of(&ran, "without_executor");
+    let pool_ratio = one_by_one / seconds_of(&ran, "with_executor");
+    let threads_ratio = one_by_one / seconds_of(&ran, "with_threads");
+    assert!(
+        pool_ratio > 1.25,
+        "pool speed-up {pool_ratio:.2} (ideal 1.5)\n{}",
+        ran.stdout
+    );
+    assert!(
+        threads_ratio > 2.2,
+        "threads speed-up {threads_ratio:.2} (ideal 3)\n{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("timeline: 3 tasks on 2 workers;"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout
+            .contains("Summary: 3 tasks of 0.20 sec each (sleeping)"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn two_hundred_numbers_through_two_workers_all_come_back_right() {
+    let numbers: Vec<String> = (1..=200).map(|n: i64| n.to_string()).collect();
+    let mut args = vec!["--time-scale", "0", "--workers", "2", "--no-timeline"];
+    args.extend(numbers.iter().map(String::as_str));
+    let ran = run_lesson(&args);
+    assert!(ran.status.success(), "{ran:?}");
+    let pool_lines = ran.lines_starting("With_executor: ");
+    assert_eq!(pool_lines.len(), 200);
+    for n in 1..=200_i64 {
+        let line = format!("With_executor: {n} squared = {}", n * n);
+        assert!(pool_lines.contains(&line.as_str()), "missing {line}");
+    }
+}
+
+#[test]
+fn ordered_keeps_the_input_order_even_when_later_tasks_finish_first() {
+    let ran = run_lesson(&[
+        "--time-scale",
+        "0.02",
+        "--workers",
+        "3",
+        "--ordered",
+        "--no-timeline",
+        "9",
+        "8",
+        "7",
+    ]);
+    assert!(ran.status.success(), "{ran:?}");
+    let pool_lines = ran.lines_starting("With_executor: ");
+    assert_eq!(
+        pool_lines,
+        [
+            "With_executor: 9 squared = 81",
+            "With_executor: 8 squared = 64",
+            "With_executor: 7 squared = 49"
+        ]
+    );
+}
+
+#[test]
+fn a_crashing_worker_fails_its_own_task_only() {
+    // 3037000500 squared does not fit in an i64: my_function panics, in the worker process
+    // too, which then dies. Its task reports why; the others finish.
+    let ran = run_lesson(&["--time-scale", "0.02", "--workers", "2", "2", "3037000500", "4"]);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert_no_panic_noise(&ran);
+    let failed = ran.lines_starting("With_executor: 3037000500 failed: worker process ");
+    assert_eq!(failed.len(), 1, "{}", ran.stdout);
+    assert!(
+        failed[0].contains("died (exit status: 101): panicked: x * x does not fit"),
+        "{}",
+        failed[0]
+    );
+    for label in ["Without_executor", "With_executor", "With_threads", "With_rayon"] {
+        assert_eq!(
+            ran.lines_starting(&format!("{label}: 2 squared = 4")).len(),
+            1,
+            "{}",
+            ran.stdout
+        );
+        assert_eq!(
+            ran.lines_starting(&format!("{label}: 4 squared = 16")).len(),
+            1,
+            "{}",
+            ran.stdout
+        );
+        assert_eq!(
+            ran.lines_starting(&format!("{label}: 3037000500 failed: ")).len(),
+            1
+        );
+    }
+    assert!(ran.stdout.contains("4 task(s) failed."), "{}", ran.stdout);
+}
+
+#[test]
+fn cpu_work_gives_the_same_squares() {
+    let ran = run_lesson(&["--cpu", "--time-scale", "0.02", "--no-timeline", "5", "6"]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert_eq!(
+        ran.lines_starting("With_rayon: 6 squared = 36").len(),
+        1,
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("(computing)"), "{}", ran.stdout);
+}
+
+#[test]
+fn bad_numbers_and_zero_workers_are_usage_errors() {
+    for (args, complaint) in [
+        (&["abc"][..], "invalid digit"),
+        (&["99999999999999999999"][..], "too large"),
+        (&["--workers", "0"][..], "0 is not in 1..=256"),
+    ] {
+        let ran = run_lesson(args);
+        assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
+        assert!(ran.stderr.contains(complaint), "{args:?}: {}", ran.stderr);
+    }
+}
+
+#[test]
+fn output_piped_into_head_ends_quietly_and_leaves_no_worker() {
+    let mut child = lesson(&["--time-scale", "0.05"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
+    let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Linux only: the kernel lists each process's children in /proc.
+#[cfg(target_os = "linux")]
+mod processes {
+    use super::*;
+
+    fn children_of(pid: u32) -> Vec<u32> {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+            return Vec::new();
+        };
+        tasks
+            .flatten()
+            .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+            .flat_map(|list| {
+                list.split_whitespace()
+                    .filter_map(|p| p.parse().ok())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Alive means present and not a zombie waiting to be reaped.
+    fn alive(pid: u32) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit(')')
+                .next()
+                .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+        })
+    }
+
+    /// Wait until the pool has started `count` workers; return their ids.
+    fn workers_of(pid: u32, count: usize) -> Vec<u32> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let children = children_of(pid);
+            if children.len() >= count || Instant::now() > deadline {
+                return children;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn a_killed_worker_fails_its_task_and_no_process_is_left_behind() {
+        // Sleeps of 2 s: time enough to kill a worker in the middle of its task.
+        let mut child = lesson(&["--workers", "2", "--no-timeline", "7", "8"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let workers = workers_of(child.id(), 2);
+        assert_eq!(workers.len(), 2, "two workers should have started");
+        std::thread::sleep(Duration::from_millis(300));
+        let killed = Command::new("kill")
+            .args(["-KILL", &workers[0].to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+
+        let stdout = child.stdout.take().unwrap();
+        let output = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap());
+        let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
+        let output = output.join().unwrap();
+        assert_eq!(status.code(), Some(1), "{output}");
+        let died: Vec<&str> = output.lines().filter(|l| l.contains("died (signal: 9")).collect();
+        assert_eq!(died.len(), 1, "{output}");
+        assert_eq!(
+            output
+                .lines()
+                .filter(|l| l.starts_with("With_executor: "))
+                .count(),
+            2,
+            "{output}"
+        );
+        for pid in workers {
+            assert!(!alive(pid), "worker {pid} outlived the run");
+        }
+    }
+
+    #[test]
+    fn killing_the_program_leaves_no_worker_behind() {
+        // Like Ctrl-C on a program whose workers get no signal of their own: they see
+        // their stdin close and exit at once.
+        let mut child = lesson(&["--workers", "2", "--no-timeline", "7", "8"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let workers = workers_of(child.id(), 2);
+        assert_eq!(workers.len(), 2, "two workers should have started");
+        Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        wait_until(&mut child, Instant::now() + DEADLINE).expect("it must end");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while workers.iter().any(|&pid| alive(pid)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        for pid in workers {
+            assert!(!alive(pid), "worker {pid} outlived its pool");
+        }
+    }
+}
