@@ -19,12 +19,27 @@ impl Ran {
     pub fn lines_starting(&self, prefix: &str) -> Vec<&str> {
         self.stdout.lines().filter(|l| l.starts_with(prefix)).collect()
     }
+
+    /// The seconds `name()` took, as its `timeit!` line printed them.
+    pub fn seconds_of(&self, name: &str) -> f64 {
+        crate::timing::find_timing(&self.stdout, name)
+            .unwrap_or_else(|| panic!("no timing line for {name}() in:\n{}", self.stdout))
+            .as_secs_f64()
+    }
+
+    /// Fail if stderr shows Rust's default panic report: a failure must be one line.
+    pub fn assert_no_panic_report(&self) {
+        for noise in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {
+            assert!(!self.stderr.contains(noise), "stderr:\n{}", self.stderr);
+        }
+    }
 }
 
-/// A command for `program` with no colours and no proxy settings from the environment,
+/// A command for `program` with `args`, with no colours and no proxy settings from the environment,
 /// so tests see plain text and reach 127.0.0.1 directly.
-pub fn command(program: &str) -> Command {
+pub fn command(program: &str, args: &[&str]) -> Command {
     let mut command = Command::new(program);
+    command.args(args);
     command.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
     for proxy in [
         "HTTP_PROXY",

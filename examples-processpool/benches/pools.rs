@@ -12,9 +12,7 @@ use std::time::Duration;
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 
 fn lesson(args: &[&str]) -> Ran {
-    let mut lesson = command(BINARY);
-    lesson.args(args);
-    let ran = run(lesson, Duration::from_secs(300));
+    let ran = run(command(BINARY, args), Duration::from_secs(300));
     assert!(ran.status.success(), "{ran:?}");
     ran
 }

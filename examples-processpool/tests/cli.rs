@@ -2,7 +2,6 @@
 //! at a small time scale. Times are compared as ratios with slack.
 
 use common::testing::{Ran, command, run, wait_until};
-use common::timing::find_timing;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -11,32 +10,18 @@ const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 const DEADLINE: Duration = Duration::from_secs(60);
 
 fn lesson(args: &[&str]) -> Command {
-    let mut command = command(BINARY);
-    command.args(args);
-    command
+    command(BINARY, args)
 }
 
 fn run_lesson(args: &[&str]) -> Ran {
     run(lesson(args), DEADLINE)
 }
 
-fn seconds_of(ran: &Ran, name: &str) -> f64 {
-    find_timing(&ran.stdout, name)
-        .unwrap_or_else(|| panic!("no timing line for {name}:\n{}", ran.stdout))
-        .as_secs_f64()
-}
-
-fn assert_no_panic_noise(ran: &Ran) {
-    for noise in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {
-        assert!(!ran.stderr.contains(noise), "stderr:\n{}", ran.stderr);
-    }
-}
-
 #[test]
 fn the_default_lesson_squares_two_three_four_four_ways() {
     let ran = run_lesson(&["--time-scale", "0.1", "--workers", "2"]);
     assert!(ran.status.success(), "{ran:?}");
-    assert_no_panic_noise(&ran);
+    ran.assert_no_panic_report();
     for label in ["Without_executor", "With_executor", "With_threads", "With_rayon"] {
         for (x, square) in [(2, 4), (3, 9), (4, 16)] {
             let line = format!("{label}: {x} squared = {square}");
@@ -49,9 +34,9 @@ fn the_default_lesson_squares_two_three_four_four_ways() {
         1
     );
     // One by one: 3 rounds. Two worker processes: 2 rounds. A thread each: 1 round.
-    let one_by_one = seconds_of(&ran, "without_executor");
-    let pool_ratio = one_by_one / seconds_of(&ran, "with_executor");
-    let threads_ratio = one_by_one / seconds_of(&ran, "with_threads");
+    let one_by_one = ran.seconds_of("without_executor");
+    let pool_ratio = one_by_one / ran.seconds_of("with_executor");
+    let threads_ratio = one_by_one / ran.seconds_of("with_threads");
     assert!(
         pool_ratio > 1.25,
         "pool speed-up {pool_ratio:.2} (ideal 1.5)\n{}",
@@ -121,7 +106,7 @@ fn a_crashing_worker_fails_its_own_task_only() {
     // too, which then dies. Its task reports why; the others finish.
     let ran = run_lesson(&["--time-scale", "0.02", "--workers", "2", "2", "3037000500", "4"]);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    assert_no_panic_noise(&ran);
+    ran.assert_no_panic_report();
     let failed = ran.lines_starting("With_executor: 3037000500 failed: worker process ");
     assert_eq!(failed.len(), 1, "{}", ran.stdout);
     assert!(

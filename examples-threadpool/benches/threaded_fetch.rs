@@ -16,9 +16,8 @@ const IDEAL: Duration = Duration::from_millis(800);
 
 /// One threaded run of `urls` URLs on `urls` workers: the time `multithread()` printed.
 fn threaded_run(urls: usize) -> Duration {
-    let mut lesson = command(BINARY);
     let (repeat, workers) = ((urls / 4).to_string(), urls.to_string());
-    lesson.args([
+    let args = [
         "--only",
         "threaded",
         "--no-timeline",
@@ -26,7 +25,8 @@ fn threaded_run(urls: usize) -> Duration {
         &repeat,
         "--workers",
         &workers,
-    ]);
+    ];
+    let lesson = command(BINARY, &args);
     let ran = run(lesson, Duration::from_secs(120));
     assert!(ran.status.success(), "{ran:?}");
     find_timing(&ran.stdout, "multithread").expect("a timing line for multithread()")

@@ -3,7 +3,6 @@
 
 use common::sites::StandInSites;
 use common::testing::{Ran, command, run, wait_until};
-use common::timing::find_timing;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
@@ -13,20 +12,11 @@ const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
 const DEADLINE: Duration = Duration::from_secs(60);
 
 fn lesson(args: &[&str]) -> Command {
-    let mut command = command(BINARY);
-    command.args(args);
-    command
+    command(BINARY, args)
 }
 
 fn run_lesson(args: &[&str]) -> Ran {
     run(lesson(args), DEADLINE)
-}
-
-/// The seconds `name()` took, as the program printed it.
-fn seconds_of(ran: &Ran, name: &str) -> f64 {
-    find_timing(&ran.stdout, name)
-        .unwrap_or_else(|| panic!("no timing line for {name} in:\n{}", ran.stdout))
-        .as_secs_f64()
 }
 
 /// The URL lines of each run, split at the timing line that ends it.
@@ -43,17 +33,11 @@ fn url_lines_per_run(ran: &Ran) -> Vec<Vec<String>> {
     runs
 }
 
-fn assert_no_panic_noise(ran: &Ran) {
-    for noise in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {
-        assert!(!ran.stderr.contains(noise), "stderr:\n{}", ran.stderr);
-    }
-}
-
 #[test]
 fn default_run_fetches_the_four_sites_twice_and_threads_win() {
     let ran = run_lesson(&["--time-scale", "0.2"]);
     assert!(ran.status.success(), "{ran:?}");
-    assert_no_panic_noise(&ran);
+    ran.assert_no_panic_report();
 
     let runs = url_lines_per_run(&ran);
     assert_eq!(runs.len(), 2, "{}", ran.stdout);
@@ -76,7 +60,7 @@ fn default_run_fetches_the_four_sites_twice_and_threads_win() {
     assert!(runs.iter().flatten().all(|line| line.contains("[ 200 / ")));
 
     // Ideal ratio: sum / max = 1.8 / 0.8 = 2.25.
-    let speedup = seconds_of(&ran, "singlethread") / seconds_of(&ran, "multithread");
+    let speedup = ran.seconds_of("singlethread") / ran.seconds_of("multithread");
     assert!(speedup > 1.6, "speed-up only {speedup:.2}\n{}", ran.stdout);
 
     assert!(
@@ -103,7 +87,7 @@ fn default_run_fetches_the_four_sites_twice_and_threads_win() {
 fn one_worker_makes_the_pool_as_slow_as_one_by_one() {
     let ran = run_lesson(&["--time-scale", "0.1", "--workers", "1", "--no-timeline"]);
     assert!(ran.status.success(), "{ran:?}");
-    let ratio = seconds_of(&ran, "multithread") / seconds_of(&ran, "singlethread");
+    let ratio = ran.seconds_of("multithread") / ran.seconds_of("singlethread");
     assert!((0.7..1.4).contains(&ratio), "ratio {ratio:.2}\n{}", ran.stdout);
     assert!(!ran.stdout.contains("timeline:"), "--no-timeline: {}", ran.stdout);
 }
@@ -154,7 +138,7 @@ fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
     let started = Instant::now();
     let ran = run_lesson(&args);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    assert_no_panic_noise(&ran);
+    ran.assert_no_panic_report();
     for (url, reason) in bad {
         let lines: Vec<&str> = ran
             .stdout
@@ -178,7 +162,7 @@ fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
 fn a_panicking_task_is_one_error_and_the_pool_does_not_hang() {
     let ran = run_lesson(&["--time-scale", "0.05", "--panic-on", "google"]);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    assert_no_panic_noise(&ran);
+    ran.assert_no_panic_report();
     let runs = url_lines_per_run(&ran);
     // One by one is untouched; in the pool, google's task panics and the other three finish.
     assert!(runs[0].iter().all(|l| l.contains("[ 200 / ")), "{:?}", runs[0]);
