@@ -21,8 +21,8 @@ pub fn repeat(runs: usize, mut sample: impl FnMut() -> Duration) -> Vec<Duration
     (0..runs).map(|_| sample()).collect()
 }
 
-/// Print `name: median M (min A, max B, N runs), ideal I: +X ms over [target <= T ms: met]`
-/// and return the median's excess over the ideal.
+/// Print `name: median M (min A, max B, N runs), ideal I: +X ms [target <= T ms: met]`
+/// (a median under the ideal shows as -X ms) and return the median's excess over the ideal.
 pub fn report_over_ideal(
     name: &str,
     samples: &[Duration],
@@ -31,6 +31,11 @@ pub fn report_over_ideal(
 ) -> Duration {
     let mid = median(samples);
     let over = mid.saturating_sub(ideal);
+    let difference = if mid >= ideal {
+        format!("+{}", ms(over))
+    } else {
+        format!("-{}", ms(ideal - mid))
+    };
     let (min, max) = (samples.iter().min().unwrap(), samples.iter().max().unwrap());
     let verdict = match target {
         Some(target) if over <= target => format!(" [target <= {} ms: met]", ms(target)),
@@ -38,13 +43,12 @@ pub fn report_over_ideal(
         None => String::new(),
     };
     crate::say!(
-        "{name}: median {:.4} s (min {:.4}, max {:.4}, {} runs), ideal {:.4} s: +{} ms{verdict}",
+        "{name}: median {:.4} s (min {:.4}, max {:.4}, {} runs), ideal {:.4} s: {difference} ms{verdict}",
         mid.as_secs_f64(),
         min.as_secs_f64(),
         max.as_secs_f64(),
         samples.len(),
         ideal.as_secs_f64(),
-        ms(over),
     );
     over
 }

@@ -17,21 +17,18 @@
 //!   about ceil(3 / CPUs) x 2 s. In Rust threads run CPU work in parallel; there is no GIL.
 //! * Square 3037000500 to see a worker process crash: that one task fails, the rest finish.
 
-mod process_pool;
-mod work;
-
 use clap::Parser;
 use common::cli::LessonArgs;
 use common::panics::catch_panic;
 use common::timeline::{Span, Timeline};
 use common::{rprint, say, timeit};
-use process_pool::{Done, ProcessPool};
+use examples_processpool::process_pool::{self, Done, ProcessPool};
+use examples_processpool::work::Work;
 use rayon::prelude::*;
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
-use work::Work;
 
 /// The article's `my_function`: take a while (it sleeps 2 s), then return `x` and its square.
 fn my_function(x: i64, work: Work) -> (i64, i64) {
@@ -189,7 +186,7 @@ struct Args {
 fn main() -> ExitCode {
     common::init();
     // A copy of this program started by the process pool: serve tasks, do nothing else.
-    if std::env::args().nth(1).as_deref() == Some(process_pool::WORKER_FLAG) {
+    if process_pool::is_worker() {
         process_pool::serve(worker_task);
     }
     let args = Args::parse();

@@ -266,16 +266,25 @@ impl WorkerProcess {
 /// Returns the exit status if it exited by itself.
 fn wait_or_kill(child: &mut Child, grace: Duration) -> Option<std::process::ExitStatus> {
     let deadline = Instant::now() + grace;
+    // std can't wait with a timeout, so look again and again, soon at first, then less often.
+    let mut pause = Duration::from_micros(50);
     while Instant::now() < deadline {
         match child.try_wait() {
             Ok(Some(status)) => return Some(status),
-            Ok(None) => thread::sleep(Duration::from_millis(5)),
+            Ok(None) => thread::sleep(pause),
             Err(_) => break,
         }
+        pause = (pause * 2).min(Duration::from_millis(20));
     }
     let _ = child.kill();
     let _ = child.wait();
     None
+}
+
+/// Was this process started by a pool as one of its workers? Ask first thing in `main`:
+/// a worker must do nothing but [`serve`].
+pub fn is_worker() -> bool {
+    std::env::args().nth(1).as_deref() == Some(WORKER_FLAG)
 }
 
 /// Worker mode: answer task lines from stdin with `task` until stdin closes, then exit.
