@@ -4,6 +4,7 @@
 //! * [`sites`]: the stand-in sites, a local HTTP server with site-like latencies,
 //! * [`timeline`]: the picture of which task ran when, on which worker,
 //! * [`fetch`]: fetch results, one-line errors and the closing summary,
+//! * [`targets`]: which URLs a lesson fetches (stand-in, given or live), and its outcome,
 //! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
 //! * [`panics`]: panics turned into one-line errors,
 //! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
@@ -16,6 +17,7 @@ pub mod measure;
 pub mod output;
 pub mod panics;
 pub mod sites;
+pub mod targets;
 pub mod testing;
 pub mod timeline;
 pub mod timing;

@@ -14,25 +14,17 @@
 //! * While a thread waits for a reply it uses no CPU: the OS wakes it when the bytes arrive.
 
 use clap::{Parser, ValueEnum};
-use common::cli::{LessonArgs, positive_seconds};
-use common::fetch::{FetchError, FetchResult, Fetched, Ideal, print_result, print_summary, short_name};
+use common::cli::LessonArgs;
+use common::fetch::{FetchError, FetchResult, Fetched, print_result, short_name};
 use common::panics::catch_panic;
-use common::sites::StandInSites;
+use common::targets::{FetchArgs, Targets};
 use common::timeline::{Span, Timeline};
 use common::{say, timeit};
 use reqwest::blocking::Client;
 use std::process::ExitCode;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use threadpool::ThreadPool;
-
-/// The article's own list.
-const LIVE_URLS: [&str; 4] = [
-    "https://www.bing.com",
-    "https://www.duckduckgo.com",
-    "https://www.google.com",
-    "https://www.yahoo.com",
-];
 
 /// GET one URL, like `requests.get(url)`: the status code and how long the answer took.
 fn fetch_url(client: &Client, url: &str) -> FetchResult {
@@ -104,21 +96,12 @@ fn multithread(client: &Client, urls: &[String], workers: usize, panic_on: Optio
     after_help = "With no URLs, the four stand-in sites are served on 127.0.0.1 (no network needed)."
 )]
 struct Args {
-    /// URLs to fetch instead of the stand-in sites
-    #[arg(conflicts_with = "live")]
-    urls: Vec<String>,
-
-    /// Fetch the article's real sites over the internet
-    #[arg(long)]
-    live: bool,
+    #[command(flatten)]
+    fetch: FetchArgs,
 
     /// Threads in the pool [default: min(32, CPUs + 4), Python's default]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     workers: Option<u32>,
-
-    /// Give up on a request that takes longer than SECS seconds
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = positive_seconds)]
-    timeout: Duration,
 
     /// Fetch the whole list N times over (more URLs than workers: watch the pool queue them)
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
@@ -127,10 +110,6 @@ struct Args {
     /// Run only one of the two runs
     #[arg(long, value_enum)]
     only: Option<Run>,
-
-    /// Experiment: the threaded task of every URL containing TEXT panics
-    #[arg(long, value_name = "TEXT")]
-    panic_on: Option<String>,
 
     #[command(flatten)]
     lesson: LessonArgs,
@@ -153,27 +132,18 @@ fn main() -> ExitCode {
     let args = Args::parse();
 
     // No URLs given: serve the stand-in sites on this machine and fetch those.
-    let sites = if args.urls.is_empty() && !args.live {
-        match StandInSites::start(args.lesson.time_scale) {
-            Ok(sites) => Some(sites),
-            Err(error) => {
-                eprintln!("error: cannot start the stand-in sites: {error}");
-                return ExitCode::FAILURE;
-            }
+    let targets = match Targets::choose(&args.fetch, args.lesson.time_scale) {
+        Ok(targets) => targets,
+        Err(error) => {
+            eprintln!("error: cannot start the stand-in sites: {error}");
+            return ExitCode::FAILURE;
         }
-    } else {
-        None
     };
-    let listed: Vec<String> = match &sites {
-        Some(sites) => sites.site_urls(),
-        None if args.live => LIVE_URLS.map(String::from).to_vec(),
-        None => args.urls.clone(),
-    };
-    let urls: Vec<String> = (0..args.repeat).flat_map(|_| listed.iter().cloned()).collect();
+    let urls: Vec<String> = (0..args.repeat).flat_map(|_| targets.urls().to_vec()).collect();
 
     // One client for every request: it keeps connections open and reuses them.
-    let mut builder = Client::builder().timeout(args.timeout);
-    if sites.is_some() {
+    let mut builder = Client::builder().timeout(args.fetch.timeout);
+    if targets.are_local() {
         builder = builder.no_proxy(); // our own sites are on this machine: never via a proxy
     }
     let client = match builder.build() {
@@ -184,6 +154,7 @@ fn main() -> ExitCode {
         }
     };
     let workers = args.workers.map_or_else(default_workers, |n| n as usize);
+    let panic_on = args.fetch.panic_on.as_deref();
     let show = |timeline: &Timeline| {
         if !args.lesson.no_timeline {
             timeline.print(args.lesson.time_scale);
@@ -198,38 +169,12 @@ fn main() -> ExitCode {
         runs.push((timeline, took));
     }
     if args.only != Some(Run::Sequential) {
-        let (timeline, took) = timeit!(multithread(&client, &urls, workers, args.panic_on.as_deref()));
+        let (timeline, took) = timeit!(multithread(&client, &urls, workers, panic_on));
         show(&timeline);
         runs.push((timeline, took));
     }
-
-    let failures: usize = runs.iter().map(|(timeline, _)| timeline.failures()).sum();
-    let attempts: usize = runs.iter().map(|(timeline, _)| timeline.len()).sum();
-    if let [(_, one_by_one), (_, threaded)] = runs[..]
-        && failures < attempts
-    {
-        // The best possible times: from the stand-in sites' known latencies, or else
-        // estimated from what each URL took in the one-by-one run.
-        let ideal = match &sites {
-            Some(sites) => urls
-                .iter()
-                .map(|url| sites.latency_of(url))
-                .collect::<Option<Vec<_>>>()
-                .map(|latencies| (Ideal::from_latencies(latencies), "the stand-in sites' latencies")),
-            None => Some((
-                Ideal::from_latencies(runs[0].0.durations()),
-                "as measured one by one",
-            )),
-        };
-        print_summary(one_by_one, threaded, ideal);
+    if let [(one_by_one, one_by_one_took), (threaded, threaded_took)] = &runs[..] {
+        targets.summarize(&urls, (one_by_one, *one_by_one_took), (threaded, *threaded_took));
     }
-
-    if failures == 0 {
-        return ExitCode::SUCCESS;
-    }
-    say!("{failures} of {attempts} fetches failed.");
-    if args.live && failures == attempts {
-        say!("hint: no live site answered; without --live the lesson uses its own stand-in sites.");
-    }
-    ExitCode::FAILURE
+    targets.outcome(&runs.iter().map(|(timeline, _)| timeline).collect::<Vec<_>>())
 }
