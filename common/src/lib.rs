@@ -7,12 +7,14 @@
 //! * [`targets`]: which URLs a lesson fetches (stand-in, given or live), and its outcome,
 //! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
 //! * [`panics`]: panics turned into one-line errors,
+//! * [`interrupt`]: Ctrl-C ends a program at once, with a message,
 //! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
 //! * [`testing`]: running an example under a deadline, for end-to-end tests,
 //! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
 
 pub mod cli;
 pub mod fetch;
+pub mod interrupt;
 pub mod measure;
 pub mod output;
 pub mod panics;

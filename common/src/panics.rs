@@ -12,6 +12,7 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 
 thread_local! {
@@ -19,6 +20,22 @@ thread_local! {
     static CATCHING: Cell<bool> = const { Cell::new(false) };
     /// The message of the panic `catch_panic` caught last, with where it happened.
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+tokio::task_local! {
+    /// Set around a task whose panic its `JoinHandle` will report (as a `JoinError`).
+    static REPORTED_BY_JOIN_HANDLE: ();
+}
+
+/// Wrap a future to be spawned as a task whose panic the caller reports from the task's
+/// `JoinError`: the panic hook then stays quiet, so the panic is told once, not twice.
+pub fn reported_by_join_handle<F: Future>(task: F) -> impl Future<Output = F::Output> {
+    REPORTED_BY_JOIN_HANDLE.scope((), task)
+}
+
+/// A panic's message, from the payload `catch_unwind` or a tokio `JoinError` hands back.
+pub fn message_of(payload: &(dyn Any + Send)) -> String {
+    payload_text(payload).to_string()
 }
 
 /// Replace Rust's panic printout with one line: `error: panicked at FILE:LINE: MESSAGE`.
@@ -31,6 +48,8 @@ pub fn install_quiet_hook() {
         };
         if CATCHING.get() {
             LAST_PANIC.set(Some(described));
+        } else if REPORTED_BY_JOIN_HANDLE.try_with(|()| ()).is_ok() {
+            // The task's JoinError will carry the message to whoever awaits it.
         } else {
             eprintln!("error: panicked: {described}");
         }

@@ -13,6 +13,7 @@
 use colored::Colorize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::future::Future;
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -47,6 +48,33 @@ impl Span {
             end: Instant::now(),
         };
         (value, span)
+    }
+}
+
+impl Span {
+    /// The async form of [`Span::measure`]: await `work` and return its value with its span.
+    /// The worker is the thread the task was on when it finished.
+    pub async fn measure_async<T>(label: impl Into<String>, work: impl Future<Output = T>) -> (T, Span) {
+        let start = Instant::now();
+        let value = work.await;
+        let span = Span {
+            label: label.into(),
+            worker: Worker::Thread(thread::current().id()),
+            start,
+            end: Instant::now(),
+        };
+        (value, span)
+    }
+
+    /// For a task that left no span of its own (it panicked): a moment, now, on this thread.
+    pub fn now(label: impl Into<String>) -> Span {
+        let now = Instant::now();
+        Span {
+            label: label.into(),
+            worker: Worker::Thread(thread::current().id()),
+            start: now,
+            end: now,
+        }
     }
 }
 

@@ -36,6 +36,14 @@ macro_rules! timeit {
     };
 }
 
+/// The async form: `timeit_async!(fetch_concurrently(&client, &urls))` awaits the call.
+#[macro_export]
+macro_rules! timeit_async {
+    ($function:ident ( $($arg:expr),* $(,)? )) => {
+        $crate::timing::timeit_async(stringify!($function), $function($($arg),*)).await
+    };
+}
+
 /// Run `work`, print ` [*] NAME(): completed within [S.SSSS sec].`, return its value and time.
 pub fn timeit<T>(name: &str, work: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();

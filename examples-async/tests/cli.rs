@@ -1,0 +1,254 @@
+//! examples-async end to end: the real binary, offline, at a small time scale.
+//! Times are compared as ratios with slack, never as absolute numbers.
+
+use common::sites::StandInSites;
+use common::testing::{Ran, command, run, wait_until};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn lesson(args: &[&str]) -> Command {
+    command(BINARY, args)
+}
+
+fn run_lesson(args: &[&str]) -> Ran {
+    run(lesson(args), DEADLINE)
+}
+
+/// The site names in the URL lines between the timing lines of `first` and `second`.
+fn sites_between(ran: &Ran, first: &str, second: &str) -> Vec<String> {
+    let start = ran
+        .stdout
+        .find(&format!(" [*] {first}()"))
+        .expect("first timing line");
+    let end = ran
+        .stdout
+        .find(&format!(" [*] {second}()"))
+        .expect("second timing line");
+    ran.stdout[start..end]
+        .lines()
+        .filter(|l| l.starts_with("URL: "))
+        .map(|l| {
+            l.split('/')
+                .nth(3)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn fetch_runs_on_one_thread_and_concurrency_wins() {
+    let ran = run_lesson(&["--only", "fetch", "--time-scale", "0.2"]);
+    assert!(ran.status.success(), "{ran:?}");
+    ran.assert_no_panic_report();
+    assert_eq!(ran.lines_starting("URL: ").len(), 8, "{}", ran.stdout);
+    // Completion order: the fastest stand-in site first.
+    assert_eq!(
+        sites_between(&ran, "fetch_one_by_one", "fetch_concurrently"),
+        ["google", "bing", "duckduckgo", "yahoo"]
+    );
+    // Both timelines: every task on the same one worker.
+    assert_eq!(
+        ran.stdout.matches("timeline: 4 tasks on 1 worker;").count(),
+        2,
+        "{}",
+        ran.stdout
+    );
+    let speedup = ran.seconds_of("fetch_one_by_one") / ran.seconds_of("fetch_concurrently");
+    assert!(
+        speedup > 1.6,
+        "speed-up {speedup:.2} (ideal 2.25)\n{}",
+        ran.stdout
+    );
+    assert!(!ran.stdout.contains("squared"), "--only fetch: {}", ran.stdout);
+}
+
+#[test]
+fn async_sleeps_overlap_blocking_sleeps_do_not_and_spawn_blocking_cures_it() {
+    let ran = run_lesson(&["--time-scale", "0.1", "--only", "squaring"]);
+    assert!(ran.status.success(), "{ran:?}");
+    for (x, square) in [(2, 4), (3, 9), (4, 16)] {
+        assert_eq!(
+            ran.lines_starting(&format!("Concurrently: {x} squared = {square}"))
+                .len(),
+            1
+        );
+    }
+    assert!(
+        ran.stdout.contains("timeline: 3 tasks on 1 worker;"),
+        "{}",
+        ran.stdout
+    );
+    let together = ran.seconds_of("squares_concurrently");
+
+    let ran = run_lesson(&["--time-scale", "0.1", "--only", "pitfall"]);
+    assert!(ran.status.success(), "{ran:?}");
+    let blocked = ran.seconds_of("squares_blocking");
+    let cured = ran.seconds_of("squares_spawn_blocking");
+    // One delay is 0.2 s here: blocked about 3 delays, cured about 1, like `together`.
+    let ratio = blocked / together;
+    assert!(
+        (2.2..4.0).contains(&ratio),
+        "blocking / concurrent = {ratio:.2}\n{}",
+        ran.stdout
+    );
+    let ratio = cured / together;
+    assert!(
+        (0.7..1.5).contains(&ratio),
+        "spawn_blocking / concurrent = {ratio:.2}\n{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("timeline: 3 tasks on 3 workers;"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
+    let sites = StandInSites::start(0.1).unwrap();
+    let closed_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = format!("http://127.0.0.1:{closed_port}/");
+    let too_slow = sites.url("/delay/20000");
+    let good = sites.url("/status/404");
+    let bad = [
+        ("not a url", "invalid URL"),
+        (refused.as_str(), "cannot connect"),
+        ("http://no-such-host.invalid/", "unknown host"),
+        (too_slow.as_str(), "timed out"),
+    ];
+    let mut args: Vec<&str> = bad.iter().map(|(url, _)| *url).collect();
+    args.extend([
+        good.as_str(),
+        "--timeout",
+        "0.5",
+        "--no-timeline",
+        "--only",
+        "fetch",
+    ]);
+    let ran = run_lesson(&args);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    ran.assert_no_panic_report();
+    for (url, reason) in bad {
+        let lines = ran.lines_starting(&format!("URL: {url} [ error: {reason}"));
+        assert_eq!(lines.len(), 2, "{url}:\n{}", ran.stdout);
+    }
+    assert_eq!(
+        ran.lines_starting(&format!("URL: {good} [ 404 / ")).len(),
+        2,
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("8 of 10 fetches failed."), "{}", ran.stdout);
+}
+
+#[test]
+fn a_panicking_task_is_its_join_error_and_the_rest_finish() {
+    let ran = run_lesson(&["--only", "fetch", "--time-scale", "0.05", "--panic-on", "yahoo"]);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    ran.assert_no_panic_report();
+    assert!(
+        ran.stderr.trim().is_empty(),
+        "told once, on stdout: {}",
+        ran.stderr
+    );
+    let failed = ran.lines_starting("URL: http://127.0.0.1");
+    let failed: Vec<&&str> = failed.iter().filter(|l| l.contains("error")).collect();
+    assert_eq!(failed.len(), 1, "{}", ran.stdout);
+    assert!(
+        failed[0].contains("/yahoo [ error: the task panicked: --panic-on asked"),
+        "{}",
+        failed[0]
+    );
+    assert_eq!(ran.lines_starting("URL: ").len(), 8, "{}", ran.stdout);
+}
+
+#[test]
+fn two_thousand_requests_at_once_all_succeed() {
+    let ran = run_lesson(&["--tasks", "2000", "--latency-ms", "100"]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(ran.stdout.contains("Done: 2000 ok, 0 failed"), "{}", ran.stdout);
+    // All at once: far below one by one (200 s), near one latency.
+    assert!(ran.seconds_of("fetch_many") < 100.0 * 0.1 / 2.0, "{}", ran.stdout);
+}
+
+#[test]
+fn a_limit_runs_requests_in_rounds() {
+    let ran = run_lesson(&["--tasks", "12", "--latency-ms", "100", "--limit", "4"]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(ran.stdout.contains("4 at a time"), "{}", ran.stdout);
+    // Three rounds of 0.1 s: at least the ideal, and well under one by one (1.2 s).
+    let took = ran.seconds_of("fetch_many");
+    assert!((0.3..0.8).contains(&took), "{took}\n{}", ran.stdout);
+}
+
+#[test]
+fn usage_errors_are_reported_by_clap() {
+    for (args, complaint) in [
+        (&["--latency-ms", "5"][..], "--tasks <N>"),
+        (&["--tasks", "0"][..], "0 is not in"),
+        (&["--tasks", "5", "--limit", "0"][..], "0 is not in"),
+        (&["--only", "nothing"][..], "invalid value 'nothing'"),
+    ] {
+        let ran = run_lesson(args);
+        assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
+        assert!(ran.stderr.contains(complaint), "{args:?}: {}", ran.stderr);
+    }
+}
+
+#[test]
+fn output_piped_into_head_ends_quietly() {
+    let mut child = lesson(&["--time-scale", "0.05"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
+    let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Ctrl-C is SIGINT, a Unix signal; Windows has its own console event, not tested here.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_promptly_with_a_message_even_while_the_thread_is_blocked() {
+    // The pitfall section blocks the event loop's only thread for 6 s at this scale.
+    let mut child = lesson(&["--only", "pitfall"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let interrupted = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must end");
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        interrupted.elapsed()
+    );
+    let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
+    assert_eq!(status.code(), Some(common::interrupt::INTERRUPTED), "{stderr}");
+    assert!(stderr.contains("interrupted (Ctrl-C)"), "{stderr}");
+}
