@@ -16,11 +16,21 @@ use tokio::sync::oneshot;
 /// Wait `duration` without blocking the async task's thread.
 pub async fn sleep(duration: Duration) {
     let (ring, rung) = oneshot::channel();
-    let due = Instant::now() + duration;
-    ALARMS.pending.lock().unwrap().push(Reverse(Alarm { due, ring }));
-    ALARMS.changed.notify_one();
+    set(Instant::now() + duration, ring);
     // An error means the sender was dropped, which only happens when it has rung.
     let _ = rung.await;
+}
+
+/// Queue an alarm for `due`.
+fn set(due: Instant, ring: oneshot::Sender<()>) {
+    let mut pending = ALARMS.pending.lock().unwrap();
+    // The alarm thread sleeps until the earliest alarm; wake it only if this one is earlier.
+    // (Waking it for every request costs a system call and a thread switch each.)
+    let earliest = pending.peek().is_none_or(|Reverse(next)| due < next.due);
+    pending.push(Reverse(Alarm { due, ring }));
+    if earliest {
+        ALARMS.changed.notify_one();
+    }
 }
 
 struct Alarms {
