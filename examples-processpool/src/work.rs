@@ -48,6 +48,15 @@ impl Work {
     }
 
     /// As one word, for a task line: `sleep:2.0` or `compute:123456`.
+    ///
+    /// ```
+    /// use examples_processpool::work::Work;
+    /// use std::time::Duration;
+    ///
+    /// let nap = Work::Sleep(Duration::from_millis(1500));
+    /// assert_eq!(nap.to_word(), "sleep:1.5");
+    /// assert_eq!(Work::from_word("sleep:1.5"), Some(nap));
+    /// ```
     pub fn to_word(self) -> String {
         match self {
             Work::Sleep(duration) => format!("sleep:{}", duration.as_secs_f64()),
