@@ -10,6 +10,7 @@
 //! | `/yahoo`      | 200                       | 800 ms                       |
 //! | `/delay/<ms>` | 200                       | `<ms>` ms (at most 10 min)   |
 //! | `/status/<n>` | status `<n>` (200 to 599) | at once                      |
+//! | `/flaky/<key>`| first time: hangs up without an answer; then 200 | at once |
 //! | `/`           | this list                 | at once                      |
 //!
 //! The server runs on its own small tokio runtime, so blocking code (Listing 1) and async
@@ -22,9 +23,10 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use std::convert::Infallible;
+use std::collections::HashSet;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::runtime::Runtime;
@@ -75,7 +77,7 @@ impl StandInSites {
             bind(port)?
         };
         let addr = listener.local_addr()?;
-        runtime.spawn(serve(listener, time_scale));
+        runtime.spawn(serve(listener, time_scale, Arc::default()));
         Ok(Self {
             addr,
             time_scale,
@@ -127,7 +129,10 @@ fn bind(port: u16) -> io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
-async fn serve(listener: TcpListener, time_scale: f64) {
+/// The `/flaky/<key>` keys asked for so far.
+type Seen = Arc<Mutex<HashSet<String>>>;
+
+async fn serve(listener: TcpListener, time_scale: f64, seen: Seen) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _peer)) => stream,
@@ -139,8 +144,9 @@ async fn serve(listener: TcpListener, time_scale: f64) {
             }
         };
         let _ = stream.set_nodelay(true);
+        let seen = Arc::clone(&seen);
         tokio::spawn(async move {
-            let answer = service_fn(move |request| respond(request, time_scale));
+            let answer = service_fn(move |request| respond(request, time_scale, Arc::clone(&seen)));
             // A client that hangs up early is its own business; nothing to report.
             let _ = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -157,6 +163,7 @@ enum Route {
     Site(&'static str, Duration),
     Delay(Duration),
     Status(StatusCode),
+    Flaky(String),
     NotFound,
 }
 
@@ -172,6 +179,9 @@ impl Route {
         if let Some(ms) = path.strip_prefix("/delay/").and_then(|n| n.parse::<u64>().ok()) {
             return Route::Delay(Duration::from_millis(ms).min(MAX_DELAY));
         }
+        if let Some(key) = path.strip_prefix("/flaky/").filter(|key| !key.is_empty()) {
+            return Route::Flaky(key.to_string());
+        }
         let status = path.strip_prefix("/status/").and_then(|n| n.parse::<u16>().ok());
         match status {
             Some(code @ 200..=599) => StatusCode::from_u16(code).map_or(Route::NotFound, Route::Status),
@@ -183,13 +193,35 @@ impl Route {
     fn wait(&self, time_scale: f64) -> Option<Duration> {
         match self {
             Route::Site(_, latency) | Route::Delay(latency) => Some(latency.mul_f64(time_scale)),
-            Route::Index | Route::Status(_) | Route::NotFound => None,
+            Route::Index | Route::Status(_) | Route::Flaky(_) | Route::NotFound => None,
         }
     }
 }
 
-async fn respond(request: Request<Incoming>, time_scale: f64) -> Result<Response<Full<Bytes>>, Infallible> {
+/// Why a connection was dropped without an answer (only `/flaky` does that, on purpose).
+#[derive(Debug)]
+struct HungUp;
+
+impl std::fmt::Display for HungUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("hung up on purpose (/flaky)")
+    }
+}
+
+impl std::error::Error for HungUp {}
+
+async fn respond(
+    request: Request<Incoming>,
+    time_scale: f64,
+    seen: Seen,
+) -> Result<Response<Full<Bytes>>, HungUp> {
     let route = Route::parse(request.uri().path());
+    // An error here makes hyper close the connection without answering.
+    if let Route::Flaky(key) = &route
+        && seen.lock().expect("never poisoned").insert(key.clone())
+    {
+        return Err(HungUp);
+    }
     if let Some(wait) = route.wait(time_scale) {
         alarm::sleep(wait).await;
     }
@@ -201,6 +233,7 @@ async fn respond(request: Request<Incoming>, time_scale: f64) -> Result<Response
         ),
         Route::Delay(wait) => (StatusCode::OK, format!("waited {} ms\n", wait.as_millis())),
         Route::Status(code) => (code, format!("status {}\n", code.as_u16())),
+        Route::Flaky(key) => (StatusCode::OK, format!("{key}: fine the second time\n")),
         Route::NotFound => (StatusCode::NOT_FOUND, "no such page; see /\n".to_string()),
     };
     let mut response = Response::new(Full::new(Bytes::from(body)));
@@ -214,6 +247,7 @@ fn index_page() -> String {
         page.push_str(&format!("  /{name}  answers after {} ms\n", latency.as_millis()));
     }
     page.push_str("  /delay/<ms>  answers after <ms> ms\n  /status/<code>  answers with that status\n");
+    page.push_str("  /flaky/<key>  hangs up the first time, answers after that\n");
     page
 }
 

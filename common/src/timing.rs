@@ -44,6 +44,7 @@ macro_rules! timeit_async {
     };
 }
 
+// ANCHOR: timeit
 /// Run `work`, print ` [*] NAME(): completed within [S.SSSS sec].`, return its value and time.
 pub fn timeit<T>(name: &str, work: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -52,6 +53,7 @@ pub fn timeit<T>(name: &str, work: impl FnOnce() -> T) -> (T, Duration) {
     print_timing(name, took);
     (value, took)
 }
+// ANCHOR_END: timeit
 
 /// The async form: `timeit_async("fetch_all", fetch_all(&urls)).await`.
 pub async fn timeit_async<T>(name: &str, work: impl Future<Output = T>) -> (T, Duration) {

@@ -57,6 +57,23 @@ fn delay_and_status_do_what_their_names_say() {
 }
 
 #[test]
+fn flaky_hangs_up_the_first_time_only() {
+    let sites = StandInSites::start(1.0).unwrap();
+    let client = client();
+    let url = sites.url("/flaky/one");
+    assert!(
+        client.get(&url).send().is_err(),
+        "the first request gets no answer"
+    );
+    assert_eq!(get(&client, &url).0, 200);
+    assert_eq!(get(&client, &url).0, 200);
+    assert!(
+        client.get(sites.url("/flaky/two")).send().is_err(),
+        "each key once"
+    );
+}
+
+#[test]
 fn time_scale_zero_means_no_waiting() {
     let sites = StandInSites::start(0.0).unwrap();
     let (status, _, took) = get(&client(), &sites.url("/delay/60000"));

@@ -61,6 +61,7 @@ async fn fetch_one_by_one(client: &Client, urls: &[String]) -> Timeline {
     timeline
 }
 
+// ANCHOR: fetch_concurrently
 /// All at once: a task per URL in a `JoinSet`; results are printed as they complete.
 async fn fetch_concurrently(client: &Client, urls: &[String], panic_on: Option<&str>) -> Timeline {
     let mut tasks = JoinSet::new();
@@ -100,14 +101,18 @@ async fn fetch_concurrently(client: &Client, urls: &[String], panic_on: Option<&
     }
     timeline
 }
+// ANCHOR_END: fetch_concurrently
 
+// ANCHOR: my_function
 /// The article's `my_function`, async: `tokio::time::sleep` lets the thread serve other
 /// tasks while this one waits.
 async fn my_function(x: i64, delay: Duration) -> (i64, i64) {
     tokio::time::sleep(delay).await;
     (x, x.checked_mul(x).expect("x * x does not fit in an i64"))
 }
+// ANCHOR_END: my_function
 
+// ANCHOR: my_function_blocking
 /// The article's `my_function` exactly: a plain function that blocks its thread while it sleeps.
 fn my_function_sync(x: i64, delay: Duration) -> (i64, i64) {
     std::thread::sleep(delay);
@@ -119,6 +124,7 @@ fn my_function_sync(x: i64, delay: Duration) -> (i64, i64) {
 async fn my_function_blocking(x: i64, delay: Duration) -> (i64, i64) {
     my_function_sync(x, delay)
 }
+// ANCHOR_END: my_function_blocking
 
 /// [2, 3, 4] concurrently, with the sleep that yields: about one delay in all.
 async fn squares_concurrently(numbers: &[i64], delay: Duration) -> Timeline {
@@ -136,6 +142,7 @@ async fn squares_blocking(numbers: &[i64], delay: Duration) -> Timeline {
     .await
 }
 
+// ANCHOR: squares_spawn_blocking
 /// The cure: `spawn_blocking` runs the blocking function on tokio's pool of threads meant
 /// for it, and the task only awaits the result. About one delay again, on three threads.
 async fn squares_spawn_blocking(numbers: &[i64], delay: Duration) -> Timeline {
@@ -148,6 +155,7 @@ async fn squares_spawn_blocking(numbers: &[i64], delay: Duration) -> Timeline {
     })
     .await
 }
+// ANCHOR_END: squares_spawn_blocking
 
 /// Spawn `square(x)` for every number; print `LABEL: x squared = y` as each completes.
 async fn square_all<F, Fut>(label: &str, numbers: &[i64], square: F) -> Timeline

@@ -30,6 +30,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+// ANCHOR: my_function
 /// The article's `my_function`: take a while (it sleeps 2 s), then return `x` and its square.
 fn my_function(x: i64, work: Work) -> (i64, i64) {
     work.run();
@@ -37,7 +38,9 @@ fn my_function(x: i64, work: Work) -> (i64, i64) {
     // panic, in release builds too (where a plain `x * x` would quietly wrap around).
     (x, x.checked_mul(x).expect("x * x does not fit in an i64"))
 }
+// ANCHOR_END: my_function
 
+// ANCHOR: without_executor
 /// One by one, each call timed.
 fn without_executor(numbers: &[i64], work: Work) -> Squares {
     let mut squares = Squares::default();
@@ -55,7 +58,9 @@ fn without_executor(numbers: &[i64], work: Work) -> Squares {
     }
     squares
 }
+// ANCHOR_END: without_executor
 
+// ANCHOR: with_executor
 /// On a pool of worker processes; results are printed as they complete
 /// (or, with `ordered`, in the order of `numbers`, like `executor.map`).
 fn with_executor(numbers: &[i64], work: Work, workers: usize, ordered: bool) -> Squares {
@@ -93,6 +98,7 @@ fn with_executor(numbers: &[i64], work: Work, workers: usize, ordered: bool) -> 
     squares
     // The pool is dropped here, like leaving Python's `with` block: its workers are stopped.
 }
+// ANCHOR_END: with_executor
 
 /// What a worker process does with one task line, `"<number> <work>"`.
 fn worker_task(line: &str) -> String {
@@ -103,6 +109,7 @@ fn worker_task(line: &str) -> String {
     format!("{x} {square}")
 }
 
+// ANCHOR: with_threads
 /// The Rust way for a handful of tasks: one thread each. Scoped threads may borrow
 /// `numbers`, and the scope joins every thread before it returns (like a `with` block).
 fn with_threads(numbers: &[i64], work: Work) -> Squares {
@@ -124,7 +131,9 @@ fn with_threads(numbers: &[i64], work: Work) -> Squares {
     });
     squares
 }
+// ANCHOR_END: with_threads
 
+// ANCHOR: with_rayon
 /// The Rust way for data: rayon spreads the items over one thread per CPU and, like
 /// `executor.map`, keeps the results in input order.
 fn with_rayon(numbers: &[i64], work: Work) -> Squares {
@@ -138,6 +147,7 @@ fn with_rayon(numbers: &[i64], work: Work) -> Squares {
     }
     squares
 }
+// ANCHOR_END: with_rayon
 
 /// What a run hands back: the squares it got, and the picture of when each task ran.
 #[derive(Default)]

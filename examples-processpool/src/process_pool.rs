@@ -148,6 +148,7 @@ impl Drop for ProcessPool {
     }
 }
 
+// ANCHOR: feed_one_worker
 /// The thread that owns one worker process for the life of the pool.
 fn feed_one_worker(queue: &Mutex<Receiver<Task>>, done: &Sender<Done>) {
     let mut worker = WorkerProcess::start();
@@ -189,6 +190,7 @@ fn feed_one_worker(queue: &Mutex<Receiver<Task>>, done: &Sender<Done>) {
         process.stop();
     }
 }
+// ANCHOR_END: feed_one_worker
 
 /// One running worker process and the pipes to it.
 struct WorkerProcess {
@@ -287,6 +289,7 @@ pub fn is_worker() -> bool {
     std::env::args().nth(1).as_deref() == Some(WORKER_FLAG)
 }
 
+// ANCHOR: serve
 /// Worker mode: answer task lines from stdin with `task` until stdin closes, then exit.
 pub fn serve(task: impl Fn(&str) -> String) -> ! {
     // Read stdin on its own thread, so that the moment it closes (the pool is done, or the
@@ -314,3 +317,4 @@ pub fn serve(task: impl Fn(&str) -> String) -> ! {
     }
     std::process::exit(0)
 }
+// ANCHOR_END: serve

@@ -26,6 +26,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 use threadpool::ThreadPool;
 
+// ANCHOR: fetch_url
 /// GET one URL, like `requests.get(url)`: the status code and how long the answer took.
 fn fetch_url(client: &Client, url: &str) -> FetchResult {
     let start = Instant::now();
@@ -40,7 +41,9 @@ fn fetch_url(client: &Client, url: &str) -> FetchResult {
         elapsed,
     })
 }
+// ANCHOR_END: fetch_url
 
+// ANCHOR: singlethread
 /// One by one: each request starts when the previous one has finished.
 fn singlethread(client: &Client, urls: &[String]) -> Timeline {
     let mut timeline = Timeline::new();
@@ -51,7 +54,9 @@ fn singlethread(client: &Client, urls: &[String]) -> Timeline {
     }
     timeline
 }
+// ANCHOR_END: singlethread
 
+// ANCHOR: multithread
 /// All at once on a pool of `workers` threads; results are printed as they complete.
 fn multithread(client: &Client, urls: &[String], workers: usize, panic_on: Option<&str>) -> Timeline {
     // `ThreadPoolExecutor(max_workers)`. Its `submit` returns a future; the threadpool
@@ -89,6 +94,7 @@ fn multithread(client: &Client, urls: &[String], workers: usize, panic_on: Optio
     }
     timeline
 }
+// ANCHOR_END: multithread
 
 #[derive(Parser)]
 #[command(
@@ -121,11 +127,13 @@ enum Run {
     Threaded,
 }
 
+// ANCHOR: default_workers
 /// Python's `ThreadPoolExecutor` default: `min(32, os.cpu_count() + 4)`.
 fn default_workers() -> usize {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     (cpus + 4).min(32)
 }
+// ANCHOR_END: default_workers
 
 fn main() -> ExitCode {
     common::init();
