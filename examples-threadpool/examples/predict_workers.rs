@@ -1,0 +1,41 @@
+//! Exercise solution: predict how long the pool takes with a given number of workers.
+//!
+//! `cargo run -p examples-threadpool --example predict_workers`
+
+use std::time::Duration;
+
+// ANCHOR: predict_workers
+/// What a pool of `workers` threads does with jobs taken in list order: each job goes to
+/// the worker that is free first. The run ends when the busiest worker is done.
+fn predicted_wall(latencies: &[Duration], workers: usize) -> Duration {
+    let mut free_at = vec![Duration::ZERO; workers.max(1)];
+    for latency in latencies {
+        let soonest = free_at.iter_mut().min().expect("at least one worker");
+        *soonest += *latency;
+    }
+    free_at.into_iter().max().unwrap_or_default()
+}
+// ANCHOR_END: predict_workers
+
+fn main() {
+    let latencies: Vec<Duration> = common::sites::SITES.iter().map(|(_, latency)| *latency).collect();
+    for workers in 1..=4 {
+        let wall = predicted_wall(&latencies, workers);
+        common::say!("--workers {workers}: about {:.1} s", wall.as_secs_f64());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_worker_is_the_sum_enough_workers_the_slowest() {
+        let ms = Duration::from_millis;
+        let sites = [ms(300), ms(500), ms(200), ms(800)];
+        assert_eq!(predicted_wall(&sites, 1), ms(1800));
+        assert_eq!(predicted_wall(&sites, 2), ms(1300));
+        assert_eq!(predicted_wall(&sites, 3), ms(1000));
+        assert_eq!(predicted_wall(&sites, 4), ms(800));
+    }
+}
