@@ -100,3 +100,55 @@ fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinH
         text
     })
 }
+
+/// The `cargo run -p PACKAGE ...` commands that tutorial.md shows, in `sh` blocks or inline
+/// in backticks, each as its arguments after `--`.
+pub fn tutorial_commands(package: &str) -> Vec<Vec<String>> {
+    let tutorial = include_str!("../../tutorial.md");
+    let mut commands = Vec::new();
+    let mut in_shell_block = false;
+    for line in tutorial.lines() {
+        if line.starts_with("```") {
+            in_shell_block = line == "```sh";
+            continue;
+        }
+        let candidates: Vec<&str> = if in_shell_block {
+            vec![line.split(" #").next().unwrap_or_default()]
+        } else {
+            line.split('`').skip(1).step_by(2).collect()
+        };
+        for text in candidates.into_iter().filter(|t| t.starts_with("cargo run ")) {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let names_package = words.windows(2).any(|pair| pair == ["-p", package]);
+            if names_package {
+                let args = words.iter().skip_while(|w| **w != "--").skip(1);
+                commands.push(args.map(|w| w.to_string()).collect());
+            }
+        }
+    }
+    commands
+}
+
+/// Run every tutorial command for `package` with `program`, at a small time scale and with
+/// a proxy nobody listens on (so `--live` never leaves this machine): each must end as a
+/// lesson does, with status 0 or 1 and no panic report.
+pub fn run_tutorial_commands(package: &str, program: &str) {
+    let commands = tutorial_commands(package);
+    assert!(!commands.is_empty(), "tutorial.md shows no command for {package}");
+    for args in commands {
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if !args.iter().any(|arg| arg.starts_with("--time-scale")) {
+            args.extend(["--time-scale", "0.05"]);
+        }
+        let mut lesson = command(program, &args);
+        lesson
+            .env("HTTP_PROXY", "http://127.0.0.1:9")
+            .env("HTTPS_PROXY", "http://127.0.0.1:9");
+        let ran = run(lesson, Duration::from_secs(120));
+        assert!(
+            matches!(ran.status.code(), Some(0 | 1)),
+            "{package} {args:?}: {ran:?}"
+        );
+        ran.assert_no_panic_report();
+    }
+}

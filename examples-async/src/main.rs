@@ -30,7 +30,10 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+
+// ANCHOR: joinset_uses
 use tokio::task::JoinSet;
+// ANCHOR_END: joinset_uses
 
 /// The article's `fetch_url`, async: the same steps, with `.await` wherever it would wait.
 async fn fetch_url(client: &Client, url: &str) -> FetchResult {

@@ -252,3 +252,8 @@ fn ctrl_c_stops_promptly_with_a_message_even_while_the_thread_is_blocked() {
     assert_eq!(status.code(), Some(common::interrupt::INTERRUPTED), "{stderr}");
     assert!(stderr.contains("interrupted (Ctrl-C)"), "{stderr}");
 }
+
+#[test]
+fn the_tutorials_commands_still_run() {
+    common::testing::run_tutorial_commands("examples-async", BINARY);
+}

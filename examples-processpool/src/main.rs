@@ -24,11 +24,17 @@ use common::timeline::{Span, Timeline};
 use common::{rprint, say, timeit};
 use examples_processpool::process_pool::{self, Done, ProcessPool};
 use examples_processpool::work::Work;
-use rayon::prelude::*;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+// ANCHOR: thread_uses
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+// ANCHOR_END: thread_uses
+
+// ANCHOR: rayon_uses
+use rayon::prelude::*;
+// ANCHOR_END: rayon_uses
 
 // ANCHOR: my_function
 /// The article's `my_function`: take a while (it sleeps 2 s), then return `x` and its square.

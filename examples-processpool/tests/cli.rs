@@ -281,3 +281,8 @@ mod processes {
         }
     }
 }
+
+#[test]
+fn the_tutorials_commands_still_run() {
+    common::testing::run_tutorial_commands("examples-processpool", BINARY);
+}

@@ -22,9 +22,12 @@ use common::timeline::{Span, Timeline};
 use common::{say, timeit};
 use reqwest::blocking::Client;
 use std::process::ExitCode;
-use std::sync::mpsc;
 use std::time::Instant;
+
+// ANCHOR: pool_uses
+use std::sync::mpsc;
 use threadpool::ThreadPool;
+// ANCHOR_END: pool_uses
 
 // ANCHOR: fetch_url
 /// GET one URL, like `requests.get(url)`: the status code and how long the answer took.

@@ -242,3 +242,8 @@ fn output_piped_into_head_ends_quietly() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_tutorials_commands_still_run() {
+    common::testing::run_tutorial_commands("examples-threadpool", BINARY);
+}
