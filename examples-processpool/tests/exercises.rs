@@ -61,3 +61,22 @@ fn threads_per_cpu() {
     );
     assert_eq!(ran.lines_starting("With_threads: ").len(), 40);
 }
+
+#[test]
+#[ignore = "exercise: passes once my_function computes instead of sleeping (without --cpu)"]
+fn cpu_bound() {
+    // With two more numbers than CPUs, sleeping threads all finish in one delay (a speed-up
+    // of n over one by one); computing threads can't beat the CPU count.
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let numbers: Vec<String> = (2..cpus as i64 + 4).map(|n| n.to_string()).collect();
+    let mut args = vec!["--time-scale", "0.25", "--no-timeline"];
+    args.extend(numbers.iter().map(String::as_str));
+    let ran = run_lesson(&args);
+    let speedup = ran.seconds_of("without_executor") / ran.seconds_of("with_threads");
+    let halfway = (numbers.len() + cpus) as f64 / 2.0;
+    assert!(
+        speedup < halfway,
+        "threads sped up {speedup:.1}x on {cpus} CPUs: my_function still sleeps (that allows {}x)",
+        numbers.len()
+    );
+}
