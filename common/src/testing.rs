@@ -1,7 +1,7 @@
 //! For the examples' end-to-end tests: run a binary with a deadline, so a hang fails the
 //! test with what the program printed so far, instead of stalling the whole test run.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -151,4 +151,24 @@ pub fn run_tutorial_commands(package: &str, program: &str) {
         );
         ran.assert_no_panic_report();
     }
+}
+
+/// Like `program ARGS | head -1`: read one line, close the pipe, and expect the program to
+/// end by itself, successfully, with no panic report.
+pub fn assert_quiet_when_piped_into_head(program: &str, args: &[&str]) {
+    let mut child = command(program, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the program starts");
+    let mut first = String::new();
+    let _ = std::io::BufReader::new(child.stdout.take().expect("piped")).read_line(&mut first);
+    // The reader is gone now: the next line the program prints meets a closed pipe.
+    let status = wait_until(&mut child, Instant::now() + Duration::from_secs(60)).expect("it must not hang");
+    let stderr = std::io::read_to_string(child.stderr.take().expect("piped")).unwrap_or_default();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
 }

@@ -41,39 +41,29 @@ impl Span {
     pub fn measure<T>(label: impl Into<String>, work: impl FnOnce() -> T) -> (T, Span) {
         let start = Instant::now();
         let value = work();
-        let span = Span {
-            label: label.into(),
-            worker: Worker::Thread(thread::current().id()),
-            start,
-            end: Instant::now(),
-        };
-        (value, span)
+        (value, Span::ending_now(label, start))
     }
-}
 
-impl Span {
     /// The async form of [`Span::measure`]: await `work` and return its value with its span.
     /// The worker is the thread the task was on when it finished.
     pub async fn measure_async<T>(label: impl Into<String>, work: impl Future<Output = T>) -> (T, Span) {
         let start = Instant::now();
         let value = work.await;
-        let span = Span {
-            label: label.into(),
-            worker: Worker::Thread(thread::current().id()),
-            start,
-            end: Instant::now(),
-        };
-        (value, span)
+        (value, Span::ending_now(label, start))
     }
 
     /// For a task that left no span of its own (it panicked): a moment, now, on this thread.
     pub fn now(label: impl Into<String>) -> Span {
-        let now = Instant::now();
+        Span::ending_now(label, Instant::now())
+    }
+
+    /// A span from `start` until now, run by this thread.
+    fn ending_now(label: impl Into<String>, start: Instant) -> Span {
         Span {
             label: label.into(),
             worker: Worker::Thread(thread::current().id()),
-            start: now,
-            end: now,
+            start,
+            end: Instant::now(),
         }
     }
 }

@@ -3,7 +3,6 @@
 
 use common::sites::StandInSites;
 use common::testing::{Ran, command, run, wait_until};
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -211,19 +210,7 @@ fn usage_errors_are_reported_by_clap() {
 
 #[test]
 fn output_piped_into_head_ends_quietly() {
-    let mut child = lesson(&["--time-scale", "0.05"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
-    let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
-    assert!(status.success(), "{status:?}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    common::testing::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
 }
 
 /// Ctrl-C is SIGINT, a Unix signal; Windows has its own console event, not tested here.

@@ -2,7 +2,6 @@
 //! at a small time scale. Times are compared as ratios with slack.
 
 use common::testing::{Ran, command, run, wait_until};
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -163,19 +162,7 @@ fn bad_numbers_and_zero_workers_are_usage_errors() {
 
 #[test]
 fn output_piped_into_head_ends_quietly_and_leaves_no_worker() {
-    let mut child = lesson(&["--time-scale", "0.05"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
-    let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
-    assert!(status.success(), "{status:?}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    common::testing::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
 }
 
 /// Linux only: the kernel lists each process's children in /proc.

@@ -2,10 +2,9 @@
 //! Times are compared as ratios with slack, never as absolute numbers.
 
 use common::sites::StandInSites;
-use common::testing::{Ran, command, run, wait_until};
-use std::io::{BufRead, BufReader};
+use common::testing::{Ran, command, run};
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
@@ -223,24 +222,7 @@ fn usage_errors_are_reported_by_clap() {
 
 #[test]
 fn output_piped_into_head_ends_quietly() {
-    // Like `cargo run -p examples-threadpool | head -1`: read one line, then close the pipe.
-    let mut child = lesson(&["--time-scale", "0.05"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    // The reader is dropped here: the next line the program prints meets a closed pipe.
-    let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
-    let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
-    assert!(status.success(), "{status:?}: {stderr}");
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
-        "{stderr}"
-    );
+    common::testing::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
 }
 
 #[test]
