@@ -194,7 +194,12 @@ struct Args {
     only: Option<Section>,
 
     /// Scale mode: fetch this many URLs at once from the stand-in sites
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000),
+        conflicts_with_all = ["only", "urls", "live"]
+    )]
     tasks: Option<u32>,
 
     /// Scale mode: how long each of those URLs takes to answer

@@ -201,6 +201,11 @@ fn usage_errors_are_reported_by_clap() {
         (&["--tasks", "0"][..], "0 is not in"),
         (&["--tasks", "5", "--limit", "0"][..], "0 is not in"),
         (&["--only", "nothing"][..], "invalid value 'nothing'"),
+        (&["--tasks", "5", "--only", "fetch"][..], "cannot be used with"),
+        (
+            &["--tasks", "5", "http://127.0.0.1:1/"][..],
+            "cannot be used with",
+        ),
     ] {
         let ran = run_lesson(args);
         assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");

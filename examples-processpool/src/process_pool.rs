@@ -122,8 +122,13 @@ impl ProcessPool {
     }
 
     /// Run every line as a task; the results come back in the order of the input
-    /// (Python's `executor.map`), once all of them are done.
+    /// (Python's `executor.map`), once all of them are done. Collect the results of any
+    /// earlier `submit` first: `map` waits for its own tasks only.
     pub fn map(&mut self, lines: impl IntoIterator<Item = String>) -> Vec<Done> {
+        assert_eq!(
+            self.received, self.submitted,
+            "map: collect the results of earlier submits (as_completed) first"
+        );
         let first = self.submitted;
         let count = lines.into_iter().map(|line| self.submit(line)).count();
         let mut in_order: Vec<Option<Done>> = (0..count).map(|_| None).collect();
