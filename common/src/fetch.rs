@@ -100,6 +100,8 @@ pub fn describe(error: &reqwest::Error) -> String {
         format!("unknown host: {innermost}")
     } else if error.is_connect() {
         format!("cannot connect: {innermost}")
+    } else if innermost == "connection closed before message completed" {
+        "no answer: the server hung up".to_string()
     } else if causes.is_empty() {
         innermost
     } else {

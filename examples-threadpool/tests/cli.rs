@@ -158,6 +158,26 @@ fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
 }
 
 #[test]
+fn a_server_that_hangs_up_is_one_clear_error() {
+    // /flaky hangs up the first time: in the one-by-one run, then answers the threaded one.
+    let sites = StandInSites::start(0.1).unwrap();
+    let flaky = sites.url("/flaky/hang-up");
+    let ran = run_lesson(&[&flaky, "--no-timeline"]);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    let lines = ran.lines_starting(&format!("URL: {flaky} ["));
+    assert_eq!(lines.len(), 2, "{}", ran.stdout);
+    assert_eq!(
+        lines[0],
+        format!("URL: {flaky} [ error: no answer: the server hung up ]")
+    );
+    assert!(
+        lines[1].contains("[ 200 / "),
+        "the second time it answers: {}",
+        lines[1]
+    );
+}
+
+#[test]
 fn a_panicking_task_is_one_error_and_the_pool_does_not_hang() {
     let ran = run_lesson(&["--time-scale", "0.05", "--panic-on", "google"]);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
