@@ -172,3 +172,19 @@ pub fn assert_quiet_when_piped_into_head(program: &str, args: &[&str]) {
         "{stderr}"
     );
 }
+
+/// URLs that cannot be fetched, each with the start of the reason a lesson must print for
+/// it: a malformed URL, a port nobody listens on, an unknown host, and one of `sites` that
+/// takes 20,000 ms (times its time scale): run with a `--timeout` below that.
+pub fn unfetchable_urls(sites: &crate::sites::StandInSites) -> Vec<(String, &'static str)> {
+    let closed_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        listener.local_addr().expect("its address").port()
+    }; // nobody listens there any more
+    vec![
+        ("not a url".to_string(), "invalid URL"),
+        (format!("http://127.0.0.1:{closed_port}/"), "cannot connect"),
+        ("http://no-such-host.invalid/".to_string(), "unknown host"),
+        (sites.url("/delay/20000"), "timed out"),
+    ]
+}

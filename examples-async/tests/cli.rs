@@ -2,8 +2,7 @@
 //! Times are compared as ratios with slack, never as absolute numbers.
 
 use common::sites::StandInSites;
-use common::testing::{Ran, command, run, wait_until};
-use std::net::TcpListener;
+use common::testing::{Ran, command, run, unfetchable_urls, wait_until};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -115,21 +114,9 @@ fn async_sleeps_overlap_blocking_sleeps_do_not_and_spawn_blocking_cures_it() {
 #[test]
 fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
     let sites = StandInSites::start(0.1).unwrap();
-    let closed_port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let refused = format!("http://127.0.0.1:{closed_port}/");
-    let too_slow = sites.url("/delay/20000");
     let good = sites.url("/status/404");
-    let bad = [
-        ("not a url", "invalid URL"),
-        (refused.as_str(), "cannot connect"),
-        ("http://no-such-host.invalid/", "unknown host"),
-        (too_slow.as_str(), "timed out"),
-    ];
-    let mut args: Vec<&str> = bad.iter().map(|(url, _)| *url).collect();
+    let bad = unfetchable_urls(&sites);
+    let mut args: Vec<&str> = bad.iter().map(|(url, _)| url.as_str()).collect();
     args.extend([
         good.as_str(),
         "--timeout",

@@ -22,8 +22,9 @@ use common::cli::LessonArgs;
 use common::panics::catch_panic;
 use common::timeline::{Span, Timeline};
 use common::{rprint, say, timeit};
-use examples_processpool::process_pool::{self, Done, ProcessPool};
+use examples_processpool::process_pool::{self, Done, ProcessPool, TaskId};
 use examples_processpool::work::Work;
+use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -73,33 +74,19 @@ fn with_executor(numbers: &[i64], work: Work, workers: usize, ordered: bool) -> 
     let mut squares = Squares::default();
     let mut pool = ProcessPool::new(workers);
     // `executor.submit(my_function, num)`: the task travels to a worker as a line of text.
-    let tasks = numbers.iter().map(|num| format!("{num} {}", work.to_word()));
-    let mut report = |done: Done| {
-        let num: i64 = done
-            .span
-            .label
-            .split(' ')
-            .next()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_default();
-        let outcome = done.answer.map_err(|broken| broken.to_string()).and_then(|line| {
-            let square = line.split_whitespace().nth(1).and_then(|s| s.parse().ok());
-            square.ok_or(format!("the worker answered nonsense: {line:?}"))
-        });
-        let span = Span {
-            label: num.to_string(),
-            ..done.span
-        };
-        squares.add("With_executor", num, outcome, span, "");
-    };
+    let task = |num: &i64| format!("{num} {}", work.to_word());
     if ordered {
-        pool.map(tasks).into_iter().for_each(&mut report);
+        let results = pool.map(numbers.iter().map(task));
+        for (&num, done) in numbers.iter().zip(results) {
+            squares.add_done("With_executor", num, done);
+        }
     } else {
-        tasks.for_each(|task| {
-            pool.submit(task);
-        });
+        let submitted: HashMap<TaskId, i64> =
+            numbers.iter().map(|num| (pool.submit(task(num)), *num)).collect();
         // `as_completed(results)`
-        pool.as_completed().for_each(&mut report);
+        for done in pool.as_completed() {
+            squares.add_done("With_executor", submitted[&done.id], done);
+        }
     }
     squares
     // The pool is dropped here, like leaving Python's `with` block: its workers are stopped.
@@ -163,6 +150,19 @@ struct Squares {
 }
 
 impl Squares {
+    /// Keep the result of one process-pool task: the worker answered `"x square"`.
+    fn add_done(&mut self, label: &str, num: i64, done: Done) {
+        let outcome = done.answer.map_err(|broken| broken.to_string()).and_then(|line| {
+            let square = line.split_whitespace().nth(1).and_then(|s| s.parse().ok());
+            square.ok_or(format!("the worker answered nonsense: {line:?}"))
+        });
+        let span = Span {
+            label: num.to_string(),
+            ..done.span
+        };
+        self.add(label, num, outcome, span, "");
+    }
+
     /// Print one result (`Label: 3 squared = 9`, or why it failed) and keep it.
     fn add(&mut self, label: &str, num: i64, outcome: Result<i64, String>, span: Span, suffix: &str) {
         match &outcome {
@@ -216,36 +216,9 @@ fn main() -> ExitCode {
     };
     let numbers = &args.numbers;
 
-    // Each run is timed, then drawn, then kept with the best it could do and why.
-    let show = |squares: &Squares| {
-        if !args.lesson.no_timeline {
-            squares.timeline.print(args.lesson.time_scale);
-        }
-    };
     let tasks = numbers.len();
     // A pool running `lanes` tasks at a time needs ceil(tasks / lanes) rounds of one task each.
     let rounds = |lanes: usize| task_time * tasks.div_ceil(lanes) as u32;
-    say!();
-    let (squares, took) = timeit!(without_executor(numbers, work));
-    show(&squares);
-    let mut runs = vec![(
-        "without_executor",
-        squares,
-        took,
-        rounds(1),
-        "one at a time".to_string(),
-    )];
-    let (squares, took) = timeit!(with_executor(numbers, work, workers, args.ordered));
-    show(&squares);
-    runs.push((
-        "with_executor",
-        squares,
-        took,
-        rounds(workers),
-        format!("{workers} processes"),
-    ));
-    let (squares, took) = timeit!(with_threads(numbers, work));
-    show(&squares);
     // Sleeping threads all wait at once. Computing threads share the CPUs: the OS gives
     // each a slice in turn, so all of them finish together, at tasks / CPUs task-lengths.
     let threads_ideal = if args.cpu {
@@ -253,43 +226,85 @@ fn main() -> ExitCode {
     } else {
         task_time
     };
-    runs.push((
-        "with_threads",
-        squares,
-        took,
-        threads_ideal,
-        format!("{tasks} threads"),
-    ));
-    let (squares, took) = timeit!(with_rayon(numbers, work));
-    show(&squares);
     let rayon_threads = rayon::current_num_threads();
-    runs.push((
-        "with_rayon",
-        squares,
-        took,
-        rounds(rayon_threads),
-        format!("{rayon_threads} threads"),
-    ));
 
-    rprint!(
-        "Summary: {tasks} tasks of {:.2} sec each ({}) on {cpus} CPUs:",
-        task_time.as_secs_f64(),
-        if args.cpu { "computing" } else { "sleeping" }
+    say!();
+    let mut runs = Runs::new(&args.lesson);
+    let run = timeit!(without_executor(numbers, work));
+    runs.record("without_executor", run, rounds(1), "one at a time");
+    let run = timeit!(with_executor(numbers, work, workers, args.ordered));
+    runs.record(
+        "with_executor",
+        run,
+        rounds(workers),
+        &format!("{workers} processes"),
     );
-    for (name, _, took, ideal, how) in &runs {
-        rprint!(
-            "  {name:<17} {:.4} sec   ideal {:.4} sec ({how})",
-            took.as_secs_f64(),
-            ideal.as_secs_f64()
-        );
+    let run = timeit!(with_threads(numbers, work));
+    runs.record("with_threads", run, threads_ideal, &format!("{tasks} threads"));
+    let run = timeit!(with_rayon(numbers, work));
+    runs.record(
+        "with_rayon",
+        run,
+        rounds(rayon_threads),
+        &format!("{rayon_threads} threads"),
+    );
+
+    let kind = if args.cpu { "computing" } else { "sleeping" };
+    rprint!(
+        "Summary: {tasks} tasks of {:.2} sec each ({kind}) on {cpus} CPUs:",
+        task_time.as_secs_f64()
+    );
+    runs.print_summary();
+    runs.exit_code()
+}
+
+/// Each run's timeline, shown as it ends, and its line in the closing summary.
+struct Runs<'a> {
+    lesson: &'a LessonArgs,
+    /// The run's name, its time, its ideal, and what that ideal assumes.
+    rows: Vec<(&'static str, Duration, Duration, String)>,
+    failures: usize,
+}
+
+impl<'a> Runs<'a> {
+    fn new(lesson: &'a LessonArgs) -> Self {
+        Self {
+            lesson,
+            rows: Vec::new(),
+            failures: 0,
+        }
     }
-    let failures: usize = runs
-        .iter()
-        .map(|(_, squares, ..)| squares.timeline.failures())
-        .sum();
-    if failures > 0 {
-        say!("{failures} task(s) failed.");
-        return ExitCode::FAILURE;
+
+    /// Draw the run's timeline and keep its time next to the best it could have done.
+    fn record(
+        &mut self,
+        name: &'static str,
+        (squares, took): (Squares, Duration),
+        ideal: Duration,
+        how: &str,
+    ) {
+        if !self.lesson.no_timeline {
+            squares.timeline.print(self.lesson.time_scale);
+        }
+        self.failures += squares.timeline.failures();
+        self.rows.push((name, took, ideal, how.to_string()));
     }
-    ExitCode::SUCCESS
+
+    fn print_summary(&self) {
+        for (name, took, ideal, how) in &self.rows {
+            rprint!(
+                "  {name:<17} {:.4} sec   ideal {:.4} sec ({how})",
+                took.as_secs_f64(),
+                ideal.as_secs_f64()
+            );
+        }
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        if self.failures == 0 {
+            return ExitCode::SUCCESS;
+        }
+        say!("{} task(s) failed.", self.failures);
+        ExitCode::FAILURE
+    }
 }

@@ -2,8 +2,7 @@
 //! Times are compared as ratios with slack, never as absolute numbers.
 
 use common::sites::StandInSites;
-use common::testing::{Ran, command, run};
-use std::net::TcpListener;
+use common::testing::{Ran, command, run, unfetchable_urls};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -117,21 +116,11 @@ fn a_status_code_is_a_result_not_an_error() {
 #[test]
 fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
     let sites = StandInSites::start(0.1).unwrap();
-    let closed_port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    }; // nobody listens there any more
-    let refused = format!("http://127.0.0.1:{closed_port}/");
-    let too_slow = sites.url("/delay/20000"); // 2 s at this scale, over the 0.5 s timeout
     let good = sites.url("/bing");
-    let bad = [
-        ("not a url", "invalid URL"),
-        ("ftp://127.0.0.1/file", "invalid URL"),
-        (refused.as_str(), "cannot connect"),
-        ("http://no-such-host.invalid/", "unknown host"),
-        (too_slow.as_str(), "timed out"),
-    ];
-    let mut args: Vec<&str> = bad.iter().map(|(url, _)| *url).collect();
+    // At this scale the slow one takes 2 s, over the 0.5 s timeout below.
+    let mut bad = unfetchable_urls(&sites);
+    bad.insert(1, ("ftp://127.0.0.1/file".to_string(), "invalid URL"));
+    let mut args: Vec<&str> = bad.iter().map(|(url, _)| url.as_str()).collect();
     args.extend([good.as_str(), "--timeout", "0.5", "--no-timeline"]);
 
     let started = Instant::now();
