@@ -1,10 +1,10 @@
 //! `cargo bench -p common`: how long the stand-in sites take to start, and to first answer.
 //! Every example starts them before its first run, so this is paid on every `cargo run`.
 
-use common::measure::{repeat, report_over_ideal};
 use common::sites::StandInSites;
 use reqwest::blocking::Client;
 use std::time::{Duration, Instant};
+use testkit::measure::{repeat, report_over_ideal};
 
 fn main() {
     let client = Client::builder().no_proxy().build().unwrap();

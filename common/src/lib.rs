@@ -8,19 +8,17 @@
 //! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
 //! * [`panics`]: panics turned into one-line errors,
 //! * [`interrupt`]: Ctrl-C ends a program at once, with a message,
-//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
-//! * [`testing`]: running an example under a deadline, for end-to-end tests,
-//! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
+//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`).
+//!
+//! What only tests and benchmarks use lives in the dev-only crate `common/testkit`.
 
 pub mod cli;
 pub mod fetch;
 pub mod interrupt;
-pub mod measure;
 pub mod output;
 pub mod panics;
 pub mod sites;
 pub mod targets;
-pub mod testing;
 pub mod timeline;
 pub mod timing;
 

@@ -69,14 +69,6 @@ pub fn timing_line(name: &str, took: Duration) -> String {
     format!(" [*] {name}(): completed within [{:.4} sec].", took.as_secs_f64())
 }
 
-/// Read back the time of `name` from a program's output (for tests and benchmarks).
-pub fn find_timing(output: &str, name: &str) -> Option<Duration> {
-    let prefix = format!(" [*] {name}(): completed within [");
-    let line = output.lines().find_map(|line| line.strip_prefix(&prefix))?;
-    let seconds: f64 = line.strip_suffix(" sec].")?.parse().ok()?;
-    Some(Duration::from_secs_f64(seconds))
-}
-
 fn print_timing(name: &str, took: Duration) {
     // The article surrounds the line with blank lines; so do we.
     crate::say!();
@@ -112,19 +104,6 @@ mod tests {
         }));
         assert_eq!(value, "done");
         assert!(took >= Duration::from_millis(5));
-    }
-
-    #[test]
-    fn a_printed_time_can_be_read_back() {
-        let output = format!(
-            "noise\n{}\nmore",
-            timing_line("multithread", Duration::from_millis(812))
-        );
-        assert_eq!(
-            find_timing(&output, "multithread"),
-            Some(Duration::from_millis(812))
-        );
-        assert_eq!(find_timing(&output, "singlethread"), None);
     }
 
     #[test]

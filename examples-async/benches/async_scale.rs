@@ -6,10 +6,10 @@
 //! * 10,000 requests of 1 s, all at once: wall time and peak memory (client and server
 //!   share the process, as they do in the lesson).
 
-use common::measure::{median, repeat, report_over_ideal};
 use common::say;
-use common::testing::{Ran, command, run};
 use std::time::Duration;
+use testkit::measure::{median, repeat, report_over_ideal};
+use testkit::{Ran, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 

@@ -2,9 +2,9 @@
 //! Times are compared as ratios with slack, never as absolute numbers.
 
 use common::sites::StandInSites;
-use common::testing::{Ran, command, run, unfetchable_urls, wait_until};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use testkit::{Ran, command, run, unfetchable_urls, wait_until};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -202,7 +202,7 @@ fn usage_errors_are_reported_by_clap() {
 
 #[test]
 fn output_piped_into_head_ends_quietly() {
-    common::testing::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
+    testkit::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
 }
 
 /// Ctrl-C is SIGINT, a Unix signal; Windows has its own console event, not tested here.
@@ -234,5 +234,5 @@ fn ctrl_c_stops_promptly_with_a_message_even_while_the_thread_is_blocked() {
 
 #[test]
 fn the_tutorials_commands_still_run() {
-    common::testing::run_tutorial_commands("examples-async", BINARY);
+    testkit::run_tutorial_commands("examples-async", BINARY);
 }

@@ -5,8 +5,8 @@
 //! cargo test -p examples-async --test exercises -- --ignored semaphore_limit
 //! ```
 
-use common::testing::{Ran, command, run};
 use std::time::Duration;
+use testkit::{Ran, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 

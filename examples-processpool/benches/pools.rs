@@ -6,11 +6,11 @@
 //! * [2, 3, 4] as CPU work (`--cpu`, 2 s each) in the release binary: threads, rayon and
 //!   the process pool against their ideal, read from the binary's own `timeit!` lines.
 
-use common::measure::{repeat, report_over_ideal};
-use common::testing::{Ran, command, run};
-use common::timing::find_timing;
 use examples_processpool::process_pool::{self, ProcessPool};
 use std::time::{Duration, Instant};
+use testkit::find_timing;
+use testkit::measure::{repeat, report_over_ideal};
+use testkit::{Ran, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 

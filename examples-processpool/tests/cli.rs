@@ -1,9 +1,9 @@
 //! examples-processpool end to end: the real binary and its real worker processes,
 //! at a small time scale. Times are compared as ratios with slack.
 
-use common::testing::{Ran, command, run, wait_until};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use testkit::{Ran, command, run, wait_until};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -162,7 +162,7 @@ fn bad_numbers_and_zero_workers_are_usage_errors() {
 
 #[test]
 fn output_piped_into_head_ends_quietly_and_leaves_no_worker() {
-    common::testing::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
+    testkit::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
 }
 
 /// Linux only: the kernel lists each process's children in /proc.
@@ -271,5 +271,5 @@ mod processes {
 
 #[test]
 fn the_tutorials_commands_still_run() {
-    common::testing::run_tutorial_commands("examples-processpool", BINARY);
+    testkit::run_tutorial_commands("examples-processpool", BINARY);
 }

@@ -5,8 +5,8 @@
 //! cargo test -p examples-processpool --test exercises -- --ignored rayon_three_threads
 //! ```
 
-use common::testing::{Ran, command, run};
 use std::time::Duration;
+use testkit::{Ran, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 

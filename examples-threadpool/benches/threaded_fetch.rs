@@ -5,10 +5,10 @@
 //! `multithread()` itself reports. The process start is therefore not counted, just as
 //! Python's `@timeit` doesn't count the interpreter's start.
 
-use common::measure::{repeat, report_over_ideal};
-use common::testing::{command, run};
-use common::timing::find_timing;
 use std::time::Duration;
+use testkit::find_timing;
+use testkit::measure::{repeat, report_over_ideal};
+use testkit::{command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
 /// yahoo, the slowest stand-in site.

@@ -2,9 +2,9 @@
 //! Times are compared as ratios with slack, never as absolute numbers.
 
 use common::sites::StandInSites;
-use common::testing::{Ran, command, run, unfetchable_urls};
 use std::process::Command;
 use std::time::{Duration, Instant};
+use testkit::{Ran, command, run, unfetchable_urls};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -231,10 +231,10 @@ fn usage_errors_are_reported_by_clap() {
 
 #[test]
 fn output_piped_into_head_ends_quietly() {
-    common::testing::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
+    testkit::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
 }
 
 #[test]
 fn the_tutorials_commands_still_run() {
-    common::testing::run_tutorial_commands("examples-threadpool", BINARY);
+    testkit::run_tutorial_commands("examples-threadpool", BINARY);
 }

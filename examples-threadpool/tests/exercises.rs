@@ -6,8 +6,8 @@
 //! ```
 
 use common::sites::StandInSites;
-use common::testing::{Ran, command, run};
 use std::time::Duration;
+use testkit::{Ran, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
 

@@ -42,7 +42,7 @@ pub fn report_over_ideal(
         Some(target) => format!(" [target <= {} ms: MISSED]", ms(target)),
         None => String::new(),
     };
-    crate::say!(
+    common::say!(
         "{name}: median {:.4} s (min {:.4}, max {:.4}, {} runs), ideal {:.4} s: {difference} ms{verdict}",
         mid.as_secs_f64(),
         min.as_secs_f64(),

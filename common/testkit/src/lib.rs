@@ -1,5 +1,12 @@
-//! For the examples' end-to-end tests: run a binary with a deadline, so a hang fails the
-//! test with what the program printed so far, instead of stalling the whole test run.
+//! What only the tests and benchmarks use, kept out of the library the lessons link:
+//!
+//! * running an example under a deadline, so a hang fails the test with what the program
+//!   printed so far instead of stalling the whole test run ([`run`], [`Ran`]),
+//! * reading a program's timing lines back ([`find_timing`]),
+//! * the tutorial's commands, run the way a reader runs them ([`run_tutorial_commands`]),
+//! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
+
+pub mod measure;
 
 use std::io::{BufRead, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -22,7 +29,7 @@ impl Ran {
 
     /// The seconds `name()` took, as its `timeit!` line printed them.
     pub fn seconds_of(&self, name: &str) -> f64 {
-        crate::timing::find_timing(&self.stdout, name)
+        find_timing(&self.stdout, name)
             .unwrap_or_else(|| panic!("no timing line for {name}() in:\n{}", self.stdout))
             .as_secs_f64()
     }
@@ -33,6 +40,14 @@ impl Ran {
             assert!(!self.stderr.contains(noise), "stderr:\n{}", self.stderr);
         }
     }
+}
+
+/// Read back the time of `name()` from a program's output: its ` [*] name(): ...` line.
+pub fn find_timing(output: &str, name: &str) -> Option<Duration> {
+    let prefix = format!(" [*] {name}(): completed within [");
+    let line = output.lines().find_map(|line| line.strip_prefix(&prefix))?;
+    let seconds: f64 = line.strip_suffix(" sec].")?.parse().ok()?;
+    Some(Duration::from_secs_f64(seconds))
 }
 
 /// A command for `program` with `args`, with no colours and no proxy settings from the environment,
@@ -104,7 +119,9 @@ fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinH
 /// The `cargo run -p PACKAGE ...` commands that tutorial.md shows, in `sh` blocks or inline
 /// in backticks, each as its arguments after `--`.
 pub fn tutorial_commands(package: &str) -> Vec<Vec<String>> {
-    let tutorial = include_str!("../../tutorial.md");
+    // Read at run time, not with include_str!: editing the prose then rebuilds nothing.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tutorial.md");
+    let tutorial = std::fs::read_to_string(&path).expect("tutorial.md at the workspace root");
     let mut commands = Vec::new();
     let mut in_shell_block = false;
     for line in tutorial.lines() {
@@ -176,7 +193,7 @@ pub fn assert_quiet_when_piped_into_head(program: &str, args: &[&str]) {
 /// URLs that cannot be fetched, each with the start of the reason a lesson must print for
 /// it: a malformed URL, a port nobody listens on, an unknown host, and one of `sites` that
 /// takes 20,000 ms (times its time scale): run with a `--timeout` below that.
-pub fn unfetchable_urls(sites: &crate::sites::StandInSites) -> Vec<(String, &'static str)> {
+pub fn unfetchable_urls(sites: &common::sites::StandInSites) -> Vec<(String, &'static str)> {
     let closed_port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
         listener.local_addr().expect("its address").port()
@@ -187,4 +204,22 @@ pub fn unfetchable_urls(sites: &crate::sites::StandInSites) -> Vec<(String, &'st
         ("http://no-such-host.invalid/".to_string(), "unknown host"),
         (sites.url("/delay/20000"), "timed out"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_printed_time_can_be_read_back() {
+        let output = format!(
+            "noise\n{}\nmore",
+            common::timing::timing_line("multithread", Duration::from_millis(812))
+        );
+        assert_eq!(
+            find_timing(&output, "multithread"),
+            Some(Duration::from_millis(812))
+        );
+        assert_eq!(find_timing(&output, "singlethread"), None);
+    }
 }
