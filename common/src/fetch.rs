@@ -4,6 +4,7 @@
 //! a failure to get any answer at all (bad URL, nobody listening, unknown host, too slow)
 //! is an error, and it takes the place of that URL's result without stopping the others.
 
+use crate::timeline::{Outcome, What};
 use colored::Colorize;
 use std::error::Error as _;
 use std::time::Duration;
@@ -25,6 +26,26 @@ pub struct FetchError {
 }
 
 pub type FetchResult = Result<Fetched, FetchError>;
+
+/// Every way of fetching the same URLs must get the same status for each.
+impl Outcome for FetchResult {
+    const WHAT: What = What {
+        tasks: "fetches",
+        task: "URL",
+        value: "status",
+    };
+
+    fn task(&self) -> String {
+        match self {
+            Ok(fetched) => fetched.url.clone(),
+            Err(failed) => failed.url.clone(),
+        }
+    }
+
+    fn value(&self) -> Option<String> {
+        self.as_ref().ok().map(|fetched| fetched.status.to_string())
+    }
+}
 
 impl FetchError {
     /// The one-line reason for a reqwest failure (blocking or async: same error type).
@@ -71,13 +92,12 @@ pub fn print_result(result: &FetchResult) {
 /// ```
 pub fn short_name(url: &str) -> String {
     const MAX: usize = 24;
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let rest = rest.split(['?', '#']).next().unwrap_or_default();
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let name = if path.trim_matches('/').is_empty() {
-        host
-    } else {
-        path.trim_matches('/')
+    let parsed = reqwest::Url::parse(url).ok();
+    let path = parsed.as_ref().map_or("", |url| url.path().trim_matches('/'));
+    let name = match parsed.as_ref().and_then(|url| url.host_str()) {
+        Some(host) if path.is_empty() => host,
+        Some(_) => path,
+        None => url,
     };
     match name.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}~", &name[..cut]),
@@ -114,57 +134,6 @@ fn strip_os_error(message: &str) -> String {
     match message.rfind(" (os error ") {
         Some(at) if message.ends_with(')') => message[..at].to_string(),
         _ => message.to_string(),
-    }
-}
-
-/// How fast a run could possibly be, from each URL's latency: one by one it takes at
-/// least the sum, all at once at least the slowest.
-///
-/// ```
-/// use common::fetch::Ideal;
-/// use std::time::Duration;
-///
-/// let ms = Duration::from_millis;
-/// let ideal = Ideal::from_latencies([ms(300), ms(500), ms(200), ms(800)]);
-/// assert_eq!((ideal.one_by_one, ideal.all_at_once), (ms(1800), ms(800)));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Ideal {
-    pub one_by_one: Duration,
-    pub all_at_once: Duration,
-}
-
-impl Ideal {
-    pub fn from_latencies(latencies: impl IntoIterator<Item = Duration>) -> Self {
-        latencies.into_iter().fold(
-            Ideal {
-                one_by_one: Duration::ZERO,
-                all_at_once: Duration::ZERO,
-            },
-            |ideal, latency| Ideal {
-                one_by_one: ideal.one_by_one + latency,
-                all_at_once: ideal.all_at_once.max(latency),
-            },
-        )
-    }
-}
-
-/// The closing line: both runs, the speed-up, and the ideal to compare them with.
-pub fn print_summary(one_by_one: Duration, concurrent: Duration, ideal: Option<(Ideal, &str)>) {
-    let ratio = |slow: Duration, fast: Duration| slow.as_secs_f64() / fast.as_secs_f64().max(1e-9);
-    crate::rprint!(
-        "Summary: one by one {:.4} sec, concurrently {:.4} sec: {:.2}x faster.",
-        one_by_one.as_secs_f64(),
-        concurrent.as_secs_f64(),
-        ratio(one_by_one, concurrent)
-    );
-    if let Some((ideal, source)) = ideal {
-        crate::rprint!(
-            "Ideal ({source}): {:.4} sec one by one (the sum), {:.4} sec at once (the slowest): {:.2}x.",
-            ideal.one_by_one.as_secs_f64(),
-            ideal.all_at_once.as_secs_f64(),
-            ratio(ideal.one_by_one, ideal.all_at_once)
-        );
     }
 }
 

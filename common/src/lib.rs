@@ -1,28 +1,43 @@
-//! Shared by every example in this workspace:
+//! Shared by every example in this workspace.
+//!
+//! What the listings use, and a learner reads beside them:
 //!
 //! * [`timing`]: the article's `@timeit` decorator ([`timeit!`]),
-//! * [`sites`]: the stand-in sites, a local HTTP server with site-like latencies,
-//! * [`timeline`]: the picture of which task ran when, on which worker,
-//! * [`fetch`]: fetch results, one-line errors and the closing summary,
-//! * [`targets`]: which URLs a lesson fetches (stand-in, given or live), and its outcome,
+//! * [`timeline`]: [`Span::measure`](timeline::Span::measure) times one task; a
+//!   [`Timeline`](timeline::Timeline) draws which task ran when, on which worker,
+//! * [`fetch`]: what fetching a URL gives back, printed as the article prints it,
+//! * [`squares`]: what squaring a number gives back (Listing 2), printed likewise,
+//! * [`panics`]: a panicking task becomes that task's one-line error,
 //! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
-//! * [`panics`]: panics turned into one-line errors,
-//! * [`interrupt`]: Ctrl-C ends a program at once, with a message,
-//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`).
+//! * [`workers`]: Python's default pool sizes.
+//!
+//! What runs the lessons around the listings, one click away:
+//!
+//! * [`lesson`]: the runner: records each run, sums them up, checks they agree, exit status,
+//! * [`targets`]: which URLs a lesson fetches (stand-in, given or live), and the client,
+//! * [`sites`]: the stand-in sites, a local HTTP server with site-like latencies,
+//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
+//! * [`experiments`]: `--panic-on`, a task made to panic on purpose,
+//! * [`interrupt`]: Ctrl-C ends a program at once, with a message.
 //!
 //! What only tests and benchmarks use lives in the dev-only crate `common/testkit`.
 
 pub mod cli;
+pub mod experiments;
 pub mod fetch;
 pub mod interrupt;
+pub mod lesson;
 pub mod output;
 pub mod panics;
 pub mod sites;
+pub mod squares;
 pub mod targets;
 pub mod timeline;
 pub mod timing;
+pub mod workers;
 
-/// Call first in every example's `main`: colours only on a terminal, and panics as one line.
+/// Colours only where a person is watching, and panics as one line. The lesson runner calls
+/// it; a program without one (the exercise solutions, demo-sites) calls it first thing.
 pub fn init() {
     output::choose_colours();
     panics::install_quiet_hook();

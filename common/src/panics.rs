@@ -3,13 +3,15 @@
 //! Python's `future.result()` re-raises the task's exception in the caller. A Rust panic
 //! stays on the thread it happened on, and what becomes of it depends on the pool: the
 //! `threadpool` crate silently replaces the dead worker, so a caller waiting for that
-//! task's result would wait forever. [`catch_panic`] turns the panic back into a value
-//! the caller can report, like an exception stored in a future.
+//! task's result would wait forever. [`catch_panic`] (and [`catch_panic_async`] for a
+//! future) turns the panic back into a value the caller can report, like an exception
+//! stored in a future.
 //!
 //! By default Rust also prints every panic to stderr (with a backtrace when
 //! `RUST_BACKTRACE` is set). [`install_quiet_hook`] replaces that with a single line, and
 //! with nothing at all for a panic that [`catch_panic`] is about to report anyway.
 
+use futures_util::FutureExt;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -22,22 +24,6 @@ thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-tokio::task_local! {
-    /// Set around a task whose panic its `JoinHandle` will report (as a `JoinError`).
-    static REPORTED_BY_JOIN_HANDLE: ();
-}
-
-/// Wrap a future to be spawned as a task whose panic the caller reports from the task's
-/// `JoinError`: the panic hook then stays quiet, so the panic is told once, not twice.
-pub fn reported_by_join_handle<F: Future>(task: F) -> impl Future<Output = F::Output> {
-    REPORTED_BY_JOIN_HANDLE.scope((), task)
-}
-
-/// A panic's message, from the payload `catch_unwind` or a tokio `JoinError` hands back.
-pub fn message_of(payload: &(dyn Any + Send)) -> String {
-    payload_text(payload).to_string()
-}
-
 /// Replace Rust's panic printout with one line: `error: panicked at FILE:LINE: MESSAGE`.
 pub fn install_quiet_hook() {
     panic::set_hook(Box::new(|info| {
@@ -48,8 +34,6 @@ pub fn install_quiet_hook() {
         };
         if CATCHING.get() {
             LAST_PANIC.set(Some(described));
-        } else if REPORTED_BY_JOIN_HANDLE.try_with(|()| ()).is_ok() {
-            // The task's JoinError will carry the message to whoever awaits it.
         } else {
             eprintln!("error: panicked: {described}");
         }
@@ -58,15 +42,40 @@ pub fn install_quiet_hook() {
 
 /// Run `work`; if it panics, return the panic's one-line description as an error.
 pub fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
-    let was_catching = CATCHING.replace(true);
     // AssertUnwindSafe: after a panic we only read the message; nothing `work` touched is reused.
-    let outcome = panic::catch_unwind(AssertUnwindSafe(work));
+    let work = AssertUnwindSafe(|| {
+        crate::experiments::panic_if_asked();
+        work()
+    });
+    while_catching(|| panic::catch_unwind(work)).map_err(describe_caught)
+}
+
+/// The async form: await `work`; if it panics, return the panic's description as an error.
+/// Inside a spawned task this keeps the panic in the task, as its result.
+pub async fn catch_panic_async<T>(work: impl Future<Output = T>) -> Result<T, String> {
+    let work = AssertUnwindSafe(async {
+        crate::experiments::panic_if_asked();
+        work.await
+    });
+    let mut caught = std::pin::pin!(work.catch_unwind());
+    // Each poll is a call that may panic: tell the hook that this one is caught.
+    let outcome = std::future::poll_fn(|context| while_catching(|| caught.as_mut().poll(context))).await;
+    outcome.map_err(describe_caught)
+}
+
+/// Run `attempt` with the panic hook told that a panic in it will be caught and reported.
+fn while_catching<T>(attempt: impl FnOnce() -> T) -> T {
+    let was_catching = CATCHING.replace(true);
+    let outcome = attempt();
     CATCHING.set(was_catching);
-    outcome.map_err(|payload| {
-        LAST_PANIC
-            .take()
-            .unwrap_or_else(|| payload_text(&*payload).to_string())
-    })
+    outcome
+}
+
+/// The one-line description of a caught panic: the hook's, with its place, if it ran.
+fn describe_caught(payload: Box<dyn Any + Send>) -> String {
+    LAST_PANIC
+        .take()
+        .unwrap_or_else(|| payload_text(&*payload).to_string())
 }
 
 /// A panic's message: `panic!` makes it a `&str` or a `String`.
@@ -89,5 +98,18 @@ mod tests {
         assert!(error.starts_with("boom 42 (at "), "{error}");
         assert!(error.contains("panics.rs"), "{error}");
         assert_eq!(catch_panic(|| 7), Ok(7));
+    }
+
+    #[test]
+    fn an_async_panic_becomes_an_error_too() {
+        install_quiet_hook();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let late = async {
+            tokio::task::yield_now().await;
+            panic!("late boom")
+        };
+        let error = runtime.block_on(catch_panic_async::<()>(late)).unwrap_err();
+        assert!(error.starts_with("late boom (at "), "{error}");
+        assert_eq!(runtime.block_on(catch_panic_async(async { 7 })), Ok(7));
     }
 }

@@ -1,15 +1,12 @@
-//! Which URLs a fetching lesson uses, and how its runs are summed up.
+//! What a fetching lesson fetches, and with which client.
 //!
 //! With no URLs on the command line the lesson starts the stand-in sites and fetches their
 //! four pages; `--live` fetches the article's real sites; otherwise the URLs given.
 
-use crate::cli::positive_seconds;
-use crate::fetch::{Ideal, print_summary};
-use crate::sites::StandInSites;
-use crate::timeline::Timeline;
+use crate::cli::{LessonArgs, positive_seconds};
+use crate::lesson::{Lesson, Summary};
+use crate::sites::{SITES, StandInSites};
 use clap::Args;
-use std::io;
-use std::process::ExitCode;
 use std::time::Duration;
 
 /// The article's own list.
@@ -35,94 +32,114 @@ pub struct FetchArgs {
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = positive_seconds)]
     pub timeout: Duration,
 
+    /// Fetch the whole list N times over (more URLs than workers: watch the pool queue them)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub repeat: u32,
+
     /// Experiment: the concurrent task of every URL containing TEXT panics
     #[arg(long, value_name = "TEXT")]
     pub panic_on: Option<String>,
+
+    #[command(flatten)]
+    pub lesson: LessonArgs,
 }
 
-/// The URLs to fetch, and the stand-in sites serving them if they are ours.
-pub struct Targets {
-    sites: Option<StandInSites>,
-    urls: Vec<String>,
-    live: bool,
+/// A URL to fetch, and how long it takes to answer when we know (the stand-in sites).
+#[derive(Clone)]
+struct Target {
+    url: String,
+    latency: Option<Duration>,
 }
 
-impl Targets {
-    /// Start the stand-in sites if no URLs were given and `--live` wasn't asked for.
-    pub fn choose(args: &FetchArgs, time_scale: f64) -> io::Result<Self> {
-        let sites = if args.urls.is_empty() && !args.live {
-            Some(StandInSites::start(time_scale)?)
+/// What a fetching lesson knows once it has started.
+pub struct Fetching {
+    targets: Vec<Target>,
+    timeout: Duration,
+    local: bool,
+}
+
+impl Lesson {
+    /// Listing 1's lesson: start the stand-in sites unless URLs or `--live` were given.
+    /// If the sites cannot start, say so in one line and exit.
+    pub fn fetching(args: &FetchArgs) -> (Lesson, Fetching) {
+        let scale = args.lesson.time_scale;
+        let (sites, one_round) = if args.live {
+            (
+                None,
+                LIVE_URLS
+                    .iter()
+                    .map(|url| unknown_latency(url))
+                    .collect::<Vec<_>>(),
+            )
+        } else if !args.urls.is_empty() {
+            (None, args.urls.iter().map(|url| unknown_latency(url)).collect())
         } else {
-            None
-        };
-        let urls = match &sites {
-            Some(sites) => sites.site_urls(),
-            None if args.live => LIVE_URLS.map(String::from).to_vec(),
-            None => args.urls.clone(),
-        };
-        Ok(Self {
-            sites,
-            urls,
-            live: args.live,
-        })
-    }
-
-    /// The URLs, in the order to fetch them one by one.
-    pub fn urls(&self) -> &[String] {
-        &self.urls
-    }
-
-    /// True when the stand-in sites serve the URLs: then no proxy may stand in between.
-    pub fn are_local(&self) -> bool {
-        self.sites.is_some()
-    }
-
-    /// The stand-in sites, when they are in use.
-    pub fn sites(&self) -> Option<&StandInSites> {
-        self.sites.as_ref()
-    }
-
-    /// Print the closing summary, unless every fetch failed (then there is nothing to compare).
-    /// The ideal comes from the stand-in sites' known latencies, or else it is estimated from
-    /// what each URL took one by one.
-    pub fn summarize(
-        &self,
-        urls: &[String],
-        one_by_one: (&Timeline, Duration),
-        concurrent: (&Timeline, Duration),
-    ) {
-        let runs = [one_by_one.0, concurrent.0];
-        if runs.iter().all(|run| run.failures() == run.len()) {
-            return;
-        }
-        let ideal = match &self.sites {
-            Some(sites) => urls
+            let sites = StandInSites::start(scale)
+                .unwrap_or_else(|error| exit_with(&format!("cannot start the stand-in sites: {error}")));
+            let targets: Vec<Target> = SITES
                 .iter()
-                .map(|url| sites.latency_of(url))
-                .collect::<Option<Vec<_>>>()
-                .map(|latencies| (Ideal::from_latencies(latencies), "the stand-in sites' latencies")),
-            None => Some((
-                Ideal::from_latencies(one_by_one.0.durations()),
-                "as measured one by one",
-            )),
+                .map(|(name, latency)| Target {
+                    url: sites.url(&format!("/{name}")),
+                    latency: Some(latency.mul_f64(scale)),
+                })
+                .collect();
+            (Some(sites), targets)
         };
-        print_summary(one_by_one.1, concurrent.1, ideal);
+        let targets: Vec<Target> = (0..args.repeat).flat_map(|_| one_round.iter().cloned()).collect();
+        let latencies = targets.iter().map(|target| target.latency).collect();
+        if let Some(text) = &args.panic_on {
+            crate::experiments::panic_on(text);
+        }
+        let mut lesson = Lesson::new(&args.lesson, Summary::OneByOneThenConcurrently { latencies });
+        let fetching = Fetching {
+            targets,
+            timeout: args.timeout,
+            local: sites.is_some(),
+        };
+        lesson.sites = sites;
+        lesson.live = args.live;
+        (lesson, fetching)
+    }
+}
+
+impl Fetching {
+    /// The URLs, in the order to fetch them one by one.
+    pub fn urls(&self) -> Vec<String> {
+        self.targets.iter().map(|target| target.url.clone()).collect()
     }
 
-    /// Say how many fetches failed (with a hint if no live site answered at all) and
-    /// return the exit status: failure if any did.
-    pub fn outcome(&self, runs: &[&Timeline]) -> ExitCode {
-        let failures: usize = runs.iter().map(|run| run.failures()).sum();
-        let attempts: usize = runs.iter().map(|run| run.len()).sum();
-        if failures == 0 {
-            return ExitCode::SUCCESS;
+    /// The blocking client (`requests`), with `--timeout`; exits with one line if it can't be built.
+    pub fn blocking_client(&self) -> reqwest::blocking::Client {
+        let mut builder = reqwest::blocking::Client::builder().timeout(self.timeout);
+        if self.local {
+            builder = builder.no_proxy(); // our own sites are on this machine: never via a proxy
         }
-        crate::say!("{failures} of {attempts} fetches failed.");
-        if self.live && failures == attempts {
-            crate::say!(
-                "hint: no live site answered; without --live the lesson uses its own stand-in sites."
-            );
-        }
-        ExitCode::FAILURE
+        builder
+            .build()
+            .unwrap_or_else(|error| exit_with(&format!("cannot create the HTTP client: {error}")))
     }
+
+    /// The async client, with `--timeout`; exits with one line if it can't be built.
+    pub fn async_client(&self) -> reqwest::Client {
+        let mut builder = reqwest::Client::builder().timeout(self.timeout);
+        if self.local {
+            builder = builder.no_proxy();
+        }
+        builder
+            .build()
+            .unwrap_or_else(|error| exit_with(&format!("cannot create the HTTP client: {error}")))
+    }
+}
+
+fn unknown_latency(url: &str) -> Target {
+    Target {
+        url: url.to_string(),
+        latency: None,
+    }
+}
+
+/// Say what went wrong, in one line, and end the program with status 1.
+fn exit_with(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1)
 }

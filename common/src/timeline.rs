@@ -39,39 +39,68 @@ pub enum Worker {
 impl Span {
     /// Run `work` on this thread and return its value with the span it took.
     pub fn measure<T>(label: impl Into<String>, work: impl FnOnce() -> T) -> (T, Span) {
+        let label = label.into();
         let start = Instant::now();
-        let value = work();
+        let value = crate::experiments::as_task(&label, work);
         (value, Span::ending_now(label, start))
     }
 
     /// The async form of [`Span::measure`]: await `work` and return its value with its span.
     /// The worker is the thread the task was on when it finished.
     pub async fn measure_async<T>(label: impl Into<String>, work: impl Future<Output = T>) -> (T, Span) {
+        let label = label.into();
         let start = Instant::now();
-        let value = work.await;
+        let value = crate::experiments::as_task_async(&label, work).await;
         (value, Span::ending_now(label, start))
     }
 
-    /// For a task that left no span of its own (it panicked): a moment, now, on this thread.
-    pub fn now(label: impl Into<String>) -> Span {
-        Span::ending_now(label, Instant::now())
-    }
-
     /// A span from `start` until now, run by this thread.
-    fn ending_now(label: impl Into<String>, start: Instant) -> Span {
+    fn ending_now(label: String, start: Instant) -> Span {
         Span {
-            label: label.into(),
+            label,
             worker: Worker::Thread(thread::current().id()),
             start,
             end: Instant::now(),
         }
     }
+
+    /// How long the task took.
+    pub fn duration(&self) -> Duration {
+        self.end - self.start
+    }
 }
 
-/// The spans of one run, drawn after it ends.
+/// What a finished task hands its timeline, for the picture and the lesson's closing check.
+pub trait Outcome {
+    /// What these tasks and their results are called, for the closing lines.
+    const WHAT: What;
+    /// Which task this was: the URL, the number.
+    fn task(&self) -> String;
+    /// Its result, the same whichever way it ran (a status, a square); `None` if it failed.
+    fn value(&self) -> Option<String>;
+}
+
+/// Words for the closing lines: `3 of 8 fetches failed`, `the same status for each URL`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct What {
+    pub tasks: &'static str,
+    pub task: &'static str,
+    pub value: &'static str,
+}
+
+/// One finished task on the timeline.
+#[derive(Debug, Clone)]
+struct Row {
+    span: Span,
+    task: String,
+    value: Option<String>,
+}
+
+/// The spans of one run, drawn after it ends, with what each task produced.
 #[derive(Debug, Default)]
 pub struct Timeline {
-    spans: Vec<(Span, bool)>,
+    rows: Vec<Row>,
+    what: Option<What>,
 }
 
 impl Timeline {
@@ -79,70 +108,106 @@ impl Timeline {
         Self::default()
     }
 
-    /// Add a finished task; `ok` is false for a task that failed (drawn in red).
-    pub fn add(&mut self, span: Span, ok: bool) {
-        self.spans.push((span, ok));
+    /// Add a finished task and what it produced.
+    pub fn add<T: Outcome>(&mut self, span: Span, outcome: &T) {
+        self.what = Some(T::WHAT);
+        self.rows.push(Row {
+            span,
+            task: outcome.task(),
+            value: outcome.value(),
+        });
+    }
+
+    /// What the tasks were, once one was added.
+    pub fn what(&self) -> Option<What> {
+        self.what
     }
 
     /// How many tasks failed.
     pub fn failures(&self) -> usize {
-        self.spans.iter().filter(|(_, ok)| !ok).count()
-    }
-
-    /// How long each task took, in the order they were added.
-    pub fn durations(&self) -> impl Iterator<Item = Duration> + '_ {
-        self.spans.iter().map(|(span, _)| span.end - span.start)
+        self.rows.iter().filter(|row| row.value.is_none()).count()
     }
 
     /// How many tasks were added.
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.rows.is_empty()
     }
 
-    /// Print the picture and a blank line. `time_scale` is printed when it is not 1 so
-    /// nobody mistakes a scaled-down run for real latencies.
-    pub fn print(&self, time_scale: f64) {
-        for line in self.render(time_scale).lines() {
+    /// Each task and its result (`None`: it failed), sorted, so runs can be compared.
+    pub fn results(&self) -> Vec<(&str, Option<&str>)> {
+        let mut results: Vec<_> = self
+            .rows
+            .iter()
+            .map(|row| (row.task.as_str(), row.value.as_deref()))
+            .collect();
+        results.sort_unstable();
+        results
+    }
+
+    /// How long each task took, in the order they were added.
+    pub fn durations(&self) -> impl Iterator<Item = Duration> + '_ {
+        self.rows.iter().map(|row| row.span.duration())
+    }
+
+    /// The most tasks that were running at the same moment, and whether processes ran them.
+    pub fn most_at_once(&self) -> (usize, bool) {
+        let mut edges: Vec<(Instant, i32)> = Vec::new();
+        for row in &self.rows {
+            edges.extend([(row.span.start, 1), (row.span.end, -1)]);
+        }
+        // At equal instants an end comes first: back-to-back tasks do not overlap.
+        edges.sort();
+        let (mut running, mut most) = (0, 0);
+        for (_, change) in edges {
+            running += change;
+            most = most.max(running);
+        }
+        let processes = self
+            .rows
+            .iter()
+            .any(|row| matches!(row.span.worker, Worker::Process(_)));
+        (most.max(0) as usize, processes)
+    }
+
+    /// Print the picture and a blank line.
+    pub fn print(&self) {
+        for line in self.render().lines() {
             crate::say!("{line}");
         }
         crate::say!();
     }
 
     /// The picture as text, one row per task in start order, then nothing else.
-    pub fn render(&self, time_scale: f64) -> String {
-        let Some(origin) = self.spans.iter().map(|(s, _)| s.start).min() else {
+    pub fn render(&self) -> String {
+        let Some(origin) = self.rows.iter().map(|row| row.span.start).min() else {
             return " timeline: no tasks\n".to_string();
         };
-        let finish = self.spans.iter().map(|(s, _)| s.end).max().unwrap_or(origin);
+        let finish = self.rows.iter().map(|row| row.span.end).max().unwrap_or(origin);
         let total = (finish - origin).max(Duration::from_micros(1));
         let column = |at: Instant| {
             let fraction = (at - origin).as_secs_f64() / total.as_secs_f64();
             ((fraction * BAR_WIDTH as f64).round() as usize).min(BAR_WIDTH)
         };
 
-        let mut rows: Vec<&(Span, bool)> = self.spans.iter().collect();
-        rows.sort_by_key(|(span, _)| span.start);
+        let mut rows: Vec<&Row> = self.rows.iter().collect();
+        rows.sort_by_key(|row| row.span.start);
         let workers = number_workers(&rows);
-        let label_width = rows.iter().map(|(s, _)| s.label.len()).max().unwrap_or(0);
+        let label_width = rows.iter().map(|row| row.span.label.len()).max().unwrap_or(0);
         let worker_width = workers.values().max().map_or(1, |n| n.to_string().len()) + 1;
 
-        let scale_note = if time_scale == 1.0 {
-            String::new()
-        } else {
-            format!(", waits scaled x{time_scale}")
-        };
         let mut out = format!(
-            " timeline: {} tasks on {} worker{}; full width = {:.2} s{scale_note}\n",
+            " timeline: {} tasks on {} worker{}; full width = {:.2} s\n",
             rows.len(),
             workers.len(),
             if workers.len() == 1 { "" } else { "s" },
             total.as_secs_f64(),
         );
-        for (span, ok) in rows {
+        for Row { span, value, .. } in rows {
+            let ok = &value.is_some();
             let (from, to) = (column(span.start), column(span.end));
             // Every task gets at least one block, so even a quick one is visible.
             let to = to.max(from + 1).min(BAR_WIDTH);
@@ -157,7 +222,7 @@ impl Timeline {
                 "·".repeat(from),
                 bar,
                 "·".repeat(BAR_WIDTH - to),
-                (span.end - span.start).as_secs_f64(),
+                span.duration().as_secs_f64(),
                 if *ok { "" } else { " (failed)" },
             );
         }
@@ -166,11 +231,11 @@ impl Timeline {
 }
 
 /// Name workers w1, w2, ... in the order they first started a task.
-fn number_workers(rows: &[&(Span, bool)]) -> HashMap<Worker, usize> {
+fn number_workers(rows: &[&Row]) -> HashMap<Worker, usize> {
     let mut numbers = HashMap::new();
-    for (span, _) in rows {
+    for row in rows {
         let next = numbers.len() + 1;
-        numbers.entry(span.worker).or_insert(next);
+        numbers.entry(row.span.worker).or_insert(next);
     }
     numbers
 }
@@ -189,6 +254,23 @@ mod tests {
         }
     }
 
+    /// A task's outcome for these tests: just whether it succeeded.
+    struct Done(bool);
+
+    impl Outcome for Done {
+        const WHAT: What = What {
+            tasks: "tasks",
+            task: "task",
+            value: "result",
+        };
+        fn task(&self) -> String {
+            "a task".to_string()
+        }
+        fn value(&self) -> Option<String> {
+            self.0.then(|| "done".to_string())
+        }
+    }
+
     fn bar_of(line: &str) -> &str {
         line.split('|').nth(1).expect("a bar between pipes")
     }
@@ -197,9 +279,9 @@ mod tests {
     fn sequential_tasks_draw_a_staircase_and_parallel_ones_overlap() {
         let t0 = Instant::now();
         let mut staircase = Timeline::new();
-        staircase.add(span("a", 1, 0, 100, t0), true);
-        staircase.add(span("b", 1, 100, 200, t0), true);
-        let picture = strip_ansi(&staircase.render(1.0));
+        staircase.add(span("a", 1, 0, 100, t0), &Done(true));
+        staircase.add(span("b", 1, 100, 200, t0), &Done(true));
+        let picture = strip_ansi(&staircase.render());
         let lines: Vec<&str> = picture.lines().collect();
         assert!(lines[0].contains("2 tasks on 1 worker;"), "{picture}");
         let (a, b) = (bar_of(lines[1]), bar_of(lines[2]));
@@ -208,13 +290,14 @@ mod tests {
         assert!(b.starts_with('·') && b.ends_with('█'), "{picture}");
 
         let mut overlap = Timeline::new();
-        overlap.add(span("a", 1, 0, 200, t0), true);
-        overlap.add(span("b", 2, 0, 200, t0), false);
-        let picture = strip_ansi(&overlap.render(0.5));
+        overlap.add(span("a", 1, 0, 200, t0), &Done(true));
+        overlap.add(span("b", 2, 0, 200, t0), &Done(false));
+        let picture = strip_ansi(&overlap.render());
         assert!(picture.contains("2 tasks on 2 workers"), "{picture}");
-        assert!(picture.contains("waits scaled x0.5"), "{picture}");
         assert!(picture.contains("(failed)"), "{picture}");
         assert_eq!(overlap.failures(), 1);
+        assert_eq!(overlap.most_at_once(), (2, true));
+        assert_eq!(staircase.most_at_once(), (1, true));
         for line in picture.lines().skip(1) {
             assert!(!bar_of(line).contains('·'), "{picture}");
         }
@@ -224,15 +307,15 @@ mod tests {
     fn a_very_short_task_still_shows_one_block() {
         let t0 = Instant::now();
         let mut timeline = Timeline::new();
-        timeline.add(span("long", 1, 0, 1000, t0), true);
-        timeline.add(span("blink", 2, 1000, 1000, t0), true);
-        let picture = strip_ansi(&timeline.render(1.0));
+        timeline.add(span("long", 1, 0, 1000, t0), &Done(true));
+        timeline.add(span("blink", 2, 1000, 1000, t0), &Done(true));
+        let picture = strip_ansi(&timeline.render());
         let blink = picture.lines().find(|l| l.contains("blink")).unwrap();
         assert_eq!(bar_of(blink).matches('█').count(), 1, "{picture}");
     }
 
     #[test]
     fn an_empty_timeline_says_so() {
-        assert!(Timeline::new().render(1.0).contains("no tasks"));
+        assert!(Timeline::new().render().contains("no tasks"));
     }
 }

@@ -8,7 +8,7 @@
 //!  [*] singlethread(): completed within [1.8042 sec].
 //! ```
 //!
-//! and hands back both the call's value and how long it took.
+//! and hands back a [`Timed`]: the call's value, how long it took, and the function's name.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 /// }
 ///
 /// // Prints " [*] square(): completed within [0.0000 sec]."
-/// let (nine, took) = timeit!(square(3));
-/// assert_eq!(nine, 9);
-/// assert!(took.as_secs() < 1);
+/// let timed = timeit!(square(3));
+/// assert_eq!((timed.name, timed.value), ("square", 9));
+/// assert!(timed.took.as_secs() < 1);
 /// ```
 #[macro_export]
 macro_rules! timeit {
@@ -44,24 +44,32 @@ macro_rules! timeit_async {
     };
 }
 
+/// A timed call: what the function returned, how long it took, and the function's name.
+#[derive(Debug)]
+pub struct Timed<T> {
+    pub name: &'static str,
+    pub value: T,
+    pub took: Duration,
+}
+
 // ANCHOR: timeit
 /// Run `work`, print ` [*] NAME(): completed within [S.SSSS sec].`, return its value and time.
-pub fn timeit<T>(name: &str, work: impl FnOnce() -> T) -> (T, Duration) {
+pub fn timeit<T>(name: &'static str, work: impl FnOnce() -> T) -> Timed<T> {
     let start = Instant::now();
     let value = work();
     let took = start.elapsed();
     print_timing(name, took);
-    (value, took)
+    Timed { name, value, took }
 }
 // ANCHOR_END: timeit
 
 /// The async form: `timeit_async("fetch_all", fetch_all(&urls)).await`.
-pub async fn timeit_async<T>(name: &str, work: impl Future<Output = T>) -> (T, Duration) {
+pub async fn timeit_async<T>(name: &'static str, work: impl Future<Output = T>) -> Timed<T> {
     let start = Instant::now();
     let value = work.await;
     let took = start.elapsed();
     print_timing(name, took);
-    (value, took)
+    Timed { name, value, took }
 }
 
 /// The timing line without colour, exactly as the article prints it.
@@ -98,12 +106,12 @@ mod tests {
             .enable_time()
             .build()
             .unwrap();
-        let (value, took) = runtime.block_on(timeit_async("nap", async {
+        let timed = runtime.block_on(timeit_async("nap", async {
             tokio::time::sleep(Duration::from_millis(5)).await;
             "done"
         }));
-        assert_eq!(value, "done");
-        assert!(took >= Duration::from_millis(5));
+        assert_eq!((timed.name, timed.value), ("nap", "done"));
+        assert!(timed.took >= Duration::from_millis(5));
     }
 
     #[test]
@@ -112,8 +120,8 @@ mod tests {
             std::thread::sleep(Duration::from_millis(5));
             a + b
         }
-        let (sum, took) = timeit!(add(2, 3));
-        assert_eq!(sum, 5);
-        assert!(took >= Duration::from_millis(5));
+        let timed = timeit!(add(2, 3));
+        assert_eq!(timed.value, 5);
+        assert!(timed.took >= Duration::from_millis(5));
     }
 }

@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run -p examples-async                          # every section
 //! cargo run -p examples-async -- --only pitfall        # one section: fetch, squaring, pitfall
-//! cargo run --release -p examples-async -- --tasks 10000 --latency-ms 1000   # how far it scales
+//! cargo run --release -p examples-async --bin scale -- --tasks 10000   # how far one thread goes
 //! ```
 //!
 //! What to look for:
@@ -15,18 +15,16 @@
 //! * squaring: three 2-second `tokio::time::sleep`s finish in 2 s, on that one thread.
 //! * pitfall: `std::thread::sleep` inside async code blocks the thread itself, so the same
 //!   three tasks take 6 s; `spawn_blocking` moves the blocking call to other threads: 2 s.
-
-mod scale;
+//!
+//! The stand-in sites, the timelines, the summary and the exit status are in `common::lesson`.
 
 use clap::{Parser, ValueEnum};
-use common::cli::LessonArgs;
 use common::fetch::{FetchError, FetchResult, Fetched, print_result, short_name};
-use common::panics::{message_of, reported_by_join_handle};
-use common::targets::{FetchArgs, Targets};
 use common::timeline::{Span, Timeline};
-use common::{say, timeit_async};
+use common::{
+    lesson::Lesson, panics::catch_panic_async, say, squares::Squared, targets::FetchArgs, timeit_async,
+};
 use reqwest::Client;
-use std::collections::HashMap;
 use std::future::Future;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -59,48 +57,37 @@ async fn fetch_one_by_one(client: &Client, urls: &[String]) -> Timeline {
     for url in urls {
         let (result, span) = Span::measure_async(short_name(url), fetch_url(client, url)).await;
         print_result(&result);
-        timeline.add(span, result.is_ok());
+        timeline.add(span, &result);
     }
     timeline
 }
 
 // ANCHOR: fetch_concurrently
 /// All at once: a task per URL in a `JoinSet`; results are printed as they complete.
-async fn fetch_concurrently(client: &Client, urls: &[String], panic_on: Option<&str>) -> Timeline {
+async fn fetch_concurrently(client: &Client, urls: &[String]) -> Timeline {
     let mut tasks = JoinSet::new();
-    let mut url_of = HashMap::new();
     for url in urls {
-        let (client, task_url) = (client.clone(), url.clone());
-        let must_panic = panic_on.is_some_and(|text| url.contains(text));
+        let (client, url) = (client.clone(), url.clone());
         // A future does nothing until it is polled: `spawn` hands it to the runtime, which
         // starts it as soon as this task yields at its next `.await`.
-        let task = tasks.spawn(reported_by_join_handle(async move {
-            let fetch = async {
-                assert!(!must_panic, "--panic-on asked this task to panic");
-                fetch_url(&client, &task_url).await
-            };
-            Span::measure_async(short_name(&task_url), fetch).await
-        }));
-        url_of.insert(task.id(), url.clone());
+        tasks.spawn(async move {
+            // A panic stays inside its task and becomes this URL's error.
+            let fetch = catch_panic_async(fetch_url(&client, &url));
+            let (outcome, span) = Span::measure_async(short_name(&url), fetch).await;
+            (
+                outcome.unwrap_or_else(|panic| Err(FetchError::panicked(&url, &panic))),
+                span,
+            )
+        });
     }
-    // `asyncio.as_completed`: whichever task finishes first is reported first. A task that
-    // panicked comes back as a JoinError, reported as that URL's error.
+    // `asyncio.as_completed`: whichever task finishes first is reported first.
     let mut timeline = Timeline::new();
-    while let Some(joined) = tasks.join_next_with_id().await {
-        let (result, span) = match joined {
-            Ok((_, finished)) => finished,
-            Err(error) => {
-                let url = &url_of[&error.id()];
-                let why = if error.is_panic() {
-                    message_of(&*error.into_panic())
-                } else {
-                    error.to_string()
-                };
-                (Err(FetchError::panicked(url, &why)), Span::now(short_name(url)))
-            }
-        };
+    while let Some(joined) = tasks.join_next().await {
+        // A JoinError says the task panicked or was cancelled (the `future.result()` that
+        // raises): here each task catches its own panic, and nothing cancels one.
+        let (result, span) = joined.expect("each task catches its own panic");
         print_result(&result);
-        timeline.add(span, result.is_ok());
+        timeline.add(span, &result);
     }
     timeline
 }
@@ -172,19 +159,17 @@ where
     }
     let mut timeline = Timeline::new();
     while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(((x, squared), span)) => {
-                say!("{label}: {x} squared = {squared}");
-                timeline.add(span, true);
-            }
-            Err(error) => say!("{label}: a task failed: {error}"),
-        }
+        // [2, 3, 4] cannot overflow: a JoinError here would be a bug, so it may end the program.
+        let (returned, span) = joined.expect("squaring 2, 3 and 4 does not panic");
+        let squared = Squared::from(returned);
+        squared.print(label, "");
+        timeline.add(span, &squared);
     }
     timeline
 }
 
+/// The async variant: tokio and async reqwest on one thread, and its pitfall
 #[derive(Parser)]
-#[command(about = "The async variant: tokio and async reqwest on one thread, its pitfall, and scale")]
 struct Args {
     #[command(flatten)]
     fetch: FetchArgs,
@@ -192,26 +177,6 @@ struct Args {
     /// Run only one section
     #[arg(long, value_enum)]
     only: Option<Section>,
-
-    /// Scale mode: fetch this many URLs at once from the stand-in sites
-    #[arg(
-        long,
-        value_name = "N",
-        value_parser = clap::value_parser!(u32).range(1..=1_000_000),
-        conflicts_with_all = ["only", "urls", "live"]
-    )]
-    tasks: Option<u32>,
-
-    /// Scale mode: how long each of those URLs takes to answer
-    #[arg(long, value_name = "MS", default_value_t = 1000, requires = "tasks")]
-    latency_ms: u64,
-
-    /// Scale mode: at most K requests in flight at once [default: all of them]
-    #[arg(long, value_name = "K", requires = "tasks", value_parser = clap::value_parser!(u32).range(1..))]
-    limit: Option<u32>,
-
-    #[command(flatten)]
-    lesson: LessonArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -221,89 +186,32 @@ enum Section {
     Pitfall,
 }
 
+// ANCHOR: main
 // `current_thread`: one thread runs every task, like asyncio's one event loop.
 // (`#[tokio::main]` alone would start a thread per CPU.)
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    common::init();
     common::interrupt::exit_on_ctrl_c("interrupted (Ctrl-C): stopping now.");
     let args = Args::parse();
-    if let Some(tasks) = args.tasks {
-        let limit = args.limit.map(|k| k as usize);
-        let latency = Duration::from_millis(args.latency_ms);
-        return scale::run(
-            tasks as usize,
-            latency,
-            limit,
-            args.fetch.timeout,
-            args.lesson.time_scale,
-        )
-        .await;
-    }
+    let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
     let wanted = |section| args.only.is_none_or(|only| only == section);
-    let show = |timeline: &Timeline| {
-        if !args.lesson.no_timeline {
-            timeline.print(args.lesson.time_scale);
-        }
-    };
-    let mut outcome = ExitCode::SUCCESS;
-
+    let delay = Duration::from_secs(2).mul_f64(args.fetch.lesson.time_scale);
+    let numbers = [2, 3, 4];
     if wanted(Section::Fetch) {
         say!("== fetch: the four sites one by one, then all at once, on one thread");
-        outcome = fetch_section(&args, show).await;
+        let (client, urls) = (fetching.async_client(), fetching.urls());
+        lesson.record(timeit_async!(fetch_one_by_one(&client, &urls)));
+        lesson.record(timeit_async!(fetch_concurrently(&client, &urls)));
     }
-    let numbers = [2, 3, 4];
-    let delay = Duration::from_secs(2).mul_f64(args.lesson.time_scale);
     if wanted(Section::Squaring) {
         say!("== squaring: my_function as an async fn, [2, 3, 4] at once, on one thread");
-        let (timeline, _) = timeit_async!(squares_concurrently(&numbers, delay));
-        show(&timeline);
+        lesson.record(timeit_async!(squares_concurrently(&numbers, delay)));
     }
     if wanted(Section::Pitfall) {
-        say!("== pitfall: a blocking sleep inside async code stalls the only thread");
-        let (timeline, _) = timeit_async!(squares_blocking(&numbers, delay));
-        show(&timeline);
-        say!("== the cure: spawn_blocking moves the blocking call off the event loop's thread");
-        let (timeline, _) = timeit_async!(squares_spawn_blocking(&numbers, delay));
-        show(&timeline);
+        say!("== pitfall: a blocking sleep in async code stalls the only thread; spawn_blocking cures it");
+        lesson.record(timeit_async!(squares_blocking(&numbers, delay)));
+        lesson.record(timeit_async!(squares_spawn_blocking(&numbers, delay)));
     }
-    outcome
+    lesson.finish()
 }
-
-/// The fetch section: Listing 1's two runs, async.
-async fn fetch_section(args: &Args, show: impl Fn(&Timeline)) -> ExitCode {
-    // No URLs given: serve the stand-in sites (on threads of their own, not this event loop).
-    let targets = match Targets::choose(&args.fetch, args.lesson.time_scale) {
-        Ok(targets) => targets,
-        Err(error) => {
-            eprintln!("error: cannot start the stand-in sites: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut builder = Client::builder().timeout(args.fetch.timeout);
-    if targets.are_local() {
-        builder = builder.no_proxy();
-    }
-    let client = match builder.build() {
-        Ok(client) => client,
-        Err(error) => {
-            eprintln!("error: cannot create the HTTP client: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let urls = targets.urls();
-    let panic_on = args.fetch.panic_on.as_deref();
-
-    say!();
-    let (one_by_one, one_by_one_took) = timeit_async!(fetch_one_by_one(&client, urls));
-    show(&one_by_one);
-    let (concurrent, concurrent_took) = timeit_async!(fetch_concurrently(&client, urls, panic_on));
-    show(&concurrent);
-    targets.summarize(
-        urls,
-        (&one_by_one, one_by_one_took),
-        (&concurrent, concurrent_took),
-    );
-    say!();
-    targets.outcome(&[&one_by_one, &concurrent])
-}
+// ANCHOR_END: main

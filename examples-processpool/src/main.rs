@@ -16,17 +16,17 @@
 //! * With `--cpu` the work is real, and threads, rayon and processes all hit the same wall:
 //!   about ceil(3 / CPUs) x 2 s. In Rust threads run CPU work in parallel; there is no GIL.
 //! * Square 3037000500 to see a worker process crash: that one task fails, the rest finish.
+//!
+//! The process pool is in `src/process_pool.rs`; the timelines, the summary and the exit
+//! status are in `common::lesson`.
 
 use clap::Parser;
-use common::cli::LessonArgs;
-use common::panics::catch_panic;
 use common::timeline::{Span, Timeline};
-use common::{rprint, say, timeit};
-use examples_processpool::process_pool::{self, Done, ProcessPool, TaskId};
+use common::{cli::LessonArgs, lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
+use examples_processpool::process_pool::{self, Done, ProcessPool};
 use examples_processpool::work::Work;
-use std::collections::HashMap;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 // ANCHOR: thread_uses
 use std::sync::mpsc;
@@ -47,137 +47,118 @@ fn my_function(x: i64, work: Work) -> (i64, i64) {
 }
 // ANCHOR_END: my_function
 
+// ANCHOR: call_my_function
+/// `my_function(num, work)` on this thread, timed for the timeline; a panic becomes this
+/// number's error instead of ending the program.
+fn call_my_function(num: i64, work: Work) -> (Squared, Span) {
+    let (outcome, span) = Span::measure(num.to_string(), || catch_panic(|| my_function(num, work)));
+    let square = outcome.map(|(_, square)| square);
+    (Squared { x: num, square }, span)
+}
+
+/// A task the process pool finished, as the other runs report theirs.
+fn squared(done: Done<(i64, Work), (i64, i64)>) -> (Squared, Span) {
+    let (x, _work) = done.args;
+    let square = done
+        .result
+        .map(|(_, square)| square)
+        .map_err(|broken| broken.to_string());
+    (Squared { x, square }, done.span)
+}
+// ANCHOR_END: call_my_function
+
 // ANCHOR: without_executor
 /// One by one, each call timed.
-fn without_executor(numbers: &[i64], work: Work) -> Squares {
-    let mut squares = Squares::default();
+fn without_executor(numbers: &[i64], work: Work) -> Timeline {
+    let mut timeline = Timeline::new();
     for &num in numbers {
-        let start = Instant::now();
-        let (outcome, span) = Span::measure(num.to_string(), || catch_panic(|| my_function(num, work)));
-        let took = format!(" [ {:.2} sec ]", start.elapsed().as_secs_f64());
-        squares.add(
-            "Without_executor",
-            num,
-            outcome.map(|(_, square)| square),
-            span,
-            &took,
-        );
+        let start_time = Instant::now();
+        let (squared, span) = call_my_function(num, work);
+        let took = format!(" [ {:.2} sec ]", start_time.elapsed().as_secs_f64());
+        squared.print("Without_executor", &took);
+        timeline.add(span, &squared);
     }
-    squares
+    timeline
 }
 // ANCHOR_END: without_executor
 
 // ANCHOR: with_executor
-/// On a pool of worker processes; results are printed as they complete
-/// (or, with `ordered`, in the order of `numbers`, like `executor.map`).
-fn with_executor(numbers: &[i64], work: Work, workers: usize, ordered: bool) -> Squares {
-    let mut squares = Squares::default();
-    let mut pool = ProcessPool::new(workers);
-    // `executor.submit(my_function, num)`: the task travels to a worker as a line of text.
-    let task = |num: &i64| format!("{num} {}", work.to_word());
-    if ordered {
-        let results = pool.map(numbers.iter().map(task));
-        for (&num, done) in numbers.iter().zip(results) {
-            squares.add_done("With_executor", num, done);
-        }
-    } else {
-        let submitted: HashMap<TaskId, i64> =
-            numbers.iter().map(|num| (pool.submit(task(num)), *num)).collect();
-        // `as_completed(results)`
-        for done in pool.as_completed() {
-            squares.add_done("With_executor", submitted[&done.id], done);
-        }
+/// On a pool of worker processes; results are printed as they complete.
+fn with_executor(numbers: &[i64], workers: usize, work: Work) -> Timeline {
+    // `with ProcessPoolExecutor(max_workers) as executor:`
+    let mut executor = ProcessPool::new(workers);
+    for &num in numbers {
+        // `executor.submit(my_function, num)`: the function's name and its arguments travel
+        // to a free worker process, which runs it there.
+        executor.submit(my_function, (num, work));
     }
-    squares
+    let mut timeline = Timeline::new();
+    // `as_completed(results)`: each result as soon as its worker is done.
+    for done in executor.as_completed() {
+        let (squared, span) = squared(done);
+        squared.print("With_executor", "");
+        timeline.add(span, &squared);
+    }
+    timeline
     // The pool is dropped here, like leaving Python's `with` block: its workers are stopped.
 }
 // ANCHOR_END: with_executor
 
-/// What a worker process does with one task line, `"<number> <work>"`.
-fn worker_task(line: &str) -> String {
-    let mut words = line.split_whitespace();
-    let num: i64 = words.next().and_then(|w| w.parse().ok()).expect("a number");
-    let work = words.next().and_then(Work::from_word).expect("a kind of work");
-    let (x, square) = my_function(num, work);
-    format!("{x} {square}")
+// ANCHOR: with_executor_map
+/// The same pool, results in the order of `numbers`, like `executor.map(my_function, numbers)`:
+/// a quick task waits to be printed until every one before it is done.
+fn with_executor_map(numbers: &[i64], workers: usize, work: Work) -> Timeline {
+    let mut executor = ProcessPool::new(workers);
+    let mut timeline = Timeline::new();
+    for done in executor.map(my_function, numbers.iter().map(|&num| (num, work))) {
+        let (squared, span) = squared(done);
+        squared.print("With_executor", "");
+        timeline.add(span, &squared);
+    }
+    timeline
 }
+// ANCHOR_END: with_executor_map
 
 // ANCHOR: with_threads
 /// The Rust way for a handful of tasks: one thread each. Scoped threads may borrow
 /// `numbers`, and the scope joins every thread before it returns (like a `with` block).
-fn with_threads(numbers: &[i64], work: Work) -> Squares {
-    let mut squares = Squares::default();
+fn with_threads(numbers: &[i64], work: Work) -> Timeline {
+    let mut timeline = Timeline::new();
     let (results, completed) = mpsc::channel();
     thread::scope(|scope| {
         for &num in numbers {
             let results = results.clone();
-            scope.spawn(move || {
-                let (outcome, span) =
-                    Span::measure(num.to_string(), || catch_panic(|| my_function(num, work)));
-                let _ = results.send((num, outcome.map(|(_, square)| square), span));
-            });
+            scope.spawn(move || results.send(call_my_function(num, work)));
         }
         drop(results);
-        for (num, outcome, span) in completed {
-            squares.add("With_threads", num, outcome, span, "");
+        for (squared, span) in completed {
+            squared.print("With_threads", "");
+            timeline.add(span, &squared);
         }
     });
-    squares
+    timeline
 }
 // ANCHOR_END: with_threads
 
 // ANCHOR: with_rayon
 /// The Rust way for data: rayon spreads the items over one thread per CPU and, like
 /// `executor.map`, keeps the results in input order.
-fn with_rayon(numbers: &[i64], work: Work) -> Squares {
-    let results: Vec<_> = numbers
+fn with_rayon(numbers: &[i64], work: Work) -> Timeline {
+    let results: Vec<(Squared, Span)> = numbers
         .par_iter()
-        .map(|&num| Span::measure(num.to_string(), || catch_panic(|| my_function(num, work))))
+        .map(|&num| call_my_function(num, work))
         .collect();
-    let mut squares = Squares::default();
-    for (&num, (outcome, span)) in numbers.iter().zip(results) {
-        squares.add("With_rayon", num, outcome.map(|(_, square)| square), span, "");
+    let mut timeline = Timeline::new();
+    for (squared, span) in results {
+        squared.print("With_rayon", "");
+        timeline.add(span, &squared);
     }
-    squares
+    timeline
 }
 // ANCHOR_END: with_rayon
 
-/// What a run hands back: the squares it got, and the picture of when each task ran.
-#[derive(Default)]
-struct Squares {
-    values: Vec<i64>,
-    timeline: Timeline,
-}
-
-impl Squares {
-    /// Keep the result of one process-pool task: the worker answered `"x square"`.
-    fn add_done(&mut self, label: &str, num: i64, done: Done) {
-        let outcome = done.answer.map_err(|broken| broken.to_string()).and_then(|line| {
-            let square = line.split_whitespace().nth(1).and_then(|s| s.parse().ok());
-            square.ok_or(format!("the worker answered nonsense: {line:?}"))
-        });
-        let span = Span {
-            label: num.to_string(),
-            ..done.span
-        };
-        self.add(label, num, outcome, span, "");
-    }
-
-    /// Print one result (`Label: 3 squared = 9`, or why it failed) and keep it.
-    fn add(&mut self, label: &str, num: i64, outcome: Result<i64, String>, span: Span, suffix: &str) {
-        match &outcome {
-            Ok(square) => {
-                say!("{label}: {num} squared = {square}{suffix}");
-                self.values.push(*square);
-            }
-            Err(why) => say!("{label}: {num} failed: {why}"),
-        }
-        self.timeline.add(span, outcome.is_ok());
-    }
-}
-
+/// Listing 2: square numbers one by one, on a process pool, on threads and with rayon
 #[derive(Parser)]
-#[command(about = "Listing 2: square numbers one by one, on a process pool, on threads and with rayon")]
 struct Args {
     /// The numbers to square
     #[arg(default_values_t = [2, 3, 4], allow_negative_numbers = true)]
@@ -199,112 +180,23 @@ struct Args {
     lesson: LessonArgs,
 }
 
+// ANCHOR: main
 fn main() -> ExitCode {
-    common::init();
-    // A copy of this program started by the process pool: serve tasks, do nothing else.
-    if process_pool::is_worker() {
-        process_pool::serve(worker_task);
-    }
+    // In a worker process started by the pool, serve `my_function` and nothing else.
+    process_pool::serve_if_worker(my_function);
     let args = Args::parse();
-    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = args.workers.map_or(cpus, |n| n as usize);
-    let task_time = Duration::from_secs(2).mul_f64(args.lesson.time_scale);
-    let work = if args.cpu {
-        Work::calibrate(task_time)
+    let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
+    let (numbers, work) = (&args.numbers, Work::for_lesson(args.cpu, args.lesson.time_scale));
+    let workers = args.workers.map_or_else(common::workers::cpus, |n| n as usize);
+
+    lesson.record(timeit!(without_executor(numbers, work)));
+    if args.ordered {
+        lesson.record(timeit!(with_executor_map(numbers, workers, work)));
     } else {
-        Work::Sleep(task_time)
-    };
-    let numbers = &args.numbers;
-
-    let tasks = numbers.len();
-    // A pool running `lanes` tasks at a time needs ceil(tasks / lanes) rounds of one task each.
-    let rounds = |lanes: usize| task_time * tasks.div_ceil(lanes) as u32;
-    // Sleeping threads all wait at once. Computing threads share the CPUs: the OS gives
-    // each a slice in turn, so all of them finish together, at tasks / CPUs task-lengths.
-    let threads_ideal = if args.cpu {
-        task_time.mul_f64((tasks as f64 / cpus as f64).max(1.0))
-    } else {
-        task_time
-    };
-    let rayon_threads = rayon::current_num_threads();
-
-    say!();
-    let mut runs = Runs::new(&args.lesson);
-    let run = timeit!(without_executor(numbers, work));
-    runs.record("without_executor", run, rounds(1), "one at a time");
-    let run = timeit!(with_executor(numbers, work, workers, args.ordered));
-    runs.record(
-        "with_executor",
-        run,
-        rounds(workers),
-        &format!("{workers} processes"),
-    );
-    let run = timeit!(with_threads(numbers, work));
-    runs.record("with_threads", run, threads_ideal, &format!("{tasks} threads"));
-    let run = timeit!(with_rayon(numbers, work));
-    runs.record(
-        "with_rayon",
-        run,
-        rounds(rayon_threads),
-        &format!("{rayon_threads} threads"),
-    );
-
-    let kind = if args.cpu { "computing" } else { "sleeping" };
-    rprint!(
-        "Summary: {tasks} tasks of {:.2} sec each ({kind}) on {cpus} CPUs:",
-        task_time.as_secs_f64()
-    );
-    runs.print_summary();
-    runs.exit_code()
+        lesson.record(timeit!(with_executor(numbers, workers, work)));
+    }
+    lesson.record(timeit!(with_threads(numbers, work)));
+    lesson.record(timeit!(with_rayon(numbers, work)));
+    lesson.finish()
 }
-
-/// Each run's timeline, shown as it ends, and its line in the closing summary.
-struct Runs<'a> {
-    lesson: &'a LessonArgs,
-    /// The run's name, its time, its ideal, and what that ideal assumes.
-    rows: Vec<(&'static str, Duration, Duration, String)>,
-    failures: usize,
-}
-
-impl<'a> Runs<'a> {
-    fn new(lesson: &'a LessonArgs) -> Self {
-        Self {
-            lesson,
-            rows: Vec::new(),
-            failures: 0,
-        }
-    }
-
-    /// Draw the run's timeline and keep its time next to the best it could have done.
-    fn record(
-        &mut self,
-        name: &'static str,
-        (squares, took): (Squares, Duration),
-        ideal: Duration,
-        how: &str,
-    ) {
-        if !self.lesson.no_timeline {
-            squares.timeline.print(self.lesson.time_scale);
-        }
-        self.failures += squares.timeline.failures();
-        self.rows.push((name, took, ideal, how.to_string()));
-    }
-
-    fn print_summary(&self) {
-        for (name, took, ideal, how) in &self.rows {
-            rprint!(
-                "  {name:<17} {:.4} sec   ideal {:.4} sec ({how})",
-                took.as_secs_f64(),
-                ideal.as_secs_f64()
-            );
-        }
-    }
-
-    fn exit_code(&self) -> ExitCode {
-        if self.failures == 0 {
-            return ExitCode::SUCCESS;
-        }
-        say!("{} task(s) failed.", self.failures);
-        ExitCode::FAILURE
-    }
-}
+// ANCHOR_END: main

@@ -3,9 +3,12 @@
 //! Rust's standard library has no process pool, so here is the mechanism in one file:
 //!
 //! * Each worker is *this same program*, started again (`std::env::current_exe()`) with
-//!   the hidden flag [`WORKER_FLAG`]. In that mode `main` calls [`serve`] and does nothing else.
-//! * A task is one line of text on the worker's stdin; its answer is one line on stdout.
-//!   (Python pickles the function and its arguments; we send text.)
+//!   the hidden flag [`WORKER_FLAG`]. `main` first calls [`serve_if_worker`], which in a
+//!   worker serves tasks and never returns (Python re-imports the main module in each
+//!   worker; its `if __name__ == "__main__":` keeps the lesson from running there).
+//! * A task is one line of text on the worker's stdin: the function's name and its
+//!   arguments; its answer is one line on stdout. Python pickles both, and a function
+//!   travels by its name there too. Here the values travel through [`Wire`].
 //! * For each worker the pool keeps one thread in *this* process. It takes the next task
 //!   from a shared queue, hands it to its worker, waits for the answer and passes it on.
 //!   A worker runs one task at a time, so when one dies we know exactly which task it took
@@ -18,15 +21,18 @@
 //! | Python                                  | here                               |
 //! |-----------------------------------------|------------------------------------|
 //! | `ProcessPoolExecutor(max_workers=n)`    | [`ProcessPool::new(n)`](ProcessPool::new) |
-//! | `executor.submit(fn, arg)`              | [`pool.submit(line)`](ProcessPool::submit) |
+//! | `executor.submit(fn, a, b)`             | [`pool.submit(fn, (a, b))`](ProcessPool::submit) |
 //! | `as_completed(futures)`                 | [`pool.as_completed()`](ProcessPool::as_completed) |
-//! | `executor.map(fn, args)`                | [`pool.map(lines)`](ProcessPool::map) |
+//! | `future.result()`                       | [`done.result`](Done)              |
+//! | `executor.map(fn, args)`                | [`pool.map(fn, args)`](ProcessPool::map) |
 //! | leaving the `with` block                | dropping the pool                  |
 
 use common::timeline::{Span, Worker};
+use std::any::type_name;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::marker::PhantomData;
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -38,9 +44,63 @@ pub const WORKER_FLAG: &str = "--process-pool-worker";
 /// How long a worker may take to exit after its stdin closes before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
 
-/// Which task a result belongs to: `submit` returns it, `as_completed` hands it back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TaskId(usize);
+/// A value that can travel to a worker and back: written as words without spaces.
+pub trait Wire: Sized {
+    /// Add this value's words to `words`.
+    fn write(&self, words: &mut Vec<String>);
+    /// Take this value's words from the front of `words`; `None` if they don't fit.
+    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self>;
+}
+
+impl Wire for i64 {
+    fn write(&self, words: &mut Vec<String>) {
+        words.push(self.to_string());
+    }
+    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
+        words.next()?.parse().ok()
+    }
+}
+
+impl<A: Wire, B: Wire> Wire for (A, B) {
+    fn write(&self, words: &mut Vec<String>) {
+        self.0.write(words);
+        self.1.write(words);
+    }
+    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
+        Some((A::read(words)?, B::read(words)?))
+    }
+}
+
+/// A value as one line, and back: the pool's only encoding.
+fn to_line(value: &impl Wire) -> String {
+    let mut words = Vec::new();
+    value.write(&mut words);
+    words.join(" ")
+}
+
+fn from_line<T: Wire>(line: &str) -> Option<T> {
+    let mut words = line.split_whitespace();
+    let value = T::read(&mut words)?;
+    words.next().is_none().then_some(value)
+}
+
+/// A function a worker can run on the arguments of one task: any `fn(A, B) -> R`.
+pub trait Function<Args> {
+    type Output;
+    fn call(&self, args: Args) -> Self::Output;
+}
+
+impl<F: Fn(A, B) -> R, A, B, R> Function<(A, B)> for F {
+    type Output = R;
+    fn call(&self, (a, b): (A, B)) -> R {
+        self(a, b)
+    }
+}
+
+/// A function's name, as it travels with each task: `examples_processpool::my_function`.
+fn name_of<F>(_function: &F) -> &'static str {
+    type_name::<F>()
+}
 
 /// A task whose worker process died before answering (Python: `BrokenProcessPool`).
 #[derive(Debug, Clone, PartialEq)]
@@ -52,89 +112,123 @@ impl fmt::Display for BrokenWorker {
     }
 }
 
-/// One finished task: its answer line (or why there is none) and when and where it ran.
+/// One finished task: its arguments, its result (or why there is none), and when and
+/// where it ran (the span is labelled with the task's first argument).
 #[derive(Debug)]
-pub struct Done {
-    pub id: TaskId,
-    pub answer: Result<String, BrokenWorker>,
+pub struct Done<Args, R> {
+    pub args: Args,
+    pub result: Result<R, BrokenWorker>,
     pub span: Span,
 }
 
+/// One task on its way to a worker: its place in the order of submission and its line.
 struct Task {
-    id: TaskId,
+    index: usize,
     line: String,
 }
 
-/// A pool of worker processes. See the module documentation.
-pub struct ProcessPool {
-    tasks: Option<Sender<Task>>,
-    done: Receiver<Done>,
-    feeders: Vec<JoinHandle<()>>,
-    submitted: usize,
-    received: usize,
+/// What a feeder thread hands back: the task's place and the worker's answer line.
+struct Answer {
+    index: usize,
+    line: Result<String, BrokenWorker>,
+    span: Span,
 }
 
-impl ProcessPool {
+/// A pool of worker processes running tasks with arguments `Args` and results `R`.
+/// See the module documentation.
+pub struct ProcessPool<Args, R> {
+    tasks: Option<Sender<Task>>,
+    answers: Receiver<Answer>,
+    feeders: Vec<JoinHandle<()>>,
+    /// The arguments of every task not yet answered, by its place in the order of submission.
+    waiting: Vec<Option<Args>>,
+    received: usize,
+    result: PhantomData<R>,
+}
+
+impl<Args: Wire, R: Wire> ProcessPool<Args, R> {
     /// Start `workers` worker processes (at least one).
     pub fn new(workers: usize) -> Self {
         let (tasks, queue) = mpsc::channel::<Task>();
         // All feeder threads take tasks from one queue: whoever is free takes the next.
         let queue = Arc::new(Mutex::new(queue));
-        let (done_sender, done) = mpsc::channel();
+        let (answer, answers) = mpsc::channel();
         let feeders = (0..workers.max(1))
             .map(|_| {
-                let (queue, done) = (Arc::clone(&queue), done_sender.clone());
-                thread::spawn(move || feed_one_worker(&queue, &done))
+                let (queue, answer) = (Arc::clone(&queue), answer.clone());
+                thread::spawn(move || feed_one_worker(&queue, &answer))
             })
             .collect();
         Self {
             tasks: Some(tasks),
-            done,
+            answers,
             feeders,
-            submitted: 0,
+            waiting: Vec::new(),
             received: 0,
+            result: PhantomData,
         }
     }
 
-    /// Queue one task (a line of text, without a newline) and return its id.
-    pub fn submit(&mut self, line: impl Into<String>) -> TaskId {
-        let id = TaskId(self.submitted);
-        self.submitted += 1;
-        let line = line.into().replace('\n', " ");
+    /// Queue `function(args)`: the function's name and the arguments go to the next free
+    /// worker, which must be serving that function (see [`serve_if_worker`]).
+    pub fn submit<F: Function<Args, Output = R>>(&mut self, function: F, args: Args) {
+        let line = format!("{} {}", name_of(&function), to_line(&args));
+        let task = Task {
+            index: self.waiting.len(),
+            line,
+        };
+        self.waiting.push(Some(args));
         let queue = self.tasks.as_ref().expect("tasks are open until drop");
-        queue
-            .send(Task { id, line })
-            .expect("feeder threads live as long as the pool");
-        id
+        queue.send(task).expect("feeder threads live as long as the pool");
     }
 
     /// Every submitted task's result, in the order they finish.
-    pub fn as_completed(&mut self) -> impl Iterator<Item = Done> + '_ {
-        std::iter::from_fn(move || {
-            if self.received == self.submitted {
-                return None;
-            }
-            // Every task gets exactly one Done, even when its worker dies, so this can't hang.
-            let done = self.done.recv().expect("feeder threads live as long as the pool");
-            self.received += 1;
-            Some(done)
-        })
+    pub fn as_completed(&mut self) -> impl Iterator<Item = Done<Args, R>> + '_ {
+        std::iter::from_fn(move || self.next_done().map(|(_, done)| done))
     }
 
-    /// Run every line as a task; the results come back in the order of the input
-    /// (Python's `executor.map`), once all of them are done. Collect the results of any
-    /// earlier `submit` first: `map` waits for its own tasks only.
-    pub fn map(&mut self, lines: impl IntoIterator<Item = String>) -> Vec<Done> {
+    /// The next task to finish, with its place in the order of submission.
+    fn next_done(&mut self) -> Option<(usize, Done<Args, R>)> {
+        if self.received == self.waiting.len() {
+            return None;
+        }
+        // Every task gets exactly one answer, even when its worker dies, so this can't hang.
+        let answer = self
+            .answers
+            .recv()
+            .expect("feeder threads live as long as the pool");
+        self.received += 1;
+        let args = self.waiting[answer.index].take().expect("one answer per task");
+        let result = answer.line.and_then(|line| {
+            from_line(&line).ok_or_else(|| BrokenWorker(format!("the worker answered nonsense: {line:?}")))
+        });
+        let done = Done {
+            args,
+            result,
+            span: answer.span,
+        };
+        Some((answer.index, done))
+    }
+
+    /// Run `function` on every item of `all_args`; the results come back in the order of
+    /// the input (Python's `executor.map`), once all of them are done. Collect the results
+    /// of any earlier `submit` first: `map` waits for its own tasks only.
+    pub fn map<F>(&mut self, function: F, all_args: impl IntoIterator<Item = Args>) -> Vec<Done<Args, R>>
+    where
+        F: Function<Args, Output = R> + Copy,
+    {
         assert_eq!(
-            self.received, self.submitted,
+            self.received,
+            self.waiting.len(),
             "map: collect the results of earlier submits (as_completed) first"
         );
-        let first = self.submitted;
-        let count = lines.into_iter().map(|line| self.submit(line)).count();
-        let mut in_order: Vec<Option<Done>> = (0..count).map(|_| None).collect();
-        for done in self.as_completed() {
-            let slot = done.id.0 - first;
-            in_order[slot] = Some(done);
+        let first = self.waiting.len();
+        for args in all_args {
+            self.submit(function, args);
+        }
+        let mut in_order: Vec<Option<Done<Args, R>>> = (first..self.waiting.len()).map(|_| None).collect();
+        while let Some((index, done)) = self.next_done() {
+            in_order[index - first] = Some(done);
         }
         in_order
             .into_iter()
@@ -143,7 +237,7 @@ impl ProcessPool {
     }
 }
 
-impl Drop for ProcessPool {
+impl<Args, R> Drop for ProcessPool<Args, R> {
     fn drop(&mut self) {
         // Closing the queue tells each feeder to stop its worker; then wait for them all.
         drop(self.tasks.take());
@@ -155,7 +249,7 @@ impl Drop for ProcessPool {
 
 // ANCHOR: feed_one_worker
 /// The thread that owns one worker process for the life of the pool.
-fn feed_one_worker(queue: &Mutex<Receiver<Task>>, done: &Sender<Done>) {
+fn feed_one_worker(queue: &Mutex<Receiver<Task>>, answers: &Sender<Answer>) {
     let mut worker = WorkerProcess::start();
     loop {
         // Holding the lock while waiting is fine: only an idle feeder wants it.
@@ -163,31 +257,36 @@ fn feed_one_worker(queue: &Mutex<Receiver<Task>>, done: &Sender<Done>) {
             break; // the pool was dropped
         };
         let start = Instant::now();
-        let (answer, pid) = match &mut worker {
+        let (line, pid) = match &mut worker {
             Ok(process) => (process.ask(&task.line), process.child.id()),
             Err(error) => (Err(error.clone()), 0),
         };
+        // The label: the task's first argument (the word after the function's name).
+        let label = task
+            .line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
         let span = Span {
-            label: task.line,
+            label,
             worker: Worker::Process(pid),
             start,
             end: Instant::now(),
         };
-        if answer.is_err() {
+        if line.is_err() {
             // This worker is gone (or never started): reap it and start a fresh one.
             if let Ok(dead) = worker {
                 dead.stop();
             }
             worker = WorkerProcess::start();
         }
-        if done
-            .send(Done {
-                id: task.id,
-                answer,
-                span,
-            })
-            .is_err()
-        {
+        let answer = Answer {
+            index: task.index,
+            line,
+            span,
+        };
+        if answers.send(answer).is_err() {
             break;
         }
     }
@@ -251,7 +350,7 @@ impl WorkerProcess {
     fn why_it_died(&mut self) -> BrokenWorker {
         let pid = self.child.id();
         let status = wait_or_kill(&mut self.child, EXIT_GRACE)
-            .map_or_else(|| "killed: it would not exit".to_string(), |s| s.to_string());
+            .map_or_else(|| "killed: it would not exit".to_string(), describe_exit);
         let last_words = self.stderr.take().and_then(|t| t.join().ok()).unwrap_or_default();
         let last_words = last_words.strip_prefix("error: ").unwrap_or(&last_words);
         if last_words.is_empty() {
@@ -288,15 +387,47 @@ fn wait_or_kill(child: &mut Child, grace: Duration) -> Option<std::process::Exit
     None
 }
 
-/// Was this process started by a pool as one of its workers? Ask first thing in `main`:
-/// a worker must do nothing but [`serve`].
+/// How a process ended, in the same words on every OS (std's own wording differs:
+/// "exit status: 101" on Unix, "exit code: 101" on Windows).
+fn describe_exit(status: ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return format!("exit code {code}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return format!("killed by signal {signal}");
+        }
+    }
+    status.to_string()
+}
+
+/// Was this process started by a pool as one of its workers?
 pub fn is_worker() -> bool {
     std::env::args().nth(1).as_deref() == Some(WORKER_FLAG)
 }
 
 // ANCHOR: serve
-/// Worker mode: answer task lines from stdin with `task` until stdin closes, then exit.
-pub fn serve(task: impl Fn(&str) -> String) -> ! {
+/// Call first thing in `main`. In a worker process, serve `function` until the pool is
+/// done, then exit: the rest of `main` never runs there. Elsewhere, return at once.
+pub fn serve_if_worker<Args: Wire, R: Wire>(function: impl Function<Args, Output = R>) {
+    if !is_worker() {
+        return;
+    }
+    common::init(); // a panic in a task: one line on stderr, which the pool reports
+    let name = name_of(&function);
+    serve(|line| {
+        let (asked, args) = line.split_once(' ').unwrap_or((line, ""));
+        // A panic ends this worker; the pool reports the message as this task's BrokenWorker.
+        assert_eq!(asked, name, "this worker runs {name}, not {asked}");
+        let args = from_line(args).unwrap_or_else(|| panic!("arguments {args:?} do not fit {name}"));
+        to_line(&function.call(args))
+    })
+}
+
+/// Answer task lines from stdin with `task` until stdin closes, then exit.
+fn serve(task: impl Fn(&str) -> String) -> ! {
     // Read stdin on its own thread, so that the moment it closes (the pool is done, or the
     // parent died) this process exits, even in the middle of a task.
     let (lines, incoming) = mpsc::channel();

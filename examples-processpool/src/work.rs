@@ -4,10 +4,11 @@
 //! any number of sleeps overlap, on threads as well as on processes. To see what parallel
 //! CPUs buy, `--cpu` swaps the sleep for arithmetic that keeps one core busy for as long.
 
+use crate::process_pool::Wire;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// One task's worth of waiting or computing. Sent to worker processes as text.
+/// One task's worth of waiting or computing. Sent to worker processes as a word.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Work {
     /// Sleep this long: the CPU is free meanwhile.
@@ -47,26 +48,40 @@ impl Work {
         }
     }
 
-    /// As one word, for a task line: `sleep:2.0` or `compute:123456`.
-    ///
-    /// ```
-    /// use examples_processpool::work::Work;
-    /// use std::time::Duration;
-    ///
-    /// let nap = Work::Sleep(Duration::from_millis(1500));
-    /// assert_eq!(nap.to_word(), "sleep:1.5");
-    /// assert_eq!(Work::from_word("sleep:1.5"), Some(nap));
-    /// ```
-    pub fn to_word(self) -> String {
-        match self {
-            Work::Sleep(duration) => format!("sleep:{}", duration.as_secs_f64()),
-            Work::Compute { rounds } => format!("compute:{rounds}"),
+    /// The lesson's work: `my_function`'s 2 s (times `--time-scale`), slept or computed.
+    pub fn for_lesson(cpu_bound: bool, time_scale: f64) -> Work {
+        let length = Duration::from_secs(2).mul_f64(time_scale);
+        if cpu_bound {
+            Work::calibrate(length)
+        } else {
+            Work::Sleep(length)
         }
     }
+}
 
-    /// The inverse of [`Work::to_word`].
-    pub fn from_word(word: &str) -> Option<Work> {
-        match word.split_once(':')? {
+/// Work travels to a worker process as one word: `sleep:2.0` or `compute:123456`.
+///
+/// ```
+/// use examples_processpool::process_pool::Wire;
+/// use examples_processpool::work::Work;
+/// use std::time::Duration;
+///
+/// let nap = Work::Sleep(Duration::from_millis(1500));
+/// let mut words = Vec::new();
+/// nap.write(&mut words);
+/// assert_eq!(words, ["sleep:1.5"]);
+/// assert_eq!(Work::read(&mut words.iter().map(String::as_str)), Some(nap));
+/// ```
+impl Wire for Work {
+    fn write(&self, words: &mut Vec<String>) {
+        words.push(match self {
+            Work::Sleep(duration) => format!("sleep:{}", duration.as_secs_f64()),
+            Work::Compute { rounds } => format!("compute:{rounds}"),
+        });
+    }
+
+    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
+        match words.next()?.split_once(':')? {
             ("sleep", secs) => {
                 let secs: f64 = secs.parse().ok()?;
                 Duration::try_from_secs_f64(secs).ok().map(Work::Sleep)
@@ -96,16 +111,22 @@ fn busy(rounds: u64) -> u64 {
 mod tests {
     use super::*;
 
+    fn from_word(word: &str) -> Option<Work> {
+        Work::read(&mut std::iter::once(word))
+    }
+
     #[test]
     fn work_survives_the_trip_as_a_word() {
         for work in [
             Work::Sleep(Duration::from_millis(1500)),
             Work::Compute { rounds: 42 },
         ] {
-            assert_eq!(Work::from_word(&work.to_word()), Some(work));
+            let mut words = Vec::new();
+            work.write(&mut words);
+            assert_eq!(from_word(&words[0]), Some(work));
         }
         for bad in ["sleep:-1", "sleep:x", "nap:1", "compute:", "compute"] {
-            assert_eq!(Work::from_word(bad), None, "{bad}");
+            assert_eq!(from_word(bad), None, "{bad}");
         }
     }
 

@@ -109,7 +109,7 @@ fn a_crashing_worker_fails_its_own_task_only() {
     let failed = ran.lines_starting("With_executor: 3037000500 failed: worker process ");
     assert_eq!(failed.len(), 1, "{}", ran.stdout);
     assert!(
-        failed[0].contains("died (exit status: 101): panicked: x * x does not fit"),
+        failed[0].contains("died (exit code 101): panicked: x * x does not fit"),
         "{}",
         failed[0]
     );
@@ -131,7 +131,7 @@ fn a_crashing_worker_fails_its_own_task_only() {
             1
         );
     }
-    assert!(ran.stdout.contains("4 task(s) failed."), "{}", ran.stdout);
+    assert!(ran.stdout.contains("4 of 12 tasks failed."), "{}", ran.stdout);
 }
 
 #[test]
@@ -228,7 +228,10 @@ mod processes {
         let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
         let output = output.join().unwrap();
         assert_eq!(status.code(), Some(1), "{output}");
-        let died: Vec<&str> = output.lines().filter(|l| l.contains("died (signal: 9")).collect();
+        let died: Vec<&str> = output
+            .lines()
+            .filter(|l| l.contains("died (killed by signal 9)"))
+            .collect();
         assert_eq!(died.len(), 1, "{output}");
         assert_eq!(
             output

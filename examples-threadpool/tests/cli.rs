@@ -71,7 +71,18 @@ fn default_run_fetches_the_four_sites_twice_and_threads_win() {
         "{}",
         ran.stdout
     );
-    assert!(ran.stdout.contains("waits scaled x0.2"), "{}", ran.stdout);
+    assert_eq!(
+        ran.stdout.matches("scaled x0.2").count(),
+        1,
+        "said once: {}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout
+            .contains("Check: all 2 runs got the same 4 URLs, and the same status for each."),
+        "{}",
+        ran.stdout
+    );
     assert_eq!(ran.lines_starting("Summary: ").len(), 1, "{}", ran.stdout);
     assert!(
         ran.stdout

@@ -1,0 +1,49 @@
+//! What a run of Listing 2 gets for one number, and how it is printed: the same for the
+//! process pool, threads, rayon and async tasks.
+
+use crate::say;
+use crate::timeline::{Outcome, What};
+
+/// One number's result: its square, or why there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Squared {
+    pub x: i64,
+    pub square: Result<i64, String>,
+}
+
+impl Squared {
+    /// Print `Label: 3 squared = 9` (then `suffix`), or `Label: 3 failed: why`.
+    pub fn print(&self, label: &str, suffix: &str) {
+        match &self.square {
+            Ok(square) => say!("{label}: {} squared = {square}{suffix}", self.x),
+            Err(why) => say!("{label}: {} failed: {why}", self.x),
+        }
+    }
+}
+
+/// What `my_function` returned: `x` and its square.
+impl From<(i64, i64)> for Squared {
+    fn from((x, square): (i64, i64)) -> Self {
+        Squared {
+            x,
+            square: Ok(square),
+        }
+    }
+}
+
+/// Every way of squaring the same numbers must get the same square for each.
+impl Outcome for Squared {
+    const WHAT: What = What {
+        tasks: "tasks",
+        task: "number",
+        value: "square",
+    };
+
+    fn task(&self) -> String {
+        self.x.to_string()
+    }
+
+    fn value(&self) -> Option<String> {
+        self.square.as_ref().ok().map(i64::to_string)
+    }
+}
