@@ -164,7 +164,11 @@ fn a_panicking_task_is_its_join_error_and_the_rest_finish() {
 
 #[test]
 fn usage_errors_are_reported_by_clap() {
-    for (args, complaint) in [(&["--only", "nothing"][..], "invalid value 'nothing'")] {
+    for (args, complaint) in [
+        (&["--only", "nothing"][..], "invalid value 'nothing'"),
+        (&["--repeat", "0"][..], "0 is not in"),
+        (&["--tasks", "5"][..], "unexpected argument '--tasks'"),
+    ] {
         let ran = run_lesson(args);
         assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
         assert!(ran.stderr.contains(complaint), "{args:?}: {}", ran.stderr);
