@@ -23,8 +23,7 @@
 use clap::Parser;
 use common::timeline::{Span, Timeline};
 use common::{cli::LessonArgs, lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
-use examples_processpool::process_pool::{self, Done, ProcessPool};
-use examples_processpool::work::Work;
+use examples_processpool::{process_pool::ProcessPool, process_pool::serve_if_worker, squared, work::Work};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -54,16 +53,6 @@ fn call_my_function(num: i64, work: Work) -> (Squared, Span) {
     let (outcome, span) = Span::measure(num.to_string(), || catch_panic(|| my_function(num, work)));
     let square = outcome.map(|(_, square)| square);
     (Squared { x: num, square }, span)
-}
-
-/// A task the process pool finished, as the other runs report theirs.
-fn squared(done: Done<(i64, Work), (i64, i64)>) -> (Squared, Span) {
-    let (x, _work) = done.args;
-    let square = done
-        .result
-        .map(|(_, square)| square)
-        .map_err(|broken| broken.to_string());
-    (Squared { x, square }, done.span)
 }
 // ANCHOR_END: call_my_function
 
@@ -183,7 +172,7 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     // In a worker process started by the pool, serve `my_function` and nothing else.
-    process_pool::serve_if_worker(my_function);
+    serve_if_worker(my_function);
     let args = Args::parse();
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
     let (numbers, work) = (&args.numbers, Work::for_lesson(args.cpu, args.lesson.time_scale));
