@@ -69,6 +69,17 @@ pub fn command(program: &str, args: &[&str]) -> Command {
     command
 }
 
+/// Like [`command`], but the program starts with a soft open-files limit of `files`, as on
+/// macOS, where Terminal starts every program with 256. The hard limit is left alone, so
+/// the program may raise its own soft limit, as it should.
+#[cfg(unix)]
+pub fn command_with_open_files(files: u32, program: &str, args: &[&str]) -> Command {
+    let script = format!("ulimit -Sn {files} && exec \"$0\" \"$@\"");
+    let mut shell_args = vec!["-c", script.as_str(), program];
+    shell_args.extend(args);
+    command("sh", &shell_args)
+}
+
 /// Run `command` to the end, or kill it and panic once `deadline` has passed.
 pub fn run(mut command: Command, deadline: Duration) -> Ran {
     let mut child = command
