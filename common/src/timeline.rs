@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use std::future::Future;
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
+use unicode_width::UnicodeWidthStr;
 
 /// How wide the bar area is, in characters.
 const BAR_WIDTH: usize = 50;
@@ -127,7 +128,8 @@ impl Timeline {
         let mut rows: Vec<&(Span, bool)> = self.spans.iter().collect();
         rows.sort_by_key(|(span, _)| span.start);
         let workers = number_workers(&rows);
-        let label_width = rows.iter().map(|(s, _)| s.label.len()).max().unwrap_or(0);
+        // Columns on a terminal, not bytes or chars: `é` takes one column, `東` two.
+        let label_width = rows.iter().map(|(s, _)| s.label.width()).max().unwrap_or(0);
         let worker_width = workers.values().max().map_or(1, |n| n.to_string().len()) + 1;
 
         let scale_note = if time_scale == 1.0 {
@@ -151,8 +153,9 @@ impl Timeline {
             let bar = if *ok { bar.green() } else { bar.red() };
             let _ = writeln!(
                 out,
-                " {:label_width$} {:>worker_width$} |{}{}{}| {:.2} s{}",
+                " {}{} {:>worker_width$} |{}{}{}| {:.2} s{}",
                 span.label,
+                " ".repeat(label_width - span.label.width()),
                 format!("w{}", workers[&span.worker]),
                 "·".repeat(from),
                 bar,
@@ -229,6 +232,22 @@ mod tests {
         let picture = strip_ansi(&timeline.render(1.0));
         let blink = picture.lines().find(|l| l.contains("blink")).unwrap();
         assert_eq!(bar_of(blink).matches('█').count(), 1, "{picture}");
+    }
+
+    #[test]
+    fn labels_of_any_script_keep_the_bars_aligned() {
+        let t0 = Instant::now();
+        let mut timeline = Timeline::new();
+        for label in ["google", "café", "東京の天気", "x"] {
+            timeline.add(span(label, 1, 0, 100, t0), true);
+        }
+        let picture = strip_ansi(&timeline.render(1.0));
+        let bar_columns: Vec<usize> = picture
+            .lines()
+            .skip(1)
+            .map(|line| line[..line.find('|').unwrap()].width())
+            .collect();
+        assert!(bar_columns.windows(2).all(|pair| pair[0] == pair[1]), "{picture}");
     }
 
     #[test]

@@ -95,6 +95,29 @@ fn a_newline_in_a_url_does_not_break_its_result_line() {
 }
 
 #[test]
+fn a_label_in_wide_characters_keeps_the_timeline_aligned() {
+    let sites = StandInSites::start(0.05).unwrap();
+    let ran = run_lesson(&[&sites.url("/google"), &sites.url("/東京"), "--only", "threaded"]);
+    assert!(ran.status.success(), "{ran:?}");
+    let columns_before_bar = |label: &str| {
+        let row = ran
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!(" {label} ")))
+            .unwrap_or_else(|| panic!("no timeline row for {label}:\n{}", ran.stdout));
+        let prefix = &row[..row.find('|').unwrap()];
+        // Each of 東 and 京 takes two columns on a terminal, every other character one.
+        prefix.chars().count() + prefix.matches(['東', '京']).count()
+    };
+    assert_eq!(
+        columns_before_bar("google"),
+        columns_before_bar("東京"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
 fn a_huge_url_and_https_to_a_plain_http_port_are_said_plainly() {
     let sites = StandInSites::start(0.05).unwrap();
     let huge = sites.url(&format!("/{}", "x".repeat(120_000)));
