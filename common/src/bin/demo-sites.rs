@@ -29,7 +29,10 @@ fn main() -> ExitCode {
     let sites = match StandInSites::start_on(args.port, args.lesson.time_scale) {
         Ok(sites) => sites,
         Err(error) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{}: {error}", args.port);
+            common::output::write_error_line(&format!(
+                "error: cannot listen on 127.0.0.1:{}: {error}",
+                args.port
+            ));
             return ExitCode::FAILURE;
         }
     };
