@@ -1,6 +1,7 @@
 //! The options every example shares, so `--time-scale` means the same thing everywhere.
 
 use clap::Args;
+use std::time::Duration;
 
 /// Shared by every example: flatten into a binary's own options with `#[command(flatten)]`.
 #[derive(Debug, Clone, Args)]
@@ -14,24 +15,38 @@ pub struct LessonArgs {
     pub no_timeline: bool,
 }
 
-/// A finite number >= 0 (for `--time-scale`).
+/// The largest `--time-scale`: waits up to 1000x the real ones (the longest stand-in wait,
+/// 10 minutes, becomes a week). Beyond that a wait overflows what a `Duration` can hold.
+pub const MAX_TIME_SCALE: f64 = 1000.0;
+
+/// A number from 0 to [`MAX_TIME_SCALE`] (for `--time-scale`).
 pub fn non_negative_number(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
-        _ => Err(format!("expected a number >= 0, like 0.1, not `{text}`")),
+        Ok(value) if (0.0..=MAX_TIME_SCALE).contains(&value) => Ok(value),
+        _ => Err(format!(
+            "expected a number >= 0 and at most {MAX_TIME_SCALE}, like 0.1, not `{text}`"
+        )),
     }
 }
 
-/// A finite number of seconds > 0 (for `--timeout`).
-pub fn positive_seconds(text: &str) -> Result<std::time::Duration, String> {
+/// The shortest `--timeout`: a millisecond. Anything shorter would round to no time at all,
+/// which is refused like `--timeout 0`.
+const MIN_TIMEOUT: Duration = Duration::from_millis(1);
+
+/// A number of seconds from a millisecond to about 30 years (for `--timeout`).
+pub fn positive_seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() && value > 0.0 && value < 1e9 => {
-            Ok(std::time::Duration::from_secs_f64(value))
+            let seconds = Duration::from_secs_f64(value);
+            if seconds >= MIN_TIMEOUT {
+                return Ok(seconds);
+            }
         }
-        _ => Err(format!(
-            "expected a number of seconds > 0, like 2.5, not `{text}`"
-        )),
+        _ => {}
     }
+    Err(format!(
+        "expected a number of seconds > 0 (at least 0.001), like 2.5, not `{text}`"
+    ))
 }
 
 #[cfg(test)]
@@ -42,14 +57,13 @@ mod tests {
     fn numbers_are_checked() {
         assert_eq!(non_negative_number("0.25"), Ok(0.25));
         assert_eq!(non_negative_number("0"), Ok(0.0));
-        for bad in ["-1", "NaN", "inf", "fast"] {
+        assert_eq!(non_negative_number("1000"), Ok(1000.0));
+        for bad in ["-1", "NaN", "inf", "fast", "1e19", "1000.5"] {
             assert!(non_negative_number(bad).is_err(), "{bad}");
         }
-        assert_eq!(
-            positive_seconds("1.5"),
-            Ok(std::time::Duration::from_millis(1500))
-        );
-        for bad in ["0", "-2", "NaN", "soon"] {
+        assert_eq!(positive_seconds("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(positive_seconds("0.001"), Ok(MIN_TIMEOUT));
+        for bad in ["0", "1e-300", "0.0009", "-2", "NaN", "soon", "1e9"] {
             assert!(positive_seconds(bad).is_err(), "{bad}");
         }
     }

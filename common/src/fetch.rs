@@ -70,16 +70,61 @@ pub fn print_result(result: &FetchResult) {
     match result {
         Ok(fetched) => crate::rprint!(
             "URL: {} [ {} / {:.4} ]",
-            fetched.url,
+            printable_url(&fetched.url),
             fetched.status,
             fetched.elapsed.as_secs_f64()
         ),
         Err(failed) => crate::say!(
             "URL: {} [ {} ]",
-            failed.url,
+            printable_url(&failed.url),
             format!("error: {}", failed.reason).red()
         ),
     }
+}
+
+/// A URL as it is safe to print: a password becomes `***` (so does a user name standing
+/// alone, often a token), control characters such as a newline are shown escaped (one
+/// result stays one line), and a URL longer than a screenful is cut short.
+///
+/// ```
+/// use common::fetch::printable_url;
+///
+/// assert_eq!(printable_url("http://ann:secret@host/a"), "http://ann:***@host/a");
+/// assert_eq!(printable_url("http://host/a\nb"), "http://host/a\\nb");
+/// ```
+pub fn printable_url(url: &str) -> String {
+    // Work on the text as given rather than a parsed `Url`: parsing would also rewrite it
+    // (a trailing `/`, a lower-case host), and an invalid URL must be printed too.
+    let masked = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            match authority.rsplit_once('@') {
+                Some((credentials, host)) => {
+                    let user = match credentials.split_once(':') {
+                        Some((user, _password)) => format!("{user}:***"),
+                        None => "***".to_string(),
+                    };
+                    format!("{scheme}://{user}@{host}{path}")
+                }
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    };
+    const MAX_CHARS: usize = 200;
+    let mut printable = String::new();
+    for c in masked.chars().take(MAX_CHARS) {
+        if c.is_control() {
+            printable.extend(c.escape_default());
+        } else {
+            printable.push(c);
+        }
+    }
+    if masked.chars().nth(MAX_CHARS).is_some() {
+        printable.push('…');
+    }
+    printable
 }
 
 /// A short label for a URL (for the timeline): its path, or its host when the path is empty.
@@ -94,10 +139,15 @@ pub fn short_name(url: &str) -> String {
     const MAX: usize = 24;
     let parsed = reqwest::Url::parse(url).ok();
     let path = parsed.as_ref().map_or("", |url| url.path().trim_matches('/'));
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let unparsed;
     let name = match parsed.as_ref().and_then(|url| url.host_str()) {
         Some(host) if path.is_empty() => host,
-        Some(_) => path,
-        None => url,
+        Some(_) => &path,
+        None => {
+            unparsed = printable_url(url);
+            &unparsed
+        }
     };
     match name.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}~", &name[..cut]),
@@ -111,9 +161,13 @@ pub fn describe(error: &reqwest::Error) -> String {
     let causes: Vec<String> = std::iter::successors(error.source(), |&e| e.source())
         .map(|e| strip_os_error(&e.to_string()))
         .collect();
-    let innermost = causes.last().cloned().unwrap_or_else(|| error.to_string());
-    if error.is_timeout() {
+    let innermost = causes.last().cloned().unwrap_or_else(|| without_url(error));
+    if let Some(problem) = tls_problem(error) {
+        problem
+    } else if error.is_timeout() {
         "timed out (no answer within --timeout)".to_string()
+    } else if let Some(too_long) = error.url().filter(|url| url.as_str().len() > MAX_URL_LEN) {
+        format!("URL too long ({} KB)", too_long.as_str().len() / 1000)
     } else if error.is_builder() {
         format!("invalid URL: {innermost}")
     } else if causes.iter().any(|c| c == "dns error") {
@@ -129,8 +183,64 @@ pub fn describe(error: &reqwest::Error) -> String {
     }
 }
 
+/// The longest URL an HTTP request can carry here (the `http` crate's limit on a URI).
+const MAX_URL_LEN: usize = u16::MAX as usize - 1;
+
+/// reqwest's message without its ` for url (...)` part, which could hold a password.
+fn without_url(error: &reqwest::Error) -> String {
+    let message = error.to_string();
+    match message.find(" for url (") {
+        Some(at) => message[..at].to_string(),
+        None => message,
+    }
+}
+
+/// What went wrong in TLS, said plainly, if that is what failed.
+fn tls_problem(error: &reqwest::Error) -> Option<String> {
+    let tls_error = std::iter::successors(error.source(), |&e| e.source()).find_map(rustls_error_in)?;
+    Some(match tls_error {
+        // The first bytes back were not TLS at all: most likely a plain-HTTP server.
+        rustls::Error::InvalidMessage(_) => "the server does not speak HTTPS".to_string(),
+        rustls::Error::InvalidCertificate(why) => {
+            format!("certificate not trusted: {}", certificate_problem(why))
+        }
+        other => format!("TLS failed: {other}"),
+    })
+}
+
+/// rustls reports through an `io::Error` that wraps its own error, sometimes in a further
+/// `io::Error`; `source()` skips over those wrappers, so look inside them.
+fn rustls_error_in<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current = cause;
+    loop {
+        if let Some(tls_error) = current.downcast_ref::<rustls::Error>() {
+            return Some(tls_error);
+        }
+        current = current.downcast_ref::<std::io::Error>()?.get_ref()?;
+    }
+}
+
+fn certificate_problem(why: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as Why;
+    match why {
+        // A self-signed certificate is either its own unknown issuer or, when marked as an
+        // authority, a CA certificate used as the server's own.
+        Why::UnknownIssuer => "self-signed, or from an authority this computer does not know".to_string(),
+        Why::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+            "self-signed, or from an authority this computer does not know".to_string()
+        }
+        Why::Expired | Why::ExpiredContext { .. } => "it has expired".to_string(),
+        Why::NotValidYet | Why::NotValidYetContext { .. } => "it is not valid yet".to_string(),
+        Why::NotValidForName | Why::NotValidForNameContext { .. } => {
+            "it was issued for another host name".to_string()
+        }
+        Why::Revoked => "it has been revoked".to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
 /// "Connection refused (os error 111)" -> "Connection refused": the number differs per OS.
-fn strip_os_error(message: &str) -> String {
+pub(crate) fn strip_os_error(message: &str) -> String {
     match message.rfind(" (os error ") {
         Some(at) if message.ends_with(')') => message[..at].to_string(),
         _ => message.to_string(),

@@ -12,7 +12,7 @@ pub const INTERRUPTED: i32 = 130;
 pub fn exit_on_ctrl_c(message: &'static str) {
     // Fails only if a handler is set already; without one Ctrl-C still ends the program.
     let _ = ctrlc::set_handler(move || {
-        eprintln!("{message}");
+        crate::output::write_error_line(message);
         std::process::exit(INTERRUPTED);
     });
 }

@@ -36,9 +36,12 @@ pub mod timeline;
 pub mod timing;
 pub mod workers;
 
-/// Colours only where a person is watching, and panics as one line. The lesson runner calls
+/// Colours only where a person is watching, panics as one line, and as many open files as
+/// the OS allows (every connection holds one; macOS starts at 256). The lesson runner calls
 /// it; a program without one (the exercise solutions, demo-sites) calls it first thing.
 pub fn init() {
     output::choose_colours();
     panics::install_quiet_hook();
+    // Where the OS has no such limit, or will not raise it, the default stays: fine.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
 }

@@ -5,12 +5,14 @@
 //!   bold magenta.
 //! * [`say!`](crate::say) prints a plain line, like Python's `print`.
 //!
-//! Both differ from `println!` in one way that matters for a command-line tool: when the
-//! reader of our output goes away (`cargo run ... | head -3`), `println!` panics with
-//! "failed printing to stdout: Broken pipe". These macros end the program quietly instead.
+//! Both differ from `println!` in what happens when output cannot be written: `println!`
+//! panics ("failed printing to stdout: Broken pipe"). These macros stop printing quietly
+//! when the reader goes away (`cargo run ... | head -3`), and end the program with a
+//! one-line error when the output is lost for another reason (a full disk).
 
 use colored::Colorize;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Print one line, highlighted like rich's `print`.
 #[macro_export]
@@ -31,24 +33,58 @@ macro_rules! say {
     };
 }
 
-/// Colour only when a person is watching: not when output goes to a file or a pipe, and
-/// not when `NO_COLOR` is set (the `colored` crate reads `NO_COLOR` and `CLICOLOR_FORCE`).
+/// Colour only when a person is watching. The `colored` crate decides that from the
+/// environment on first use: `CLICOLOR_FORCE=1` forces colour; otherwise `NO_COLOR`,
+/// `CLICOLOR=0`, or stdout not being a terminal turn it off. We add rich's one further rule:
+/// `TERM=dumb` names a terminal that cannot show colour, so none is sent to it, forced or not.
 pub fn choose_colours() {
-    let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
-    if !io::stdout().is_terminal() && !forced {
+    // Old Windows 10 consoles (cmd, PowerShell 5.1) show colour codes as text unless asked
+    // to read them ("virtual terminal processing"); newer consoles already do.
+    #[cfg(windows)]
+    let _ = colored::control::set_virtual_terminal(true);
+    if is_dumb_terminal(std::env::var_os("TERM").as_deref()) {
         colored::control::set_override(false);
     }
 }
 
-/// Write `text` and a newline to stdout. If stdout is a closed pipe, stop the program
-/// quietly: nobody is left to read the rest.
+/// `TERM=dumb` (or `unknown`, as rich also reads it): a terminal without colour or cursor codes.
+fn is_dumb_terminal(term: Option<&std::ffi::OsStr>) -> bool {
+    term.is_some_and(|term| term.eq_ignore_ascii_case("dumb") || term.eq_ignore_ascii_case("unknown"))
+}
+
+/// Set once stdout turns out to be a closed pipe: nobody is left to read what follows.
+static READER_GONE: AtomicBool = AtomicBool::new(false);
+
+/// Write `text` and a newline to stdout.
+///
+/// * The reader went away (`| head -3`): print nothing more, but keep running, so the
+///   exit status still says whether every task succeeded.
+/// * Any other failure (a full disk, `> /dev/full`): say so in one line and exit with 1,
+///   since everything printed from here on would be lost.
 pub fn write_line(text: &str) {
-    let mut out = io::stdout().lock();
-    if let Err(error) = writeln!(out, "{text}").and_then(|()| out.flush())
-        && error.kind() == io::ErrorKind::BrokenPipe
-    {
-        std::process::exit(0);
+    if READER_GONE.load(Ordering::Relaxed) {
+        return;
     }
+    let mut out = io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+            READER_GONE.store(true, Ordering::Relaxed);
+        }
+        Err(error) => {
+            write_error_line(&format!(
+                "error: cannot write output: {}",
+                crate::fetch::strip_os_error(&error.to_string())
+            ));
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Write one line to stderr, and carry on if even that fails (`2> /dev/full`):
+/// unlike `eprintln!`, which panics then, and a panic while reporting a panic aborts.
+pub fn write_error_line(text: &str) {
+    let _ = writeln!(io::stderr(), "{text}");
 }
 
 /// Colour `text` the way rich's `ReprHighlighter` would. Only the four kinds of token this
@@ -132,6 +168,15 @@ mod tests {
         assert_eq!(strip_ansi(&coloured), line);
         let url_line = "URL: http://127.0.0.1:8080/bing [ 200 / 0.3012 ]";
         assert_eq!(strip_ansi(&highlight(url_line)), url_line);
+    }
+
+    #[test]
+    fn a_dumb_terminal_gets_no_colour() {
+        use std::ffi::OsStr;
+        assert!(is_dumb_terminal(Some(OsStr::new("dumb"))));
+        assert!(is_dumb_terminal(Some(OsStr::new("unknown"))));
+        assert!(!is_dumb_terminal(Some(OsStr::new("xterm-256color"))));
+        assert!(!is_dumb_terminal(None));
     }
 
     #[test]

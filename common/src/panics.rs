@@ -35,7 +35,7 @@ pub fn install_quiet_hook() {
         if CATCHING.get() {
             LAST_PANIC.set(Some(described));
         } else {
-            eprintln!("error: panicked: {described}");
+            crate::output::write_error_line(&format!("error: panicked: {described}"));
         }
     }));
 }

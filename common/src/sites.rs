@@ -10,7 +10,7 @@
 //! | `/yahoo`      | 200                       | 800 ms                       |
 //! | `/delay/<ms>` | 200                       | `<ms>` ms (at most 10 min)   |
 //! | `/status/<n>` | status `<n>` (200 to 599) | at once                      |
-//! | `/flaky/<key>`| first time: hangs up without an answer; then 200 | at once |
+//! | `/flaky/<key>`| first time: hangs up without an answer; then 200 (keys of at most 100 characters; after 1000 keys it starts over) | at once |
 //! | `/`           | this list                 | at once                      |
 //!
 //! The server runs on its own small tokio runtime, so blocking code (Listing 1) and async
@@ -23,12 +23,13 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::HashSet;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpSocket};
+use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
 
 mod alarm;
@@ -44,9 +45,21 @@ pub const SITES: [(&str, Duration); 4] = [
 /// The longest wait `/delay/<ms>` honours.
 const MAX_DELAY: Duration = Duration::from_secs(600);
 
-/// How many not-yet-accepted connections the OS may queue for us (it may cap this lower).
-/// The default of 128 would drop connections when thousands arrive at once.
-const LISTEN_BACKLOG: u32 = 4096;
+/// How many not-yet-accepted connections to ask the OS to queue for us: as many as it
+/// allows, since thousands may arrive at once. Linux and macOS cap the number silently at
+/// their own maximum (`somaxconn`: 4096 on Linux, 128 on macOS). Windows caps a plain
+/// number at about 200, unless asked with its hint `SOMAXCONN_HINT(n)`, written `-n`,
+/// which allows up to 65535.
+#[cfg(not(windows))]
+const LISTEN_BACKLOG: i32 = i32::MAX;
+#[cfg(windows)]
+const LISTEN_BACKLOG: i32 = -65_535;
+
+/// The longest `/flaky/<key>` key, and how many keys the server remembers at most: when
+/// it has seen that many it forgets them all and starts over, so its memory stays small
+/// however many keys are asked for.
+const MAX_FLAKY_KEY_LEN: usize = 100;
+const MAX_FLAKY_KEYS: usize = 1000;
 
 /// A running set of stand-in sites. Dropping it stops the server.
 pub struct StandInSites {
@@ -67,6 +80,10 @@ impl StandInSites {
             time_scale.is_finite() && time_scale >= 0.0,
             "time scale must be a finite number >= 0, got {time_scale}"
         );
+        // Each connection is an open file. macOS starts programs with a soft limit of 256,
+        // too few for a thousand URLs at once: raise it as far as the OS allows (rlimit
+        // also respects macOS's `kern.maxfilesperproc`; Windows has no such limit).
+        let _ = rlimit::increase_nofile_limit(u64::MAX);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .thread_name("stand-in-sites")
@@ -120,13 +137,16 @@ impl Drop for StandInSites {
 }
 
 fn bind(port: u16) -> io::Result<TcpListener> {
-    let socket = TcpSocket::new_v4()?;
+    // socket2 builds the socket step by step, so we can choose the backlog; tokio serves it.
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
     // Lets `demo-sites --port N` restart at once on Unix. (On Windows the same option
     // would let another program share the port, so it stays off there.)
     #[cfg(unix)]
-    socket.set_reuseaddr(true)?;
-    socket.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
-    socket.listen(LISTEN_BACKLOG)
+    socket.set_reuse_address(true)?;
+    socket.bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, port)).into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    socket.set_nonblocking(true)?;
+    TcpListener::from_std(socket.into())
 }
 
 /// The `/flaky/<key>` keys asked for so far.
@@ -179,7 +199,10 @@ impl Route {
         if let Some(ms) = path.strip_prefix("/delay/").and_then(|n| n.parse::<u64>().ok()) {
             return Route::Delay(Duration::from_millis(ms).min(MAX_DELAY));
         }
-        if let Some(key) = path.strip_prefix("/flaky/").filter(|key| !key.is_empty()) {
+        if let Some(key) = path
+            .strip_prefix("/flaky/")
+            .filter(|key| !key.is_empty() && key.len() <= MAX_FLAKY_KEY_LEN)
+        {
             return Route::Flaky(key.to_string());
         }
         let status = path.strip_prefix("/status/").and_then(|n| n.parse::<u16>().ok());
@@ -218,7 +241,7 @@ async fn respond(
     let route = Route::parse(request.uri().path());
     // An error here makes hyper close the connection without answering.
     if let Route::Flaky(key) = &route
-        && seen.lock().expect("never poisoned").insert(key.clone())
+        && first_time(&seen, key)
     {
         return Err(HungUp);
     }
@@ -241,13 +264,28 @@ async fn respond(
     Ok(response)
 }
 
+/// Remember `key`; true if it is new (or was forgotten when the memory was full).
+fn first_time(seen: &Seen, key: &str) -> bool {
+    let mut seen = seen.lock().expect("never poisoned");
+    if seen.contains(key) {
+        return false;
+    }
+    if seen.len() >= MAX_FLAKY_KEYS {
+        seen.clear();
+    }
+    seen.insert(key.to_string())
+}
+
 fn index_page() -> String {
     let mut page = String::from("Stand-in sites:\n");
     for (name, latency) in SITES {
         page.push_str(&format!("  /{name}  answers after {} ms\n", latency.as_millis()));
     }
     page.push_str("  /delay/<ms>  answers after <ms> ms\n  /status/<code>  answers with that status\n");
-    page.push_str("  /flaky/<key>  hangs up the first time, answers after that\n");
+    page.push_str(&format!(
+        "  /flaky/<key>  hangs up the first time, answers after that \
+         (keys up to {MAX_FLAKY_KEY_LEN} characters; after {MAX_FLAKY_KEYS} keys it starts over)\n"
+    ));
     page
 }
 
@@ -278,9 +316,24 @@ mod tests {
             "/delay/-1",
             "/googles",
             "/nope",
+            "/flaky/",
         ] {
             assert_eq!(Route::parse(bad), Route::NotFound, "{bad}");
         }
+    }
+
+    #[test]
+    fn flaky_keys_are_short_and_their_memory_is_bounded() {
+        assert_eq!(Route::parse("/flaky/abc"), Route::Flaky("abc".into()));
+        let too_long = format!("/flaky/{}", "k".repeat(MAX_FLAKY_KEY_LEN + 1));
+        assert_eq!(Route::parse(&too_long), Route::NotFound);
+
+        let seen = Seen::default();
+        assert!(first_time(&seen, "a") && !first_time(&seen, "a"));
+        for n in 0..MAX_FLAKY_KEYS * 3 {
+            first_time(&seen, &n.to_string());
+        }
+        assert!(seen.lock().unwrap().len() <= MAX_FLAKY_KEYS);
     }
 
     #[test]

@@ -140,6 +140,6 @@ fn unknown_latency(url: &str) -> Target {
 
 /// Say what went wrong, in one line, and end the program with status 1.
 fn exit_with(message: &str) -> ! {
-    eprintln!("error: {message}");
+    crate::output::write_error_line(&format!("error: {message}"));
     std::process::exit(1)
 }

@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use std::future::Future;
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
+use unicode_width::UnicodeWidthStr;
 
 /// How wide the bar area is, in characters.
 const BAR_WIDTH: usize = 50;
@@ -196,7 +197,8 @@ impl Timeline {
         let mut rows: Vec<&Row> = self.rows.iter().collect();
         rows.sort_by_key(|row| row.span.start);
         let workers = number_workers(&rows);
-        let label_width = rows.iter().map(|row| row.span.label.len()).max().unwrap_or(0);
+        // Columns on a terminal, not bytes or chars: `é` takes one column, `東` two.
+        let label_width = rows.iter().map(|row| row.span.label.width()).max().unwrap_or(0);
         let worker_width = workers.values().max().map_or(1, |n| n.to_string().len()) + 1;
 
         let mut out = format!(
@@ -216,8 +218,9 @@ impl Timeline {
             let bar = if *ok { bar.green() } else { bar.red() };
             let _ = writeln!(
                 out,
-                " {:label_width$} {:>worker_width$} |{}{}{}| {:.2} s{}",
+                " {}{} {:>worker_width$} |{}{}{}| {:.2} s{}",
                 span.label,
+                " ".repeat(label_width - span.label.width()),
                 format!("w{}", workers[&span.worker]),
                 "·".repeat(from),
                 bar,

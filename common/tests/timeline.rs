@@ -3,6 +3,7 @@
 use common::output::strip_ansi;
 use common::timeline::{Outcome, Span, Timeline, What, Worker};
 use std::time::{Duration, Instant};
+use unicode_width::UnicodeWidthStr;
 
 /// How wide the bar area is, in characters.
 const BAR_WIDTH: usize = 50;
@@ -74,6 +75,22 @@ fn a_very_short_task_still_shows_one_block() {
     let picture = strip_ansi(&timeline.render());
     let blink = picture.lines().find(|l| l.contains("blink")).unwrap();
     assert_eq!(bar_of(blink).matches('█').count(), 1, "{picture}");
+}
+
+#[test]
+fn labels_of_any_script_keep_the_bars_aligned() {
+    let t0 = Instant::now();
+    let mut timeline = Timeline::new();
+    for label in ["google", "café", "東京の天気", "x"] {
+        timeline.add(span(label, 1, 0, 100, t0), &Done(true));
+    }
+    let picture = strip_ansi(&timeline.render());
+    let bar_columns: Vec<usize> = picture
+        .lines()
+        .skip(1)
+        .map(|line| line[..line.find('|').unwrap()].width())
+        .collect();
+    assert!(bar_columns.windows(2).all(|pair| pair[0] == pair[1]), "{picture}");
 }
 
 #[test]

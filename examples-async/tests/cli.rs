@@ -2,9 +2,9 @@
 //! Times are compared as ratios with slack, never as absolute numbers.
 
 use common::sites::StandInSites;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-use testkit::{Ran, command, run, unfetchable_urls, wait_until};
+use std::process::Command;
+use std::time::Duration;
+use testkit::{Ran, command, run, unfetchable_urls};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -128,9 +128,12 @@ fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
     let ran = run_lesson(&args);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     ran.assert_no_panic_report();
-    for (url, reason) in bad {
-        let lines = ran.lines_starting(&format!("URL: {url} [ error: {reason}"));
-        assert_eq!(lines.len(), 2, "{url}:\n{}", ran.stdout);
+    for (url, reasons) in bad {
+        let lines: usize = reasons
+            .iter()
+            .map(|reason| ran.lines_starting(&format!("URL: {url} [ error: {reason}")).len())
+            .sum();
+        assert_eq!(lines, 2, "{url}:\n{}", ran.stdout);
     }
     assert_eq!(
         ran.lines_starting(&format!("URL: {good} [ 404 / ")).len(),
@@ -184,6 +187,10 @@ fn output_piped_into_head_ends_quietly() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_promptly_with_a_message_even_while_the_thread_is_blocked() {
+    use std::process::Stdio;
+    use std::time::Instant;
+    use testkit::wait_until;
+
     // The pitfall section blocks the event loop's only thread for 6 s at this scale.
     let mut child = lesson(&["--only", "pitfall"])
         .stdout(Stdio::null())

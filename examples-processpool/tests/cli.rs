@@ -1,9 +1,9 @@
 //! examples-processpool end to end: the real binary and its real worker processes,
 //! at a small time scale. Times are compared as ratios with slack.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-use testkit::{Ran, command, run, wait_until};
+use std::process::Command;
+use std::time::Duration;
+use testkit::{Ran, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -169,6 +169,9 @@ fn output_piped_into_head_ends_quietly_and_leaves_no_worker() {
 #[cfg(target_os = "linux")]
 mod processes {
     use super::*;
+    use std::process::Stdio;
+    use std::time::Instant;
+    use testkit::wait_until;
 
     fn children_of(pid: u32) -> Vec<u32> {
         let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {

@@ -19,26 +19,27 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     port: u16,
 
-    #[command(flatten)]
-    lesson: common::cli::LessonArgs,
+    /// Multiply every wait by F; 0.1 answers 10x sooner.
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = common::cli::non_negative_number)]
+    time_scale: f64,
 }
 
 fn main() -> ExitCode {
     common::init();
     let args = Args::parse();
-    let sites = match StandInSites::start_on(args.port, args.lesson.time_scale) {
+    let sites = match StandInSites::start_on(args.port, args.time_scale) {
         Ok(sites) => sites,
         Err(error) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{}: {error}", args.port);
+            common::output::write_error_line(&format!(
+                "error: cannot listen on 127.0.0.1:{}: {error}",
+                args.port
+            ));
             return ExitCode::FAILURE;
         }
     };
     say!("Stand-in sites on http://{} (Ctrl-C to stop):", sites.addr());
     for (url, (_, latency)) in sites.site_urls().iter().zip(SITES) {
-        say!(
-            "  {url}  ({} ms)",
-            latency.mul_f64(args.lesson.time_scale).as_millis()
-        );
+        say!("  {url}  ({} ms)", latency.mul_f64(args.time_scale).as_millis());
     }
     say!(
         "  {}  and  {}",

@@ -74,6 +74,32 @@ static ALARMS: LazyLock<&'static Alarms> = LazyLock::new(|| {
     alarms
 });
 
+/// How early to stop waiting on the condition variable and sleep the rest instead: one
+/// clock tick on Windows, nothing where condition variables are precise already.
+const COARSE_WAIT_MARGIN: Duration = if cfg!(windows) {
+    Duration::from_millis(16)
+} else {
+    Duration::ZERO
+};
+
+/// How the alarm thread waits for an alarm due in `wait`.
+#[derive(Debug, PartialEq)]
+enum Wait {
+    /// On the condition variable, so an earlier alarm set meanwhile can wake it.
+    Interruptible(Duration),
+    /// The last stretch, asleep: precise, and short enough that a new alarm, which it
+    /// cannot hear, is never later than it would be waiting on Windows' clock tick.
+    Precise(Duration),
+}
+
+fn how_to_wait(wait: Duration, margin: Duration) -> Wait {
+    if wait > margin {
+        Wait::Interruptible(wait - margin)
+    } else {
+        Wait::Precise(wait)
+    }
+}
+
 fn ring_when_due(alarms: &Alarms) {
     let mut pending = alarms.pending.lock().unwrap();
     loop {
@@ -83,10 +109,14 @@ fn ring_when_due(alarms: &Alarms) {
             let _ = alarm.ring.send(()); // its request may have been abandoned: fine
         }
         pending = match pending.peek() {
-            Some(Reverse(next)) => {
-                let wait = next.due - now;
-                alarms.changed.wait_timeout(pending, wait).unwrap().0
-            }
+            Some(Reverse(next)) => match how_to_wait(next.due - now, COARSE_WAIT_MARGIN) {
+                Wait::Interruptible(wait) => alarms.changed.wait_timeout(pending, wait).unwrap().0,
+                Wait::Precise(wait) => {
+                    drop(pending); // requests may queue alarms meanwhile
+                    thread::sleep(wait);
+                    alarms.pending.lock().unwrap()
+                }
+            },
             None => alarms.changed.wait(pending).unwrap(),
         };
     }
@@ -116,5 +146,14 @@ mod tests {
             order
         });
         assert_eq!(order, [10, 20, 30]);
+    }
+
+    #[test]
+    fn the_last_stretch_before_an_alarm_is_slept_not_waited() {
+        let ms = Duration::from_millis;
+        assert_eq!(how_to_wait(ms(100), ms(16)), Wait::Interruptible(ms(84)));
+        assert_eq!(how_to_wait(ms(10), ms(16)), Wait::Precise(ms(10)));
+        // Where condition variables are precise, there is no last stretch.
+        assert_eq!(how_to_wait(ms(1), Duration::ZERO), Wait::Interruptible(ms(1)));
     }
 }

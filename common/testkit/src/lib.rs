@@ -69,6 +69,24 @@ pub fn command(program: &str, args: &[&str]) -> Command {
     command
 }
 
+/// Like [`command`], but the program starts with a soft open-files limit of `files`, as on
+/// macOS, where Terminal starts every program with 256. The hard limit is left alone, so
+/// the program may raise its own soft limit, as it should.
+#[cfg(unix)]
+pub fn command_with_open_files(files: u32, program: &str, args: &[&str]) -> Command {
+    command_via_shell(&format!("ulimit -Sn {files} &&"), "", program, args)
+}
+
+/// Like [`command`], but run by `sh` as `BEFORE exec PROGRAM ARGS AFTER`: e.g. `AFTER` =
+/// `>/dev/full` sends the program's stdout to a full device while its stderr stays readable.
+#[cfg(unix)]
+pub fn command_via_shell(before: &str, after: &str, program: &str, args: &[&str]) -> Command {
+    let script = format!("{before} exec \"$0\" \"$@\" {after}");
+    let mut shell_args = vec!["-c", script.as_str(), program];
+    shell_args.extend(args);
+    command("sh", &shell_args)
+}
+
 /// Run `command` to the end, or kill it and panic once `deadline` has passed.
 pub fn run(mut command: Command, deadline: Duration) -> Ran {
     let mut child = command
@@ -190,21 +208,28 @@ pub fn assert_quiet_when_piped_into_head(program: &str, args: &[&str]) {
     );
 }
 
-/// URLs that cannot be fetched, each with the start of the reason a lesson must print for
-/// it: a malformed URL, a port nobody listens on, an unknown host, and one of `sites` that
-/// takes 20,000 ms (times its time scale): run with a `--timeout` below that.
-pub fn unfetchable_urls(sites: &common::sites::StandInSites) -> Vec<(String, &'static str)> {
+/// URLs that cannot be fetched, each with the starts of the reasons a lesson may print for
+/// it (any one of them): a malformed URL, a port nobody listens on, an unknown host, and
+/// one of `sites` that answers only after 10 minutes: run with a short `--timeout`.
+pub fn unfetchable_urls(sites: &common::sites::StandInSites) -> Vec<(String, &'static [&'static str])> {
     let closed_port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
         listener.local_addr().expect("its address").port()
     }; // nobody listens there any more
     vec![
-        ("not a url".to_string(), "invalid URL"),
-        (format!("http://127.0.0.1:{closed_port}/"), "cannot connect"),
-        ("http://no-such-host.invalid/".to_string(), "unknown host"),
-        (sites.url("/delay/20000"), "timed out"),
+        ("not a url".to_string(), &["invalid URL"]),
+        (format!("http://127.0.0.1:{closed_port}/"), REFUSED),
+        ("http://no-such-host.invalid/".to_string(), &["unknown host"]),
+        (sites.url("/delay/600000"), &["timed out"]),
     ]
 }
+
+/// Linux and macOS refuse a connection to a closed port at once. Windows retries for about
+/// 2 s first (libuv PR #2896), so a short `--timeout` may end the wait before the refusal.
+#[cfg(not(windows))]
+const REFUSED: &[&str] = &["cannot connect"];
+#[cfg(windows)]
+const REFUSED: &[&str] = &["cannot connect", "timed out"];
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,109 @@
+//! demo-sites end to end: the real binary, serving on a port the OS picks.
+
+use reqwest::blocking::Client;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::Duration;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_demo-sites");
+
+/// demo-sites, started from `command`, and the address it printed; killed when dropped.
+struct DemoSites {
+    child: Child,
+    base: String,
+    /// Kept open: a program whose output pipe is closed may stop.
+    _output: BufReader<ChildStdout>,
+}
+
+impl DemoSites {
+    fn start(mut command: Command) -> Self {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("demo-sites starts");
+        let mut output = BufReader::new(child.stdout.take().expect("piped"));
+        let mut first = String::new();
+        output.read_line(&mut first).expect("its first line");
+        // "Stand-in sites on http://127.0.0.1:PORT (Ctrl-C to stop):"
+        let base = first
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_string();
+        Self {
+            child,
+            base,
+            _output: output,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for DemoSites {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A client that opens a new connection for every request, so a request never meets a
+/// connection the server has just hung up on (and is never retried on another).
+fn client() -> Client {
+    Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn flaky_keys_are_bounded_in_length_and_number() {
+    let sites = DemoSites::start(testkit::command(BINARY, &[]));
+    let client = client();
+    let too_long = sites.url(&format!("/flaky/{}", "k".repeat(101)));
+    assert_eq!(client.get(&too_long).send().unwrap().status(), 404);
+
+    let first = sites.url("/flaky/first");
+    assert!(client.get(&first).send().is_err(), "hangs up the first time");
+    assert_eq!(client.get(&first).send().unwrap().status(), 200);
+    // A thousand new keys fill the server's memory of keys; it then starts over, so its
+    // memory stays bounded, and `first` is new again.
+    for n in 0..1000 {
+        let _ = client.get(sites.url(&format!("/flaky/key-{n}"))).send();
+    }
+    assert!(client.get(&first).send().is_err(), "forgotten, so new again");
+}
+
+/// Unix only: the open-files limit is set for the child through the shell's `ulimit`.
+#[cfg(unix)]
+#[test]
+fn it_keeps_serving_under_slowloris_with_macos_default_open_files_limit() {
+    use std::io::Write;
+    use std::net::TcpStream;
+
+    // More slow connections than the 256 files it starts with.
+    const SLOW: usize = 400;
+    let _ = rlimit::increase_nofile_limit(4096); // this test's own end of them
+    let sites = DemoSites::start(testkit::command_with_open_files(256, BINARY, &[]));
+    let address = sites.base.trim_start_matches("http://").to_string();
+    let slow: Vec<TcpStream> = (0..SLOW)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&address).expect("connects");
+            // A request that never ends: the headers stop halfway.
+            stream.write_all(b"GET /google HTTP/1.1\r\nHost: x\r\n").unwrap();
+            stream
+        })
+        .collect();
+    let status = client().get(sites.url("/status/200")).send().map(|r| r.status());
+    assert_eq!(
+        status.as_ref().map(|s| s.as_u16()).ok(),
+        Some(200),
+        "with {} slow connections open: {status:?}",
+        slow.len()
+    );
+}

@@ -1,0 +1,16 @@
+//! examples-async against bad input: the real binary, offline.
+
+use std::time::Duration;
+use testkit::{command, run};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
+
+#[test]
+fn a_huge_time_scale_is_a_usage_error() {
+    for args in [&["--time-scale", "1e19"][..], &["--time-scale", "1e300"][..]] {
+        let ran = run(command(BINARY, args), Duration::from_secs(60));
+        assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
+        assert!(ran.stderr.contains("at most 1000"), "{args:?}: {}", ran.stderr);
+        ran.assert_no_panic_report();
+    }
+}

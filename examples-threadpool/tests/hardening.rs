@@ -1,0 +1,199 @@
+//! examples-threadpool against bad input and a hostile environment: out-of-range numbers,
+//! credentials and control characters in URLs, unclear network failures, a low open-files
+//! limit, a full output device, `TERM=dumb`, `| head`. The real binary, offline, against
+//! stand-in sites started here.
+
+use common::sites::StandInSites;
+use std::io::BufRead;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use testkit::{Ran, command, run, wait_until};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn run_lesson(args: &[&str]) -> Ran {
+    run(command(BINARY, args), DEADLINE)
+}
+
+#[test]
+fn numbers_out_of_range_are_usage_errors_not_panics() {
+    for (args, complaint) in [
+        (&["--time-scale", "1e19"][..], "at most 1000"),
+        (&["--time-scale", "1e300"][..], "at most 1000"),
+        // As short as no time at all: refused like `--timeout 0`.
+        (&["--timeout", "1e-300"][..], "at least 0.001"),
+        (&["--timeout", "0"][..], "at least 0.001"),
+    ] {
+        let ran = run_lesson(args);
+        assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
+        assert!(ran.stderr.contains(complaint), "{args:?}: {}", ran.stderr);
+        ran.assert_no_panic_report();
+    }
+}
+
+#[test]
+fn term_dumb_gets_no_colour_even_when_colour_is_forced() {
+    // Colour goes only to a terminal; here CLICOLOR_FORCE=1 stands in for one.
+    let colour_codes_with_term = |term: &str| {
+        let mut lesson = command(BINARY, &["--time-scale", "0.01", "--only", "threaded"]);
+        lesson
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .env("TERM", term);
+        let ran = run(lesson, DEADLINE);
+        assert!(ran.status.success(), "{ran:?}");
+        ran.stdout.matches('\u{1b}').count()
+    };
+    assert!(
+        colour_codes_with_term("xterm-256color") > 0,
+        "forced colour shows"
+    );
+    assert_eq!(colour_codes_with_term("dumb"), 0);
+}
+
+#[test]
+fn credentials_in_a_url_are_masked_in_everything_printed() {
+    let sites = StandInSites::start(0.05).unwrap();
+    let with_password = |url: String| url.replacen("http://", "http://ann:s3cret@", 1);
+    let answers = with_password(sites.url("/google"));
+    let hangs_up = with_password(sites.url("/flaky/credentials"));
+    let ran = run_lesson(&[&answers, &hangs_up]);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(
+        !ran.stdout.contains("s3cret") && !ran.stderr.contains("s3cret"),
+        "{ran:?}"
+    );
+    // Each URL once per run, success and failure alike.
+    assert_eq!(
+        ran.lines_starting("URL: http://ann:***@127.0.0.1:").len(),
+        4,
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn a_newline_in_a_url_does_not_break_its_result_line() {
+    let sites = StandInSites::start(0.05).unwrap();
+    let url = sites.url("/goo\ngle");
+    // The URL standard drops the newline, so this fetches /google.
+    let ran = run_lesson(&[&url, "--no-timeline"]);
+    assert!(ran.status.success(), "{ran:?}");
+    let escaped = sites.url("/goo\\ngle");
+    assert_eq!(
+        ran.lines_starting(&format!("URL: {escaped} [ 200 / ")).len(),
+        2,
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        !ran.stdout.lines().any(|l| l.starts_with("gle")),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn a_label_in_wide_characters_keeps_the_timeline_aligned() {
+    let sites = StandInSites::start(0.05).unwrap();
+    let ran = run_lesson(&[&sites.url("/google"), &sites.url("/東京"), "--only", "threaded"]);
+    assert!(ran.status.success(), "{ran:?}");
+    let columns_before_bar = |label: &str| {
+        let row = ran
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!(" {label} ")))
+            .unwrap_or_else(|| panic!("no timeline row for {label}:\n{}", ran.stdout));
+        let prefix = &row[..row.find('|').unwrap()];
+        // Each of 東 and 京 takes two columns on a terminal, every other character one.
+        prefix.chars().count() + prefix.matches(['東', '京']).count()
+    };
+    assert_eq!(
+        columns_before_bar("google"),
+        columns_before_bar("東京"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn a_huge_url_and_https_to_a_plain_http_port_are_said_plainly() {
+    let sites = StandInSites::start(0.05).unwrap();
+    let huge = sites.url(&format!("/{}", "x".repeat(120_000)));
+    let https_to_plain = sites.url("/google").replacen("http://", "https://", 1);
+    let ran = run_lesson(&[&huge, &https_to_plain]);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    ran.assert_no_panic_report();
+    for reason in ["URL too long (120 KB)", "the server does not speak HTTPS"] {
+        let lines: Vec<&str> = ran
+            .stdout
+            .lines()
+            .filter(|l| l.ends_with(&format!("[ error: {reason} ]")))
+            .collect();
+        assert_eq!(lines.len(), 2, "{reason}:\n{}", ran.stdout);
+        assert!(lines.iter().all(|l| l.len() < 300), "one short line each");
+    }
+}
+
+#[test]
+fn piped_into_head_a_run_with_failures_still_exits_1() {
+    let mut child = command(BINARY, &["not a url", "--time-scale", "0.01"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let _ = std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first);
+    // The reader is gone: the program stops printing, but still says how the run went.
+    let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
+    let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+}
+
+/// Unix only: the limit is set for the child through the shell's `ulimit`.
+#[cfg(unix)]
+#[test]
+fn four_hundred_fetches_at_once_fit_under_macos_default_open_files_limit() {
+    // 400 connections at once, each an open file at both ends: 800 > 256.
+    let args = [
+        "--repeat",
+        "100",
+        "--workers",
+        "400",
+        "--only",
+        "threaded",
+        "--time-scale",
+        "0.05",
+        "--no-timeline",
+    ];
+    let ran = run(testkit::command_with_open_files(256, BINARY, &args), DEADLINE);
+    assert!(ran.status.success(), "{}\n{}", ran.stdout, ran.stderr);
+    assert_eq!(ran.lines_starting("URL: ").len(), 400, "{}", ran.stdout);
+}
+
+/// Linux only: /dev/full, the device whose every write fails with "No space left on device".
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_a_full_device_is_a_one_line_error_and_exit_1() {
+    use testkit::command_via_shell;
+
+    let args = ["--time-scale", "0.01"];
+    let ran = run(command_via_shell("", ">/dev/full", BINARY, &args), DEADLINE);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert_eq!(
+        ran.stderr.trim(),
+        "error: cannot write output: No space left on device"
+    );
+    // Both full, and a task that panics: nothing can be said, but nothing aborts either.
+    let args = ["--time-scale", "0.01", "--panic-on", "google"];
+    let ran = run(
+        command_via_shell("", ">/dev/full 2>/dev/full", BINARY, &args),
+        DEADLINE,
+    );
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+}
