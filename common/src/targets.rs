@@ -110,24 +110,32 @@ impl Fetching {
 
     /// The blocking client (`requests`), with `--timeout`; exits with one line if it can't be built.
     pub fn blocking_client(&self) -> reqwest::blocking::Client {
-        let mut builder = reqwest::blocking::Client::builder().timeout(self.timeout);
-        if self.local {
-            builder = builder.no_proxy(); // our own sites are on this machine: never via a proxy
-        }
+        // reqwest's blocking client applies its own timeout to each wait on its own: to the
+        // headers, then again to each read of the body, so a stalled body could take twice
+        // --timeout and an endless one would never stop. Built on the async builder, the
+        // request gets the async client's deadline, which covers the headers AND the body;
+        // the blocking timeout stays as a backstop (it never fires first).
+        let builder = reqwest::blocking::ClientBuilder::from(self.async_builder()).timeout(self.timeout);
         builder
             .build()
             .unwrap_or_else(|error| exit_with(&format!("cannot create the HTTP client: {error}")))
     }
 
-    /// The async client, with `--timeout`; exits with one line if it can't be built.
+    /// The async client, with `--timeout` (one deadline for the whole request, body
+    /// included); exits with one line if it can't be built.
     pub fn async_client(&self) -> reqwest::Client {
-        let mut builder = reqwest::Client::builder().timeout(self.timeout);
-        if self.local {
-            builder = builder.no_proxy();
-        }
-        builder
+        self.async_builder()
             .build()
             .unwrap_or_else(|error| exit_with(&format!("cannot create the HTTP client: {error}")))
+    }
+
+    fn async_builder(&self) -> reqwest::ClientBuilder {
+        let builder = reqwest::Client::builder().timeout(self.timeout);
+        if self.local {
+            builder.no_proxy() // our own sites are on this machine: never via a proxy
+        } else {
+            builder
+        }
     }
 }
 
