@@ -115,7 +115,7 @@ impl io::Write for Discard {
 }
 
 /// A byte count for people: `512 bytes`, `3.4 MB`, `2.3 GB`.
-fn size(bytes: u64) -> String {
+pub(crate) fn size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if bytes < 1000 {
         return format!("{bytes} bytes");

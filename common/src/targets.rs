@@ -4,6 +4,7 @@
 //! four pages; `--live` fetches the article's real sites; otherwise the URLs given.
 
 use crate::cli::{LessonArgs, positive_seconds};
+use crate::fetch::size;
 use crate::lesson::{Lesson, Summary};
 use crate::sites::{SITES, StandInSites};
 use clap::Args;
@@ -85,6 +86,7 @@ impl Lesson {
                 .collect();
             (Some(sites), targets)
         };
+        check_size(&one_round, args.repeat);
         let targets: Vec<Target> = (0..args.repeat).flat_map(|_| one_round.iter().cloned()).collect();
         let latencies = targets.iter().map(|target| target.latency).collect();
         if let Some(text) = &args.panic_on {
@@ -136,6 +138,33 @@ impl Fetching {
         } else {
             builder
         }
+    }
+}
+
+/// The most fetches one lesson makes: the four stand-in sites times the largest --repeat.
+const MAX_FETCHES: u64 = 400_000;
+/// The most URL text one lesson holds (each URL is kept and copied for every fetch of it).
+const MAX_URL_BYTES: u64 = 16_000_000;
+
+/// Refuse, as a usage error (exit status 2), a list that --repeat would make too long to
+/// hold in memory: better one line now than running out of memory later.
+fn check_size(one_round: &[Target], repeat: u32) {
+    let repeat = u64::from(repeat);
+    let fetches = one_round.len() as u64 * repeat;
+    let bytes = one_round
+        .iter()
+        .map(|target| target.url.len() as u64)
+        .sum::<u64>()
+        * repeat;
+    if fetches > MAX_FETCHES || bytes > MAX_URL_BYTES {
+        let message = format!(
+            "--repeat {repeat} x {} makes {fetches} fetches and {} of URL text; the most a lesson \
+             takes is {MAX_FETCHES} fetches and {}: try a smaller --repeat\n",
+            crate::lesson::count(one_round.len(), "URL"),
+            size(bytes),
+            size(MAX_URL_BYTES)
+        );
+        clap::Error::raw(clap::error::ErrorKind::ValueValidation, message).exit();
     }
 }
 
