@@ -194,7 +194,7 @@ pub fn describe(error: &reqwest::Error) -> String {
 }
 
 /// "Connection refused (os error 111)" -> "Connection refused": the number differs per OS.
-fn strip_os_error(message: &str) -> String {
+pub fn strip_os_error(message: &str) -> String {
     match message.rfind(" (os error ") {
         Some(at) if message.ends_with(')') => message[..at].to_string(),
         _ => message.to_string(),

@@ -56,3 +56,12 @@ fn no_waits_and_one_url_read_as_english() {
     let scale_note = "(every wait in this lesson is skipped: --time-scale 0)";
     assert!(ran.stdout.contains(scale_note), "{}", ran.stdout);
 }
+
+/// The OS refuses the pool's threads: one line and exit status 1, not the threadpool
+/// crate's panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pool_the_os_will_not_start_is_one_line_and_exit_status_1() {
+    let args = ["--workers", "1000", "--time-scale", "0.01", "--no-timeline"];
+    faults::assert_threads_refused_in_one_line(BINARY, &args, 1000);
+}

@@ -118,6 +118,35 @@ pub fn assert_a_stalled_body_stops_at_the_timeout(program: &str, args: &[&str], 
     }
 }
 
+/// `program args` run by `sh` under `ulimit LIMIT` (for example `-n 64`): the limit binds
+/// the program alone.
+#[cfg(unix)]
+pub fn under_ulimit(limit: &str, program: &str, args: &[&str]) -> Command {
+    let script = format!("ulimit {limit} && exec \"$0\" \"$@\"");
+    let mut all = vec!["-c", &script, program];
+    all.extend(args);
+    command("sh", &all)
+}
+
+/// Run `program args` with too little address space for `threads` thread stacks (a low
+/// `ulimit -v`: it stands in for a low `ulimit -u`, which does not bind root): it must end
+/// with one line, `error: cannot start THREADS threads: …; try fewer --workers`, and exit
+/// status 1, not with a pool's panic.
+#[cfg(target_os = "linux")]
+pub fn assert_threads_refused_in_one_line(program: &str, args: &[&str], threads: usize) {
+    let ran = run(under_ulimit("-v 1000000", program, args), Duration::from_secs(60));
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    ran.assert_no_panic_report();
+    assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    let expected = format!("error: cannot start {threads} threads: ");
+    assert!(ran.stderr.starts_with(&expected), "{}", ran.stderr);
+    assert!(
+        ran.stderr.trim_end().ends_with("; try fewer --workers"),
+        "{}",
+        ran.stderr
+    );
+}
+
 /// The seconds a fetch error reports in `timed out after N s`, from each line that has one.
 fn timed_out_after(ran: &Ran) -> Vec<f64> {
     ran.stdout
