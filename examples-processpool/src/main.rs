@@ -21,12 +21,13 @@
 //! status are in `common::lesson`.
 
 use clap::Parser;
+use common::cli::{LessonArgs, positive_seconds};
 use common::timeline::{Span, Timeline};
-use common::{cli::LessonArgs, lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
+use common::{lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
 use examples_processpool::process_pool::{self, Done, ProcessPool};
 use examples_processpool::work::Work;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 // ANCHOR: thread_uses
 use std::sync::mpsc;
@@ -176,6 +177,11 @@ struct Args {
     #[arg(long)]
     ordered: bool,
 
+    /// Fail a process-pool task that takes longer than SECS, and replace its worker
+    /// (like `future.result(timeout=SECS)`)
+    #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
+    task_timeout: Option<Duration>,
+
     #[command(flatten)]
     lesson: LessonArgs,
 }
@@ -185,6 +191,7 @@ fn main() -> ExitCode {
     // In a worker process started by the pool, serve `my_function` and nothing else.
     process_pool::serve_if_worker(my_function);
     let args = Args::parse();
+    process_pool::limit_each_task(args.task_timeout);
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
     let (numbers, work) = (&args.numbers, Work::for_lesson(args.cpu, args.lesson.time_scale));
     let workers = args.workers.map_or_else(common::workers::cpus, |n| n as usize);
