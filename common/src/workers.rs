@@ -20,11 +20,12 @@ pub fn thread_pool_default() -> usize {
 /// Make sure the OS will let this program run `n` more threads at once, before a pool asks
 /// for them: the pools start their threads as they are built, and the threadpool crate,
 /// rayon and `thread::spawn` all panic when the OS says no (`ulimit -u`, or no memory left
-/// for the threads' stacks). If it won't, say so in one line and exit with status 1.
+/// for the threads' stacks). If it won't, say so in one line with `hint` (what to ask for
+/// instead) and exit with status 1.
 ///
 /// It starts the `n` threads for real, holds them until the last one is running, and ends
 /// them all, so the answer is the OS's own.
-pub fn check_threads(n: usize) {
+pub fn check_threads(n: usize, hint: &str) {
     let gate = Arc::new(RwLock::new(()));
     let closed = gate.write().unwrap_or_else(PoisonError::into_inner);
     let mut started = Vec::with_capacity(n);
@@ -46,7 +47,7 @@ pub fn check_threads(n: usize) {
     }
     if let Some(error) = refused {
         let reason = crate::fetch::strip_os_error(&error.to_string());
-        eprintln!("error: cannot start {n} threads: {reason}; try fewer --workers");
+        eprintln!("error: cannot start {n} threads: {reason}; {hint}");
         std::process::exit(1);
     }
 }

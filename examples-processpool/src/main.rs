@@ -195,6 +195,8 @@ fn main() -> ExitCode {
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
     let (numbers, work) = (&args.numbers, Work::for_lesson(args.cpu, args.lesson.time_scale));
     let workers = args.workers.map_or_else(common::workers::cpus, |n| n as usize);
+    // The threads of with_threads (one per number) and rayon (one per CPU), or one line.
+    common::workers::check_threads(numbers.len().max(common::workers::cpus()), "try fewer numbers");
 
     lesson.record(timeit!(without_executor(numbers, work)));
     if args.ordered {

@@ -175,7 +175,7 @@ impl<Args: Wire, R: Wire> ProcessPool<Args, R> {
     /// threads the pool needs, say so in one line and exit (see `check_threads`).
     pub fn new(workers: usize) -> Self {
         let workers = workers.max(1);
-        common::workers::check_threads(workers * THREADS_PER_WORKER);
+        common::workers::check_threads(workers * THREADS_PER_WORKER, "try fewer --workers");
         let (tasks, queue) = mpsc::channel::<Task>();
         // All feeder threads take tasks from one queue: whoever is free takes the next.
         let queue = Arc::new(Mutex::new(queue));

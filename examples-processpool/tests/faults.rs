@@ -36,7 +36,17 @@ fn workers_that_cannot_start_are_left_out_with_one_warning() {
 #[test]
 fn a_pool_without_threads_is_one_line_and_exit_status_1() {
     let args = ["--workers", "256", "--time-scale", "0.01", "--no-timeline"];
-    faults::assert_threads_refused_in_one_line(BINARY, &args, 768);
+    faults::assert_threads_refused_in_one_line(BINARY, &args, 768, "; try fewer --workers");
+}
+
+/// Too many numbers for a thread each (with_threads): one line, exit status 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn too_many_numbers_for_a_thread_each_is_one_line_and_exit_status_1() {
+    let numbers: Vec<String> = (1..=600).map(|n| n.to_string()).collect();
+    let mut args = vec!["--workers", "1", "--time-scale", "0", "--no-timeline"];
+    args.extend(numbers.iter().map(String::as_str));
+    faults::assert_threads_refused_in_one_line(BINARY, &args, 600, "; try fewer numbers");
 }
 
 /// One task: "1 task", not "1 tasks".

@@ -125,7 +125,7 @@ fn main() -> ExitCode {
     let workers = args
         .workers
         .map_or_else(common::workers::thread_pool_default, |n| n as usize);
-    common::workers::check_threads(workers); // or exit with one line, if the OS won't
+    common::workers::check_threads(workers, "try fewer --workers"); // or exit with one line
 
     if args.only != Some(Run::Threaded) {
         lesson.record(timeit!(singlethread(&client, &urls)));

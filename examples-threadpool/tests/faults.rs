@@ -63,5 +63,5 @@ fn no_waits_and_one_url_read_as_english() {
 #[test]
 fn a_pool_the_os_will_not_start_is_one_line_and_exit_status_1() {
     let args = ["--workers", "1000", "--time-scale", "0.01", "--no-timeline"];
-    faults::assert_threads_refused_in_one_line(BINARY, &args, 1000);
+    faults::assert_threads_refused_in_one_line(BINARY, &args, 1000, "; try fewer --workers");
 }

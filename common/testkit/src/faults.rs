@@ -130,21 +130,17 @@ pub fn under_ulimit(limit: &str, program: &str, args: &[&str]) -> Command {
 
 /// Run `program args` with too little address space for `threads` thread stacks (a low
 /// `ulimit -v`: it stands in for a low `ulimit -u`, which does not bind root): it must end
-/// with one line, `error: cannot start THREADS threads: …; try fewer --workers`, and exit
-/// status 1, not with a pool's panic.
+/// with one line, `error: cannot start THREADS threads: …; HINT`, and exit status 1, not
+/// with a pool's panic.
 #[cfg(target_os = "linux")]
-pub fn assert_threads_refused_in_one_line(program: &str, args: &[&str], threads: usize) {
+pub fn assert_threads_refused_in_one_line(program: &str, args: &[&str], threads: usize, hint: &str) {
     let ran = run(under_ulimit("-v 1000000", program, args), Duration::from_secs(60));
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     ran.assert_no_panic_report();
     assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
     let expected = format!("error: cannot start {threads} threads: ");
     assert!(ran.stderr.starts_with(&expected), "{}", ran.stderr);
-    assert!(
-        ran.stderr.trim_end().ends_with("; try fewer --workers"),
-        "{}",
-        ran.stderr
-    );
+    assert!(ran.stderr.trim_end().ends_with(hint), "{}", ran.stderr);
 }
 
 /// The seconds a fetch error reports in `timed out after N s`, from each line that has one.
