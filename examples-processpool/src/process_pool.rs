@@ -397,8 +397,9 @@ impl WorkerProcess {
             Err(error) => {
                 let _ = child.kill();
                 let _ = child.wait();
+                let reason = common::fetch::strip_os_error(&error.to_string());
                 Err(BrokenWorker(format!(
-                    "cannot start a thread for a worker process: {error}"
+                    "cannot start a thread for a worker process: {reason}"
                 )))
             }
         }
