@@ -83,6 +83,47 @@ mod stopped_workers {
         (child, workers)
     }
 
+    /// A worker crashes and its replacement cannot start (the program's file is gone, so
+    /// there is nothing to start): the crashed task still gets its result, the tasks after
+    /// it fail with the reason, and `as_completed` does not wait forever.
+    #[test]
+    fn a_replacement_that_cannot_start_loses_no_result() {
+        let copy = std::env::temp_dir().join(format!("processpool-copy-{}", std::process::id()));
+        std::fs::copy(BINARY, &copy).expect("a copy of the program");
+        let copy_name = copy.to_str().expect("a UTF-8 path");
+        let args = [
+            "--workers",
+            "1",
+            "--time-scale",
+            "0.25",
+            "--no-timeline",
+            "3037000500",
+            "2",
+            "3",
+        ];
+        let child = command(copy_name, &args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the copy starts");
+        let workers = workers_of(child.id(), 1);
+        std::fs::remove_file(&copy).expect("the copy can go while it runs");
+        assert_eq!(workers.len(), 1, "the pool's worker should have started");
+        let (status, output) = faults::finish(child);
+        assert_eq!(status.code(), Some(1), "{output}");
+        let pool_lines: Vec<&str> = output
+            .lines()
+            .filter(|l| l.starts_with("With_executor: "))
+            .collect();
+        assert_eq!(pool_lines.len(), 3, "{output}");
+        let crashed = pool_lines.iter().filter(|l| l.contains("died (")).count();
+        let not_started = pool_lines
+            .iter()
+            .filter(|l| l.contains("cannot start a worker process"))
+            .count();
+        assert_eq!((crashed, not_started), (1, 2), "{output}");
+    }
+
     /// With --task-timeout the stopped worker's task fails after the limit, the worker is
     /// killed and reaped, and the other task's result comes back as usual.
     #[test]
@@ -98,11 +139,8 @@ mod stopped_workers {
             "7",
             "8",
         ];
-        let (mut child, workers) = start_and_stop_a_worker(command(BINARY, &args).stdout(Stdio::piped()));
-        let stdout = child.stdout.take().expect("piped");
-        let output = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap_or_default());
-        let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
-        let output = output.join().expect("reader");
+        let (child, workers) = start_and_stop_a_worker(command(BINARY, &args).stdout(Stdio::piped()));
+        let (status, output) = faults::finish(child);
         assert_eq!(status.code(), Some(1), "{output}");
         let expected = format!(
             "no answer within the 2 s time limit: worker process {} was killed",

@@ -128,19 +128,36 @@ pub fn under_ulimit(limit: &str, program: &str, args: &[&str]) -> Command {
     command("sh", &all)
 }
 
-/// Run `program args` with too little address space for `threads` thread stacks (a low
-/// `ulimit -v`: it stands in for a low `ulimit -u`, which does not bind root): it must end
-/// with one line, `error: cannot start THREADS threads: …; HINT`, and exit status 1, not
-/// with a pool's panic.
+/// Run `program args` with too little address space for `threads` thread stacks: it must
+/// end with one line, `error: cannot start THREADS threads: …; HINT`, and exit status 1,
+/// not with a pool's panic.
+///
+/// A low `ulimit -u` would be the natural fault, but it does not bind root. So each thread
+/// is given a 256 MiB stack (RUST_MIN_STACK, which the pools' threads honour too) under a
+/// 64 GiB address-space limit: a few hundred threads fit, a thousand do not, and the
+/// refusal comes cleanly from the thread's start, with room left for everything else (one
+/// malloc arena: glibc's per-thread arenas would otherwise eat that room).
 #[cfg(target_os = "linux")]
 pub fn assert_threads_refused_in_one_line(program: &str, args: &[&str], threads: usize, hint: &str) {
-    let ran = run(under_ulimit("-v 1000000", program, args), Duration::from_secs(60));
+    let mut limited = under_ulimit("-v 67108864", program, args);
+    limited
+        .env("RUST_MIN_STACK", (256 << 20).to_string())
+        .env("MALLOC_ARENA_MAX", "1");
+    let ran = run(limited, Duration::from_secs(60));
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     ran.assert_no_panic_report();
     assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
     let expected = format!("error: cannot start {threads} threads: ");
     assert!(ran.stderr.starts_with(&expected), "{}", ran.stderr);
     assert!(ran.stderr.trim_end().ends_with(hint), "{}", ran.stderr);
+}
+
+/// Wait for a started `child` (its stdout piped) to end; its exit status and its stdout.
+pub fn finish(mut child: std::process::Child) -> (std::process::ExitStatus, String) {
+    let stdout = child.stdout.take().expect("stdout piped");
+    let output = thread::spawn(move || std::io::read_to_string(stdout).unwrap_or_default());
+    let status = wait_until(&mut child, Instant::now() + Duration::from_secs(60)).expect("it must not hang");
+    (status, output.join().expect("the stdout reader"))
 }
 
 /// The seconds a fetch error reports in `timed out after N s`, from each line that has one.
