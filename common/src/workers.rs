@@ -47,7 +47,8 @@ pub fn check_threads(n: usize, hint: &str) {
     }
     if let Some(error) = refused {
         let reason = crate::fetch::strip_os_error(&error.to_string());
-        eprintln!("error: cannot start {n} threads: {reason}; {hint}");
+        let threads = crate::lesson::count(n, "thread");
+        eprintln!("error: cannot start {threads}: {reason}; {hint}");
         std::process::exit(1);
     }
 }

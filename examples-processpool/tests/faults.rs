@@ -2,9 +2,8 @@
 //! refuses processes or threads. Each ends in one line, a bounded run and an honest exit
 //! status; no worker outlives its program.
 
-use std::process::Stdio;
-use std::time::{Duration, Instant};
-use testkit::{command, faults, run, wait_until};
+use std::time::Duration;
+use testkit::{command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -15,7 +14,7 @@ const DEADLINE: Duration = Duration::from_secs(60);
 #[test]
 fn workers_that_cannot_start_are_left_out_with_one_warning() {
     let args = ["--workers", "100", "--time-scale", "0.05", "--no-timeline"];
-    let ran = run(faults::under_ulimit("-n 64", BINARY, &args), DEADLINE);
+    let ran = run(testkit::faults::under_ulimit("-n 64", BINARY, &args), DEADLINE);
     assert!(ran.status.success(), "{ran:?}");
     ran.assert_no_panic_report();
     let warnings: Vec<&str> = ran.stderr.lines().collect();
@@ -36,7 +35,7 @@ fn workers_that_cannot_start_are_left_out_with_one_warning() {
 #[test]
 fn a_pool_without_threads_is_one_line_and_exit_status_1() {
     let args = ["--workers", "256", "--time-scale", "0.01", "--no-timeline"];
-    faults::assert_threads_refused_in_one_line(BINARY, &args, 768, "; try fewer --workers");
+    testkit::faults::assert_threads_refused_in_one_line(BINARY, &args, 768, "; try fewer --workers");
 }
 
 /// Too many numbers for a thread each (with_threads): one line, exit status 1.
@@ -46,7 +45,7 @@ fn too_many_numbers_for_a_thread_each_is_one_line_and_exit_status_1() {
     let numbers: Vec<String> = (1..=600).map(|n| n.to_string()).collect();
     let mut args = vec!["--workers", "1", "--time-scale", "0", "--no-timeline"];
     args.extend(numbers.iter().map(String::as_str));
-    faults::assert_threads_refused_in_one_line(BINARY, &args, 600, "; try fewer numbers");
+    testkit::faults::assert_threads_refused_in_one_line(BINARY, &args, 600, "; try fewer numbers");
 }
 
 /// One task: "1 task", not "1 tasks".
@@ -64,7 +63,10 @@ fn one_task_is_one_task() {
 #[cfg(target_os = "linux")]
 mod stopped_workers {
     use super::*;
+    use std::process::Stdio;
+    use std::time::Instant;
     use testkit::faults::processes::{left_behind, workers_of};
+    use testkit::wait_until;
 
     fn signal(signal: &str, pid: u32) {
         let sent = std::process::Command::new("kill")
@@ -109,7 +111,7 @@ mod stopped_workers {
         let workers = workers_of(child.id(), 1);
         std::fs::remove_file(&copy).expect("the copy can go while it runs");
         assert_eq!(workers.len(), 1, "the pool's worker should have started");
-        let (status, output) = faults::finish(child);
+        let (status, output) = testkit::faults::finish(child);
         assert_eq!(status.code(), Some(1), "{output}");
         let pool_lines: Vec<&str> = output
             .lines()
@@ -140,7 +142,7 @@ mod stopped_workers {
             "8",
         ];
         let (child, workers) = start_and_stop_a_worker(command(BINARY, &args).stdout(Stdio::piped()));
-        let (status, output) = faults::finish(child);
+        let (status, output) = testkit::faults::finish(child);
         assert_eq!(status.code(), Some(1), "{output}");
         let expected = format!(
             "no answer within the 2 s time limit: worker process {} was killed",

@@ -4,7 +4,6 @@
 use crate::{Ran, command, run, wait_until};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -53,7 +52,7 @@ pub fn stalled_body(delay: Duration) -> impl Fn(TcpStream) + Clone + Send + 'sta
 /// Run `command` like [`run`](crate::run), and also return the most memory it ever held
 /// (its peak resident set, in MiB), as the kernel counts it: Linux's /proc.
 #[cfg(target_os = "linux")]
-pub fn run_with_peak_memory(command: Command, deadline: Duration) -> (Ran, f64) {
+pub fn run_with_peak_memory(command: std::process::Command, deadline: Duration) -> (Ran, f64) {
     let (mut child, stdout, stderr) = crate::start(command);
     let end = Instant::now() + deadline;
     let mut peak_kib = 0_u64;
@@ -121,7 +120,7 @@ pub fn assert_a_stalled_body_stops_at_the_timeout(program: &str, args: &[&str], 
 /// `program args` run by `sh` under `ulimit LIMIT` (for example `-n 64`): the limit binds
 /// the program alone.
 #[cfg(unix)]
-pub fn under_ulimit(limit: &str, program: &str, args: &[&str]) -> Command {
+pub fn under_ulimit(limit: &str, program: &str, args: &[&str]) -> std::process::Command {
     let script = format!("ulimit {limit} && exec \"$0\" \"$@\"");
     let mut all = vec!["-c", &script, program];
     all.extend(args);
