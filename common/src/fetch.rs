@@ -7,7 +7,8 @@
 use crate::timeline::{Outcome, What};
 use colored::Colorize;
 use std::error::Error as _;
-use std::time::Duration;
+use std::io;
+use std::time::{Duration, Instant};
 
 /// A URL that answered.
 #[derive(Debug, Clone)]
@@ -63,6 +64,69 @@ impl FetchError {
             reason: format!("the task panicked: {message}"),
         }
     }
+}
+
+/// A response body read and thrown away as it arrives, counting its bytes. The lesson needs
+/// the status and the time, not the bytes, so memory stays flat however long the body is
+/// (even one that never ends: `--timeout` stops it). As an `io::Write` it is a counting
+/// `io::sink()`, for `response.copy_to(&mut body)`; async code calls [`add`](Self::add).
+pub struct Discard {
+    start: Instant,
+    received: u64,
+}
+
+impl Discard {
+    /// A body of the request that started at `start` (its error says how long it took).
+    pub fn since(start: Instant) -> Self {
+        Self { start, received: 0 }
+    }
+
+    /// Count one chunk of the body, and drop it.
+    pub fn add(&mut self, chunk: &[u8]) {
+        self.received += chunk.len() as u64;
+    }
+
+    /// The one-line error for a body that could not be read to its end: what stopped it,
+    /// after how long, and how much had arrived.
+    pub fn error(&self, url: &str, error: &reqwest::Error) -> FetchError {
+        let received = size(self.received);
+        let reason = if error.is_timeout() {
+            let seconds = self.start.elapsed().as_secs_f64();
+            format!("timed out after {seconds:.1} s while reading the body, {received} received")
+        } else {
+            format!("{} while reading the body, {received} received", describe(error))
+        };
+        FetchError {
+            url: url.to_string(),
+            reason,
+        }
+    }
+}
+
+impl io::Write for Discard {
+    fn write(&mut self, chunk: &[u8]) -> io::Result<usize> {
+        self.add(chunk);
+        Ok(chunk.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A byte count for people: `512 bytes`, `3.4 MB`, `2.3 GB`.
+pub(crate) fn size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// Print `URL: <url> [ <status> / <elapsed> ]`, or `URL: <url> [ error: <reason> ]`.
@@ -240,7 +304,7 @@ fn certificate_problem(why: &rustls::CertificateError) -> String {
 }
 
 /// "Connection refused (os error 111)" -> "Connection refused": the number differs per OS.
-pub(crate) fn strip_os_error(message: &str) -> String {
+pub fn strip_os_error(message: &str) -> String {
     match message.rfind(" (os error ") {
         Some(at) if message.ends_with(')') => message[..at].to_string(),
         _ => message.to_string(),
@@ -264,6 +328,15 @@ mod tests {
                 .count(),
             25
         );
+    }
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(size(0), "0 bytes");
+        assert_eq!(size(999), "999 bytes");
+        assert_eq!(size(1_500), "1.5 KB");
+        assert_eq!(size(2_300_000_000), "2.3 GB");
+        assert_eq!(size(u64::MAX), "18446744.1 TB");
     }
 
     #[test]

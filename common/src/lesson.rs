@@ -12,6 +12,7 @@
 //! keeps the runs, draws them, sums them up and says how the lesson ended.
 
 use crate::cli::LessonArgs;
+use crate::output::count;
 use crate::sites::StandInSites;
 use crate::timeline::{Timeline, What};
 use crate::timing::Timed;
@@ -43,7 +44,9 @@ impl Lesson {
     /// Start a lesson: colours, one-line panics, and the time scale said once.
     pub(crate) fn new(options: &LessonArgs, summary: Summary) -> Self {
         crate::init();
-        if options.time_scale != 1.0 {
+        if options.time_scale == 0.0 {
+            say!("(every wait in this lesson is skipped: --time-scale 0)");
+        } else if options.time_scale != 1.0 {
             say!(
                 "(every wait in this lesson is scaled x{}: --time-scale)",
                 options.time_scale
@@ -108,11 +111,15 @@ impl Lesson {
         let sum: Duration = latencies.iter().sum();
         let slowest = latencies.iter().max().copied().unwrap_or_default();
         rprint!(
-            "Summary: one by one {:.4} sec, concurrently {:.4} sec: {:.2}x faster.",
+            "Summary: one by one {:.4} sec, concurrently {:.4} sec: {}.",
             one_by_one.took.as_secs_f64(),
             concurrently.took.as_secs_f64(),
-            ratio(one_by_one.took, concurrently.took)
+            speedup(one_by_one.took, concurrently.took)
         );
+        if sum.is_zero() {
+            rprint!("Ideal ({source}): no waiting at all, so nothing for concurrency to save.");
+            return;
+        }
         rprint!(
             "Ideal ({source}): {:.4} sec one by one (the sum), {:.4} sec at once (the slowest): {:.2}x.",
             sum.as_secs_f64(),
@@ -131,9 +138,10 @@ impl Lesson {
         let average = tasks.iter().sum::<Duration>() / tasks.len().max(1) as u32;
         let kind = if cpu_bound { "computing" } else { "sleeping" };
         rprint!(
-            "Summary: {} tasks of {:.2} sec each ({kind}) on {cpus} CPUs:",
-            tasks.len(),
-            average.as_secs_f64()
+            "Summary: {} of {:.2} sec each ({kind}) on {}:",
+            count(tasks.len(), "task"),
+            average.as_secs_f64(),
+            count(cpus, "CPU")
         );
         for run in &self.runs {
             let (lanes, processes) = run.value.most_at_once();
@@ -171,10 +179,9 @@ impl Lesson {
                 .collect();
             if differing.is_empty() {
                 say!(
-                    "Check: all {} runs got the same {} {}s, and the same {} for each.",
+                    "Check: all {} runs got the same {}, and the same {} for each.",
                     runs.len(),
-                    first.value.len(),
-                    what.task,
+                    count(first.value.len(), what.task),
                     what.value
                 );
             } else {
@@ -266,6 +273,19 @@ fn ratio(slow: Duration, fast: Duration) -> f64 {
     slow.as_secs_f64() / fast.as_secs_f64().max(1e-9)
 }
 
+/// `slow` against `fast` in words: "2.25x faster", or "1.25x slower" when it was not.
+fn speedup(slow: Duration, fast: Duration) -> String {
+    if slow.is_zero() || fast.is_zero() {
+        return "too quick to compare".to_string();
+    }
+    let times = ratio(slow, fast);
+    if times >= 1.0 {
+        format!("{times:.2}x faster")
+    } else {
+        format!("{:.2}x slower", 1.0 / times)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,6 +317,17 @@ mod tests {
         assert!(!same_results(&one_by_one, &run_of(&[(2, Ok(4)), (3, Ok(6))])));
         assert!(!same_results(&one_by_one, &run_of(&[(2, Ok(4))])));
         assert!(!same_results(&one_by_one, &run_of(&[(2, Ok(4)), (4, Ok(16))])));
+    }
+
+    #[test]
+    fn counts_and_speedups_read_as_english() {
+        assert_eq!(count(1, "CPU"), "1 CPU");
+        assert_eq!(count(2, "URL"), "2 URLs");
+        assert_eq!(count(0, "number"), "0 numbers");
+        let ms = Duration::from_millis;
+        assert_eq!(speedup(ms(1800), ms(800)), "2.25x faster");
+        assert_eq!(speedup(ms(500), ms(625)), "1.25x slower");
+        assert_eq!(speedup(Duration::ZERO, Duration::ZERO), "too quick to compare");
     }
 
     #[test]

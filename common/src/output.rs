@@ -87,6 +87,15 @@ pub fn write_error_line(text: &str) {
     let _ = writeln!(io::stderr(), "{text}");
 }
 
+/// `1 URL`, `4 URLs`: a count and its noun, in the singular or the plural.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Colour `text` the way rich's `ReprHighlighter` would. Only the four kinds of token this
 /// project prints are recognised; everything else passes through unchanged.
 pub fn highlight(text: &str) -> String {

@@ -4,6 +4,7 @@
 //! four pages; `--live` fetches the article's real sites; otherwise the URLs given.
 
 use crate::cli::{LessonArgs, positive_seconds};
+use crate::fetch::size;
 use crate::lesson::{Lesson, Summary};
 use crate::sites::{SITES, StandInSites};
 use clap::Args;
@@ -85,6 +86,7 @@ impl Lesson {
                 .collect();
             (Some(sites), targets)
         };
+        check_size(&one_round, args.repeat);
         let targets: Vec<Target> = (0..args.repeat).flat_map(|_| one_round.iter().cloned()).collect();
         let latencies = targets.iter().map(|target| target.latency).collect();
         if let Some(text) = &args.panic_on {
@@ -110,24 +112,59 @@ impl Fetching {
 
     /// The blocking client (`requests`), with `--timeout`; exits with one line if it can't be built.
     pub fn blocking_client(&self) -> reqwest::blocking::Client {
-        let mut builder = reqwest::blocking::Client::builder().timeout(self.timeout);
-        if self.local {
-            builder = builder.no_proxy(); // our own sites are on this machine: never via a proxy
-        }
+        // reqwest's blocking client applies its own timeout to each wait on its own: to the
+        // headers, then again to each read of the body, so a stalled body could take twice
+        // --timeout and an endless one would never stop. Built on the async builder, the
+        // request gets the async client's deadline, which covers the headers AND the body;
+        // the blocking timeout stays as a backstop (it never fires first).
+        let builder = reqwest::blocking::ClientBuilder::from(self.async_builder()).timeout(self.timeout);
         builder
             .build()
             .unwrap_or_else(|error| exit_with(&format!("cannot create the HTTP client: {error}")))
     }
 
-    /// The async client, with `--timeout`; exits with one line if it can't be built.
+    /// The async client, with `--timeout` (one deadline for the whole request, body
+    /// included); exits with one line if it can't be built.
     pub fn async_client(&self) -> reqwest::Client {
-        let mut builder = reqwest::Client::builder().timeout(self.timeout);
-        if self.local {
-            builder = builder.no_proxy();
-        }
-        builder
+        self.async_builder()
             .build()
             .unwrap_or_else(|error| exit_with(&format!("cannot create the HTTP client: {error}")))
+    }
+
+    fn async_builder(&self) -> reqwest::ClientBuilder {
+        let builder = reqwest::Client::builder().timeout(self.timeout);
+        if self.local {
+            builder.no_proxy() // our own sites are on this machine: never via a proxy
+        } else {
+            builder
+        }
+    }
+}
+
+/// The most fetches one lesson makes: the four stand-in sites times the largest --repeat.
+const MAX_FETCHES: u64 = 400_000;
+/// The most URL text one lesson holds (each URL is kept and copied for every fetch of it).
+const MAX_URL_BYTES: u64 = 16_000_000;
+
+/// Refuse, as a usage error (exit status 2), a list that --repeat would make too long to
+/// hold in memory: better one line now than running out of memory later.
+fn check_size(one_round: &[Target], repeat: u32) {
+    let repeat = u64::from(repeat);
+    let fetches = one_round.len() as u64 * repeat;
+    let bytes = one_round
+        .iter()
+        .map(|target| target.url.len() as u64)
+        .sum::<u64>()
+        * repeat;
+    if fetches > MAX_FETCHES || bytes > MAX_URL_BYTES {
+        let message = format!(
+            "--repeat {repeat} x {} makes {fetches} fetches and {} of URL text; the most a lesson \
+             takes is {MAX_FETCHES} fetches and {}: try a smaller --repeat\n",
+            crate::output::count(one_round.len(), "URL"),
+            size(bytes),
+            size(MAX_URL_BYTES)
+        );
+        clap::Error::raw(clap::error::ErrorKind::ValueValidation, message).exit();
     }
 }
 

@@ -202,10 +202,9 @@ impl Timeline {
         let worker_width = workers.values().max().map_or(1, |n| n.to_string().len()) + 1;
 
         let mut out = format!(
-            " timeline: {} tasks on {} worker{}; full width = {:.2} s\n",
-            rows.len(),
-            workers.len(),
-            if workers.len() == 1 { "" } else { "s" },
+            " timeline: {} on {}; full width = {:.2} s\n",
+            crate::output::count(rows.len(), "task"),
+            crate::output::count(workers.len(), "worker"),
             total.as_secs_f64(),
         );
         for Row { span, value, .. } in rows {

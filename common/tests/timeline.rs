@@ -94,6 +94,14 @@ fn labels_of_any_script_keep_the_bars_aligned() {
 }
 
 #[test]
+fn one_task_on_one_worker_reads_as_english() {
+    let t0 = Instant::now();
+    let mut timeline = Timeline::new();
+    timeline.add(span("only", 1, 0, 100, t0), &Done(true));
+    assert!(timeline.render().contains("timeline: 1 task on 1 worker;"));
+}
+
+#[test]
 fn an_empty_timeline_says_so() {
     assert!(Timeline::new().render().contains("no tasks"));
 }

@@ -19,7 +19,7 @@
 //! The stand-in sites, the timelines, the summary and the exit status are in `common::lesson`.
 
 use clap::{Parser, ValueEnum};
-use common::fetch::{FetchError, FetchResult, Fetched, print_result, short_name};
+use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
 use common::timeline::{Span, Timeline};
 use common::{
     lesson::Lesson, panics::catch_panic_async, say, squares::Squared, targets::FetchArgs, timeit_async,
@@ -36,14 +36,18 @@ use tokio::task::JoinSet;
 /// The article's `fetch_url`, async: the same steps, with `.await` wherever it would wait.
 async fn fetch_url(client: &Client, url: &str) -> FetchResult {
     let start = Instant::now();
-    let response = client
+    let mut response = client
         .get(url)
         .send()
         .await
         .map_err(|e| FetchError::new(url, &e))?;
     let elapsed = start.elapsed();
     let status = response.status().as_u16();
-    response.bytes().await.map_err(|e| FetchError::new(url, &e))?;
+    // Read the body to its end, throwing each chunk away as it arrives: flat memory.
+    let mut body = Discard::since(start);
+    while let Some(chunk) = response.chunk().await.map_err(|e| body.error(url, &e))? {
+        body.add(&chunk);
+    }
     Ok(Fetched {
         url: url.to_string(),
         status,

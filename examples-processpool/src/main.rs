@@ -21,11 +21,13 @@
 //! status are in `common::lesson`.
 
 use clap::Parser;
+use common::cli::{LessonArgs, positive_seconds};
 use common::timeline::{Span, Timeline};
-use common::{cli::LessonArgs, lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
-use examples_processpool::{process_pool::ProcessPool, process_pool::serve_if_worker, squared, work::Work};
+use common::{lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
+use examples_processpool::process_pool::{self, ProcessPool};
+use examples_processpool::{squared, work::Work};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 // ANCHOR: thread_uses
 use std::sync::mpsc;
@@ -165,6 +167,11 @@ struct Args {
     #[arg(long)]
     ordered: bool,
 
+    /// Fail a process-pool task that takes longer than SECS, and replace its worker
+    /// (like `future.result(timeout=SECS)`)
+    #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
+    task_timeout: Option<Duration>,
+
     #[command(flatten)]
     lesson: LessonArgs,
 }
@@ -172,11 +179,14 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     // In a worker process started by the pool, serve `my_function` and nothing else.
-    serve_if_worker(my_function);
+    process_pool::serve_if_worker(my_function);
     let args = Args::parse();
+    process_pool::limit_each_task(args.task_timeout);
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
     let (numbers, work) = (&args.numbers, Work::for_lesson(args.cpu, args.lesson.time_scale));
     let workers = args.workers.map_or_else(common::workers::cpus, |n| n as usize);
+    // The threads of with_threads (one per number) and rayon (one per CPU), or one line.
+    common::workers::check_threads(numbers.len().max(common::workers::cpus()), "try fewer numbers");
 
     lesson.record(timeit!(without_executor(numbers, work)));
     if args.ordered {

@@ -16,7 +16,13 @@
 //!   worker takes its place, and the other tasks carry on.
 //! * Dropping the pool closes every worker's stdin, waits briefly, kills a straggler, and
 //!   always reaps it (`wait`), so no zombie is left behind. A worker also exits on its own
-//!   the moment its stdin closes, so not even a crash of *this* process leaves one behind.
+//!   the moment its stdin closes, so not even a crash of *this* process leaves one behind;
+//!   on Linux the kernel kills it too when its pool's thread ends, even a worker that is
+//!   stopped (`kill -STOP`) and so can read nothing.
+//! * A task may get a time limit ([`limit_each_task`], `future.result(timeout=…)`): past
+//!   it the task fails, and its worker is killed and replaced.
+//! * Workers that cannot start (too many open files, say) are left out with one warning;
+//!   the tasks run on the workers that did start.
 //!
 //! | Python                                  | here                               |
 //! |-----------------------------------------|------------------------------------|
@@ -27,14 +33,15 @@
 //! | `executor.map(fn, args)`                | [`pool.map(fn, args)`](ProcessPool::map) |
 //! | leaving the `with` block                | dropping the pool                  |
 
+use common::output::count;
 use common::timeline::{Span, Worker};
 use std::any::type_name;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Write};
 use std::marker::PhantomData;
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -43,6 +50,23 @@ pub const WORKER_FLAG: &str = "--process-pool-worker";
 
 /// How long a worker may take to exit after its stdin closes before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
+
+/// The threads this process runs for each worker: its feeder, and a reader for each of
+/// the worker's stdout and stderr.
+const THREADS_PER_WORKER: usize = 3;
+
+/// How long any task may take, if limited: see [`limit_each_task`].
+static TASK_TIME_LIMIT: OnceLock<Duration> = OnceLock::new();
+
+/// Give every task of every pool at most `limit` (`None`: no limit), like calling
+/// `future.result(timeout=limit)` on each future. Python only stops *waiting* and leaves
+/// the worker busy; here a worker past the limit is killed and replaced, and the task
+/// fails with a [`BrokenWorker`] that says so. Call it before starting a pool.
+pub fn limit_each_task(limit: Option<Duration>) {
+    if let Some(limit) = limit {
+        let _ = TASK_TIME_LIMIT.set(limit);
+    }
+}
 
 /// A value that can travel to a worker and back: written as words without spaces.
 pub trait Wire: Sized {
@@ -147,18 +171,35 @@ pub struct ProcessPool<Args, R> {
 }
 
 impl<Args: Wire, R: Wire> ProcessPool<Args, R> {
-    /// Start `workers` worker processes (at least one).
+    /// Start `workers` worker processes (at least one). If some cannot start, say so in
+    /// one warning and run the tasks on the others; if the OS won't give this process the
+    /// threads the pool needs, say so in one line and exit (see `check_threads`).
     pub fn new(workers: usize) -> Self {
+        let workers = workers.max(1);
+        common::workers::check_threads(workers * THREADS_PER_WORKER, "try fewer --workers");
         let (tasks, queue) = mpsc::channel::<Task>();
         // All feeder threads take tasks from one queue: whoever is free takes the next.
         let queue = Arc::new(Mutex::new(queue));
         let (answer, answers) = mpsc::channel();
-        let feeders = (0..workers.max(1))
-            .map(|_| {
-                let (queue, answer) = (Arc::clone(&queue), answer.clone());
-                thread::spawn(move || feed_one_worker(&queue, &answer))
-            })
-            .collect();
+        let (started, starts) = mpsc::channel();
+        let start_feeder = |spare| {
+            let (queue, answer, started) = (Arc::clone(&queue), answer.clone(), started.clone());
+            thread::spawn(move || feed_one_worker(&queue, &answer, &started, spare))
+        };
+        // The first worker keeps its feeder even if it cannot start (then every task says
+        // why); the others are spares: a feeder whose worker cannot start just leaves.
+        let mut feeders = vec![start_feeder(false)];
+        if let Ok(Ok(())) = starts.recv() {
+            feeders.extend((1..workers).map(|_| start_feeder(true)));
+            let failed: Vec<BrokenWorker> = starts.iter().take(workers - 1).filter_map(Result::err).collect();
+            if let Some(why) = failed.first() {
+                common::output::write_error_line(&format!(
+                    "warning: {} of {workers} worker processes did not start ({why}); the tasks run on the {} that did.",
+                    failed.len(),
+                    count(workers - failed.len(), "worker")
+                ));
+            }
+        }
         Self {
             tasks: Some(tasks),
             answers,
@@ -192,7 +233,8 @@ impl<Args: Wire, R: Wire> ProcessPool<Args, R> {
         if self.received == self.waiting.len() {
             return None;
         }
-        // Every task gets exactly one answer, even when its worker dies, so this can't hang.
+        // Every task gets exactly one answer, even when its worker dies or cannot be
+        // replaced, so this can't hang (unless a task runs forever with no time limit).
         let answer = self
             .answers
             .recv()
@@ -248,14 +290,27 @@ impl<Args, R> Drop for ProcessPool<Args, R> {
 }
 
 // ANCHOR: feed_one_worker
-/// The thread that owns one worker process for the life of the pool.
-fn feed_one_worker(queue: &Mutex<Receiver<Task>>, answers: &Sender<Answer>) {
+/// The thread that owns one worker process for the life of the pool. It reports once on
+/// `started` whether its worker started; a `spare` whose worker did not start leaves.
+fn feed_one_worker(
+    queue: &Mutex<Receiver<Task>>,
+    answers: &Sender<Answer>,
+    started: &Sender<Result<(), BrokenWorker>>,
+    spare: bool,
+) {
     let mut worker = WorkerProcess::start();
+    let _ = started.send(worker.as_ref().map(|_| ()).map_err(BrokenWorker::clone));
+    if spare && worker.is_err() {
+        return;
+    }
     loop {
         // Holding the lock while waiting is fine: only an idle feeder wants it.
         let Ok(task) = queue.lock().expect("no feeder panics holding it").recv() else {
             break; // the pool was dropped
         };
+        if worker.is_err() {
+            worker = WorkerProcess::start(); // the last one died and could not be replaced
+        }
         let start = Instant::now();
         let (line, pid) = match &mut worker {
             Ok(process) => (process.ask(&task.line), process.child.id()),
@@ -274,20 +329,23 @@ fn feed_one_worker(queue: &Mutex<Receiver<Task>>, answers: &Sender<Answer>) {
             start,
             end: Instant::now(),
         };
-        if line.is_err() {
-            // This worker is gone (or never started): reap it and start a fresh one.
-            if let Ok(dead) = worker {
-                dead.stop();
-            }
-            worker = WorkerProcess::start();
-        }
+        let failed = line.is_err();
         let answer = Answer {
             index: task.index,
             line,
             span,
         };
+        // The answer goes first: whatever happens while replacing the worker, the task
+        // has its result and `as_completed` does not wait for it forever.
         if answers.send(answer).is_err() {
             break;
+        }
+        if failed {
+            // This worker is gone (or never started): reap it and start a fresh one.
+            if let Ok(dead) = worker {
+                dead.stop();
+            }
+            worker = WorkerProcess::start();
         }
     }
     if let Ok(process) = worker {
@@ -300,7 +358,9 @@ fn feed_one_worker(queue: &Mutex<Receiver<Task>>, answers: &Sender<Answer>) {
 struct WorkerProcess {
     child: Child,
     stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
+    /// The worker's answer lines, read from its stdout by a thread of their own, so that
+    /// waiting for one can have a time limit (std cannot wait on a pipe with a timeout).
+    answers: Receiver<String>,
     /// Collects what the worker writes to stderr; yields its last line once the worker ends.
     stderr: Option<JoinHandle<String>>,
 }
@@ -310,39 +370,67 @@ impl WorkerProcess {
         let started = std::env::current_exe().and_then(|program| {
             Command::new(program)
                 .arg(WORKER_FLAG)
+                .arg(std::process::id().to_string()) // see `die_with_parent`
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
         });
-        let mut child = started.map_err(|e| BrokenWorker(format!("cannot start a worker process: {e}")))?;
+        let mut child = started.map_err(|e| {
+            let reason = common::fetch::strip_os_error(&e.to_string());
+            BrokenWorker(format!("cannot start a worker process: {reason}"))
+        })?;
         let (stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
         let (Some(stdin), Some(stdout), Some(stderr)) = (stdin, stdout, stderr) else {
             unreachable!("all three pipes were requested");
         };
-        let stderr = Some(thread::spawn(move || {
-            BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-                .filter(|line| !line.trim().is_empty())
-                .last()
-                .unwrap_or_default()
-        }));
-        Ok(Self {
-            child,
-            stdin,
-            stdout: BufReader::new(stdout),
-            stderr,
-        })
+        let (answer, answers) = mpsc::channel();
+        let readers = read_lines(stdout, move |line| answer.send(line).is_ok()).and_then(|_| {
+            read_lines(stderr, |_| true) // the last line is the worker's last words
+        });
+        match readers {
+            Ok(stderr) => Ok(Self {
+                child,
+                stdin,
+                answers,
+                stderr: Some(stderr),
+            }),
+            Err(error) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let reason = common::fetch::strip_os_error(&error.to_string());
+                Err(BrokenWorker(format!(
+                    "cannot start a thread for a worker process: {reason}"
+                )))
+            }
+        }
     }
 
-    /// Send one task line and wait for the answer line. `Err` means the worker died.
+    /// Send one task line and wait for the answer line. `Err` means the worker died, or
+    /// took longer than the time limit and was killed.
     fn ask(&mut self, line: &str) -> Result<String, BrokenWorker> {
-        let mut answer = String::new();
-        let asked = writeln!(self.stdin, "{line}").and_then(|()| self.stdin.flush());
-        match asked.and_then(|()| self.stdout.read_line(&mut answer)) {
-            Ok(read) if read > 0 => Ok(answer.trim_end().to_string()),
-            _ => Err(self.why_it_died()),
+        if writeln!(self.stdin, "{line}")
+            .and_then(|()| self.stdin.flush())
+            .is_err()
+        {
+            return Err(self.why_it_died());
+        }
+        let answer = match TASK_TIME_LIMIT.get() {
+            Some(&limit) => self.answers.recv_timeout(limit),
+            None => self.answers.recv().map_err(RecvTimeoutError::from),
+        };
+        match answer {
+            Ok(answer) => Ok(answer),
+            Err(RecvTimeoutError::Timeout) => {
+                // SIGKILL (TerminateProcess on Windows) ends even a stopped worker.
+                let _ = self.child.kill();
+                let limit = TASK_TIME_LIMIT.get().map_or(0.0, Duration::as_secs_f64);
+                let pid = self.child.id();
+                Err(BrokenWorker(format!(
+                    "no answer within the {limit} s time limit: worker process {pid} was killed"
+                )))
+            }
+            Err(RecvTimeoutError::Disconnected) => Err(self.why_it_died()),
         }
     }
 
@@ -366,6 +454,26 @@ impl WorkerProcess {
         drop(stdin);
         wait_or_kill(&mut child, EXIT_GRACE);
     }
+}
+
+/// Read `pipe` line by line on a thread of its own, handing each line to `take` until it
+/// says stop; the thread's result is the last line that was not blank.
+fn read_lines(
+    pipe: impl io::Read + Send + 'static,
+    mut take: impl FnMut(String) -> bool + Send + 'static,
+) -> io::Result<JoinHandle<String>> {
+    thread::Builder::new().spawn(move || {
+        let mut last = String::new();
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            if !line.trim().is_empty() {
+                last.clone_from(&line);
+            }
+            if !take(line) {
+                break;
+            }
+        }
+        last
+    })
 }
 
 /// Wait up to `grace` for `child` to exit; then kill it. Either way it is reaped.
@@ -415,6 +523,7 @@ pub fn serve_if_worker<Args: Wire, R: Wire>(function: impl Function<Args, Output
     if !is_worker() {
         return;
     }
+    die_with_parent();
     common::init(); // a panic in a task: one line on stderr, which the pool reports
     let name = name_of(&function);
     serve(|line| {
@@ -425,6 +534,25 @@ pub fn serve_if_worker<Args: Wire, R: Wire>(function: impl Function<Args, Output
         to_line(&function.call(args))
     })
 }
+
+/// Linux: have the kernel kill this worker (SIGKILL, which even a stopped process cannot
+/// ignore) when the pool's thread that started it ends, however it ends, the whole
+/// program being killed included. nix is the safe wrapper for `prctl`.
+#[cfg(target_os = "linux")]
+fn die_with_parent() {
+    use nix::sys::{prctl, signal::Signal};
+    let _ = prctl::set_pdeathsig(Signal::SIGKILL);
+    // If the parent died before that call, we were handed to another parent already.
+    let parent: Option<u32> = std::env::args().nth(2).and_then(|pid| pid.parse().ok());
+    if parent.is_some_and(|pid| pid != std::os::unix::process::parent_id()) {
+        std::process::exit(0);
+    }
+}
+
+/// Elsewhere there is no such signal: the worker exits as soon as its stdin closes (see
+/// `serve`), which happens when the pool's process ends, however it ends.
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent() {}
 
 /// Answer task lines from stdin with `task` until stdin closes, then exit.
 fn serve(task: impl Fn(&str) -> String) -> ! {

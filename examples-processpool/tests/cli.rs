@@ -171,43 +171,8 @@ mod processes {
     use super::*;
     use std::process::Stdio;
     use std::time::Instant;
+    use testkit::faults::processes::{alive, workers_of};
     use testkit::wait_until;
-
-    fn children_of(pid: u32) -> Vec<u32> {
-        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-            return Vec::new();
-        };
-        tasks
-            .flatten()
-            .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
-            .flat_map(|list| {
-                list.split_whitespace()
-                    .filter_map(|p| p.parse().ok())
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    }
-
-    /// Alive means present and not a zombie waiting to be reaped.
-    fn alive(pid: u32) -> bool {
-        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-            stat.rsplit(')')
-                .next()
-                .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
-        })
-    }
-
-    /// Wait until the pool has started `count` workers; return their ids.
-    fn workers_of(pid: u32, count: usize) -> Vec<u32> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let children = children_of(pid);
-            if children.len() >= count || Instant::now() > deadline {
-                return children;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
 
     #[test]
     fn a_killed_worker_fails_its_task_and_no_process_is_left_behind() {

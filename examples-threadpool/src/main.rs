@@ -17,7 +17,7 @@
 //! exit status) is in `common`: see `common::lesson`.
 
 use clap::{Parser, ValueEnum};
-use common::fetch::{FetchError, FetchResult, Fetched, print_result, short_name};
+use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic, targets::FetchArgs, timeit};
 use reqwest::blocking::Client;
@@ -33,11 +33,13 @@ use threadpool::ThreadPool;
 /// GET one URL, like `requests.get(url)`: the status code and how long the answer took.
 fn fetch_url(client: &Client, url: &str) -> FetchResult {
     let start = Instant::now();
-    let response = client.get(url).send().map_err(|e| FetchError::new(url, &e))?;
+    let mut response = client.get(url).send().map_err(|e| FetchError::new(url, &e))?;
     let elapsed = start.elapsed();
     let status = response.status().as_u16();
-    // `requests.get` reads the whole body before it returns; so do we.
-    response.bytes().map_err(|e| FetchError::new(url, &e))?;
+    // `requests.get` reads the whole body before it returns; so do we, but we throw the
+    // bytes away as they arrive: an endless body costs time (up to --timeout), not memory.
+    let mut body = Discard::since(start);
+    response.copy_to(&mut body).map_err(|e| body.error(url, &e))?;
     Ok(Fetched {
         url: url.to_string(),
         status,
@@ -123,6 +125,7 @@ fn main() -> ExitCode {
     let workers = args
         .workers
         .map_or_else(common::workers::thread_pool_default, |n| n as usize);
+    common::workers::check_threads(workers, "try fewer --workers"); // or exit with one line
 
     if args.only != Some(Run::Threaded) {
         lesson.record(timeit!(singlethread(&client, &urls)));

@@ -4,8 +4,10 @@
 //!   printed so far instead of stalling the whole test run ([`run`], [`Ran`]),
 //! * reading a program's timing lines back ([`find_timing`]),
 //! * the tutorial's commands, run the way a reader runs them ([`run_tutorial_commands`]),
+//! * [`faults`]: misbehaving servers, a child's peak memory, processes left behind,
 //! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
 
+pub mod faults;
 pub mod measure;
 
 use std::io::{BufRead, Read};
@@ -88,15 +90,8 @@ pub fn command_via_shell(before: &str, after: &str, program: &str, args: &[&str]
 }
 
 /// Run `command` to the end, or kill it and panic once `deadline` has passed.
-pub fn run(mut command: Command, deadline: Duration) -> Ran {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the program starts");
-    let stdout = read_in_background(child.stdout.take());
-    let stderr = read_in_background(child.stderr.take());
+pub fn run(command: Command, deadline: Duration) -> Ran {
+    let (mut child, stdout, stderr) = start(command);
     let status = wait_until(&mut child, Instant::now() + deadline);
     let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
     match status {
@@ -107,6 +102,19 @@ pub fn run(mut command: Command, deadline: Duration) -> Ran {
         },
         None => panic!("no exit within {deadline:?}; it printed:\n{stdout}\n--- stderr:\n{stderr}"),
     }
+}
+
+/// Start `command` with no input, reading its stdout and stderr in the background.
+pub(crate) fn start(mut command: Command) -> (Child, thread::JoinHandle<String>, thread::JoinHandle<String>) {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the program starts");
+    let stdout = read_in_background(child.stdout.take());
+    let stderr = read_in_background(child.stderr.take());
+    (child, stdout, stderr)
 }
 
 /// Wait for `child` to exit; past `deadline`, kill it (and reap it) and return None.

@@ -1,0 +1,183 @@
+//! examples-processpool against faults: stopped workers, a killed parent, an OS that
+//! refuses processes or threads. Each ends in one line, a bounded run and an honest exit
+//! status; no worker outlives its program.
+
+use std::time::Duration;
+use testkit::{command, run};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// Few open files allowed: the workers that cannot start are left out with one warning,
+/// and every task runs on the ones that did.
+#[cfg(unix)]
+#[test]
+fn workers_that_cannot_start_are_left_out_with_one_warning() {
+    let args = ["--workers", "100", "--time-scale", "0.05", "--no-timeline"];
+    let ran = run(testkit::faults::under_ulimit("-n 64", BINARY, &args), DEADLINE);
+    assert!(ran.status.success(), "{ran:?}");
+    ran.assert_no_panic_report();
+    let warnings: Vec<&str> = ran.stderr.lines().collect();
+    assert_eq!(warnings.len(), 1, "{}", ran.stderr);
+    assert!(warnings[0].starts_with("warning: "), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains("worker processes did not start"),
+        "{}",
+        warnings[0]
+    );
+    let squared = ran.lines_starting("With_executor: ");
+    assert_eq!(squared.len(), 3, "{ran:?}");
+    assert!(squared.iter().all(|line| line.contains(" squared = ")), "{ran:?}");
+}
+
+/// The OS refuses the pool's threads (3 per worker): one line, exit status 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pool_without_threads_is_one_line_and_exit_status_1() {
+    let args = ["--workers", "256", "--time-scale", "0.01", "--no-timeline"];
+    testkit::faults::assert_threads_refused_in_one_line(BINARY, &args, 768, "; try fewer --workers");
+}
+
+/// Too many numbers for a thread each (with_threads): one line, exit status 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn too_many_numbers_for_a_thread_each_is_one_line_and_exit_status_1() {
+    let numbers: Vec<String> = (1..=600).map(|n| n.to_string()).collect();
+    let mut args = vec!["--workers", "1", "--time-scale", "0", "--no-timeline"];
+    args.extend(numbers.iter().map(String::as_str));
+    testkit::faults::assert_threads_refused_in_one_line(BINARY, &args, 600, "; try fewer numbers");
+}
+
+/// One task: "1 task", not "1 tasks".
+#[test]
+fn one_task_is_one_task() {
+    let ran = run(
+        command(BINARY, &["--time-scale", "0", "--no-timeline", "5"]),
+        DEADLINE,
+    );
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(ran.stdout.contains("Summary: 1 task of "), "{}", ran.stdout);
+}
+
+/// Linux: a worker stopped with `kill -STOP` cannot read or answer anything.
+#[cfg(target_os = "linux")]
+mod stopped_workers {
+    use super::*;
+    use std::process::Stdio;
+    use std::time::Instant;
+    use testkit::faults::processes::{left_behind, workers_of};
+    use testkit::wait_until;
+
+    fn signal(signal: &str, pid: u32) {
+        let sent = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill {signal} {pid}");
+    }
+
+    /// Start the lesson, wait for its pool's two workers, and stop the first one.
+    fn start_and_stop_a_worker(lesson: &mut std::process::Command) -> (std::process::Child, Vec<u32>) {
+        let child = lesson.stderr(Stdio::null()).spawn().expect("the program starts");
+        let workers = workers_of(child.id(), 2);
+        assert_eq!(workers.len(), 2, "two workers should have started");
+        signal("-STOP", workers[0]);
+        (child, workers)
+    }
+
+    /// A worker crashes and its replacement cannot start (the program's file is gone, so
+    /// there is nothing to start): the crashed task still gets its result, the tasks after
+    /// it fail with the reason, and `as_completed` does not wait forever.
+    #[test]
+    fn a_replacement_that_cannot_start_loses_no_result() {
+        let copy = std::env::temp_dir().join(format!("processpool-copy-{}", std::process::id()));
+        std::fs::copy(BINARY, &copy).expect("a copy of the program");
+        let copy_name = copy.to_str().expect("a UTF-8 path");
+        let args = [
+            "--workers",
+            "1",
+            "--time-scale",
+            "0.25",
+            "--no-timeline",
+            "3037000500",
+            "2",
+            "3",
+        ];
+        let child = command(copy_name, &args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the copy starts");
+        let workers = workers_of(child.id(), 1);
+        std::fs::remove_file(&copy).expect("the copy can go while it runs");
+        assert_eq!(workers.len(), 1, "the pool's worker should have started");
+        let (status, output) = testkit::faults::finish(child);
+        assert_eq!(status.code(), Some(1), "{output}");
+        let pool_lines: Vec<&str> = output
+            .lines()
+            .filter(|l| l.starts_with("With_executor: "))
+            .collect();
+        assert_eq!(pool_lines.len(), 3, "{output}");
+        let crashed = pool_lines.iter().filter(|l| l.contains("died (")).count();
+        let not_started = pool_lines
+            .iter()
+            .filter(|l| l.contains("cannot start a worker process"))
+            .count();
+        assert_eq!((crashed, not_started), (1, 2), "{output}");
+    }
+
+    /// With --task-timeout the stopped worker's task fails after the limit, the worker is
+    /// killed and reaped, and the other task's result comes back as usual.
+    #[test]
+    fn a_stopped_worker_fails_its_task_at_the_time_limit() {
+        let args = [
+            "--workers",
+            "2",
+            "--task-timeout",
+            "2",
+            "--time-scale",
+            "0.25",
+            "--no-timeline",
+            "7",
+            "8",
+        ];
+        let (child, workers) = start_and_stop_a_worker(command(BINARY, &args).stdout(Stdio::piped()));
+        let (status, output) = testkit::faults::finish(child);
+        assert_eq!(status.code(), Some(1), "{output}");
+        let expected = format!(
+            "no answer within the 2 s time limit: worker process {} was killed",
+            workers[0]
+        );
+        let pool_lines: Vec<&str> = output
+            .lines()
+            .filter(|l| l.starts_with("With_executor: "))
+            .collect();
+        assert_eq!(pool_lines.len(), 2, "{output}");
+        assert_eq!(
+            pool_lines.iter().filter(|l| l.contains(&expected)).count(),
+            1,
+            "{output}"
+        );
+        assert_eq!(
+            pool_lines.iter().filter(|l| l.contains(" squared = ")).count(),
+            1,
+            "{output}"
+        );
+        assert_eq!(left_behind(&workers, Duration::from_secs(5)), Vec::<u32>::new());
+    }
+
+    /// The parent killed outright while one worker is stopped: no worker is left behind,
+    /// the stopped one included (it could never see its stdin close).
+    #[test]
+    fn a_stopped_worker_dies_with_its_killed_parent() {
+        let args = ["--workers", "2", "--time-scale", "0.5", "--no-timeline", "7", "8"];
+        let (mut child, workers) = start_and_stop_a_worker(command(BINARY, &args).stdout(Stdio::null()));
+        signal("-KILL", child.id());
+        wait_until(&mut child, Instant::now() + DEADLINE).expect("it must end");
+        let left = left_behind(&workers, Duration::from_secs(5));
+        for &pid in &left {
+            signal("-KILL", pid); // do not leave them to the machine either
+        }
+        assert_eq!(left, Vec::<u32>::new(), "workers outlived their parent");
+    }
+}
