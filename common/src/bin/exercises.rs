@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn every_exercise_of_the_tutorial_is_read_with_its_task_hint_and_check() {
         let exercises = read_exercises(&workspace().join("tutorial.md")).unwrap();
-        assert!(exercises.len() >= 9, "{}", names(&exercises));
+        assert!(exercises.len() >= 10, "{}", names(&exercises));
         for exercise in &exercises {
             assert!(exercise.number.starts_with("8."), "{}", exercise.number);
             assert!(exercise.package.starts_with("examples-"), "{}", exercise.command);
