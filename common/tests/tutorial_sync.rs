@@ -11,7 +11,8 @@
 //! ```
 //!
 //! A tag may join regions of one file with `+` (`main.rs#uses+multithread`): the excerpt is
-//! then those regions, a blank line between them, so `use` lines can come along.
+//! then those regions, a blank line between them, so `use` lines can come along. A tag that
+//! names a `.patch` file and no region (an exercise's reference solution) quotes it whole.
 //!
 //! This test fails when an excerpt differs from its region, or names a file or region
 //! that does not exist.
@@ -20,6 +21,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 const TAG: &str = "<!-- excerpt: ";
+/// A code block of single lines, each of which must stand (indented as shown) in the file.
+const LINE_TAG: &str = "<!-- line: ";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -49,15 +52,19 @@ fn region(source: &str, name: &str) -> Option<String> {
 
 /// Every problem with the excerpts of `markdown`, one line each.
 fn problems(markdown: &str, root: &Path) -> Vec<String> {
-    let mut problems = Vec::new();
+    let mut problems = line_problems(markdown, root);
     let mut lines = markdown.lines().enumerate();
     while let Some((number, line)) = lines.next() {
         let Some(tag) = line.strip_prefix(TAG).and_then(|rest| rest.strip_suffix(" -->")) else {
             continue;
         };
         let at = format!("tutorial.md:{}", number + 1);
-        let Some((path, name)) = tag.split_once('#') else {
-            problems.push(format!("{at}: the tag needs FILE#REGION, not `{tag}`"));
+        // A patch (an exercise's reference solution) is quoted whole: `FILE.patch`.
+        let whole_patch = tag.ends_with(".patch") && !tag.contains('#');
+        let Some((path, name)) = tag.split_once('#').or(whole_patch.then_some((tag, ""))) else {
+            problems.push(format!(
+                "{at}: the tag needs FILE#REGION (or a whole FILE.patch), not `{tag}`"
+            ));
             continue;
         };
         if !lines.next().is_some_and(|(_, fence)| fence.starts_with("```")) {
@@ -74,7 +81,11 @@ fn problems(markdown: &str, root: &Path) -> Vec<String> {
             problems.push(format!("{at}: no file {path}"));
             continue;
         };
-        let regions: Option<Vec<String>> = name.split('+').map(|name| region(&source, name)).collect();
+        let regions: Option<Vec<String>> = if whole_patch {
+            Some(vec![source.trim_end().to_string()])
+        } else {
+            name.split('+').map(|name| region(&source, name)).collect()
+        };
         match regions.map(|regions| regions.join("\n\n")) {
             None => problems.push(format!("{at}: {path} has no region `{name}`")),
             Some(code) if code != excerpt => {
@@ -83,6 +94,32 @@ fn problems(markdown: &str, root: &Path) -> Vec<String> {
                 problems.push(format!("{at}: the excerpt differs from {path}#{name} {line}"));
             }
             Some(_) => {}
+        }
+    }
+    problems
+}
+
+/// Every quoted line (`<!-- line: FILE -->` above a code block) that its file lacks.
+fn line_problems(markdown: &str, root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut lines = markdown.lines().enumerate();
+    while let Some((number, line)) = lines.next() {
+        let Some(path) = line
+            .strip_prefix(LINE_TAG)
+            .and_then(|rest| rest.strip_suffix(" -->"))
+        else {
+            continue;
+        };
+        let at = format!("tutorial.md:{}", number + 1);
+        let Ok(source) = fs::read_to_string(root.join(path)) else {
+            problems.push(format!("{at}: no file {path}"));
+            continue;
+        };
+        lines.next(); // the opening fence
+        for (_, quoted) in lines.by_ref().take_while(|(_, l)| !l.starts_with("```")) {
+            if !source.lines().any(|l| l == quoted) {
+                problems.push(format!("{at}: {path} has no line `{}`", quoted.trim()));
+            }
         }
     }
     problems
@@ -114,7 +151,7 @@ fn every_exercise_check_command_names_a_real_check() {
         .lines()
         .filter(|l| l.contains("--test exercises -- --ignored "))
         .collect();
-    assert!(checks.len() >= 8, "at least eight exercises, each with a check");
+    assert!(checks.len() >= 10, "at least ten exercises, each with a check");
     for command in checks {
         let words: Vec<&str> = command.split_whitespace().collect();
         let package = words
@@ -147,4 +184,108 @@ fn an_edited_excerpt_a_missing_region_and_a_missing_file_are_all_caught() {
 
     let no_file = tutorial.replacen(&tag_line, "<!-- excerpt: no/such/file.rs#x -->", 1);
     assert!(problems(&no_file, &workspace_root())[0].contains("no file"));
+}
+
+#[test]
+fn a_quoted_line_that_is_not_in_its_file_is_caught() {
+    let root = workspace_root();
+    let good = "<!-- line: examples-threadpool/src/main.rs -->\n```rust\n    drop(results);\n```\n";
+    assert!(line_problems(good, &root).is_empty());
+    let bad = good.replace("drop(results);", "drop(senders);");
+    assert!(line_problems(&bad, &root)[0].contains("has no line"));
+}
+
+/// Every check has its exercise in the tutorial and its reference solution as a patch, and
+/// the tutorial shows that patch.
+#[test]
+fn every_check_has_a_patch_and_the_tutorial_shows_it() {
+    let tutorial = tutorial();
+    let root = workspace_root();
+    for package in ["examples-threadpool", "examples-processpool", "examples-async"] {
+        let checks = fs::read_to_string(root.join(package).join("tests/exercises.rs")).unwrap();
+        let names: Vec<&str> = checks
+            .split("#[ignore = \"exercise: ")
+            .skip(1)
+            .filter_map(|rest| rest.split("fn ").nth(1)?.split("()").next())
+            .collect();
+        assert!(!names.is_empty(), "{package} has no exercise checks");
+        for name in names {
+            let patch = format!("{package}/exercises/{name}.patch");
+            assert!(
+                root.join(&patch).exists(),
+                "{name}: no reference solution {patch}"
+            );
+            assert!(
+                tutorial.contains(&format!("{TAG}{patch} -->")),
+                "tutorial.md does not show {patch}"
+            );
+            assert!(
+                tutorial.contains(&format!("--test exercises -- --ignored {name}\n")),
+                "tutorial.md has no exercise whose check is {name}"
+            );
+        }
+    }
+}
+
+/// The progress command's answers to bad input: one line on stderr that says what to do.
+/// (Its normal run is not tested here: it runs `cargo test` itself, which would wait for the
+/// build lock this test run holds. `bash .ci/exercises` runs every check it would run.)
+#[test]
+fn the_progress_command_explains_bad_input_in_one_line() {
+    let exercises = env!("CARGO_BIN_EXE_exercises");
+    for (args, expected) in [
+        (
+            &["show", "no_such_exercise"][..],
+            "no exercise `no_such_exercise`",
+        ),
+        (&["frobnicate"][..], "usage: cargo run -p common --bin exercises"),
+    ] {
+        let ran = testkit::run(
+            testkit::command(exercises, args),
+            std::time::Duration::from_secs(30),
+        );
+        assert!(!ran.status.success(), "{args:?}");
+        assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+        assert!(ran.stderr.contains(expected), "{}", ran.stderr);
+        assert!(
+            ran.stderr.contains("in_input_order"),
+            "it lists the exercises: {}",
+            ran.stderr
+        );
+    }
+    assert!(
+        tutorial().contains("cargo run -p common --bin exercises"),
+        "the tutorial names the progress command"
+    );
+}
+
+/// `cargo run -p common --bin demo-sites -- ...` as the tutorial shows it (on a free port, as
+/// the real one may be taken): it serves, and says where.
+#[test]
+fn the_tutorials_demo_sites_command_serves() {
+    let commands = testkit::tutorial_commands("common");
+    let demo: Vec<&Vec<String>> = commands
+        .iter()
+        .filter(|args| args.iter().any(|a| a == "--port"))
+        .collect();
+    assert!(!demo.is_empty(), "the tutorial shows demo-sites --port");
+    for args in demo {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| if a.parse::<u16>().is_ok() { "0" } else { a.as_str() })
+            .collect();
+        let mut child = testkit::command(env!("CARGO_BIN_EXE_demo-sites"), &args)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("demo-sites starts");
+        let mut first = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            first.contains("Stand-in sites on http://127.0.0.1:"),
+            "{args:?}: {first}"
+        );
+    }
 }

@@ -4,74 +4,143 @@
 //! ```text
 //! cargo test -p examples-processpool --test exercises -- --ignored rayon_three_threads
 //! ```
+//!
+//! Each check tests what its exercise teaches, and was tried against the shortcuts a learner
+//! in a hurry might take (named in each check's comment): they fail it.
+//! `cargo run -p common --bin exercises` runs them all and shows your progress.
 
+use std::process::Command;
 use std::time::Duration;
 use testkit::{Ran, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 
-fn run_lesson(args: &[&str]) -> Ran {
-    let mut lesson = command(BINARY, args);
+/// Where Linux's `taskset` can pin it, the lesson runs on at most `cpus` of this machine's
+/// CPUs, so a check means the same on 2 CPUs and on 64; elsewhere on all of them. The CPU
+/// list to pin to (if any) and the CPU count the lesson will see.
+fn pinning(cpus: usize) -> (Option<String>, usize) {
+    let all = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let allowed = allowed_cpus();
+    if all > cpus && allowed.len() >= cpus && taskset_works() {
+        let list: Vec<String> = allowed[..cpus].iter().map(usize::to_string).collect();
+        (Some(list.join(",")), cpus)
+    } else {
+        (None, all)
+    }
+}
+
+fn run_lesson_on(pinned: Option<&str>, args: &[&str]) -> Ran {
+    let mut lesson = match pinned {
+        Some(list) => {
+            let mut lesson = command("taskset", &["-c", list, BINARY]);
+            lesson.args(args);
+            lesson
+        }
+        None => command(BINARY, args),
+    };
     // rayon's global pool then has one thread on every machine: only a pool of your own has three.
     lesson.env("RAYON_NUM_THREADS", "1");
-    let ran = run(lesson, Duration::from_secs(60));
+    let ran = run(lesson, Duration::from_secs(90));
     assert!(ran.status.success(), "{ran:?}");
     ran
 }
 
-/// The timeline header printed right after `name`'s timing line.
-fn timeline_after<'a>(ran: &'a Ran, name: &str) -> &'a str {
-    let start = ran
-        .stdout
-        .find(&format!(" [*] {name}()"))
-        .expect("the timing line");
-    ran.stdout[start..]
-        .lines()
-        .find(|l| l.contains("timeline:"))
-        .expect("a timeline")
+fn run_lesson(args: &[&str]) -> Ran {
+    run_lesson_on(None, args)
 }
 
+/// The CPUs this process may run on, from Linux's /proc (empty elsewhere).
+fn allowed_cpus() -> Vec<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let Some(list) = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")) else {
+        return Vec::new();
+    };
+    let mut cpus = Vec::new();
+    for part in list.trim().split(',') {
+        let (first, last) = part.split_once('-').unwrap_or((part, part));
+        if let (Ok(first), Ok(last)) = (first.parse::<usize>(), last.parse::<usize>()) {
+            cpus.extend(first..=last);
+        }
+    }
+    cpus
+}
+
+fn taskset_works() -> bool {
+    Command::new("taskset")
+        .args(["-c", &allowed_cpus().first().unwrap_or(&0).to_string(), "true"])
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// `count` numbers to square, from 2 on, as arguments.
+fn numbers(count: usize) -> Vec<String> {
+    (2..2 + count).map(|n| n.to_string()).collect()
+}
+
+/// Shortcuts this fails: a thread per number (five numbers need five threads, not three),
+/// `RAYON_NUM_THREADS` (the check sets it to 1).
 #[test]
 #[ignore = "exercise: passes once with_rayon runs on a pool of three threads"]
 fn rayon_three_threads() {
-    let ran = run_lesson(&["--time-scale", "0.1"]);
-    let header = timeline_after(&ran, "with_rayon");
-    assert!(header.contains("3 tasks on 3 workers"), "with_rayon: {header}");
-    let ratio = ran.seconds_of("with_rayon") / ran.seconds_of("with_threads");
+    let numbers = numbers(5);
+    let mut args = vec!["--time-scale", "0.1"];
+    args.extend(numbers.iter().map(String::as_str));
+    let ran = run_lesson(&args);
+    let header = ran.timeline_after("with_rayon");
+    assert!(header.contains("5 tasks on 3 workers"), "with_rayon: {header}");
+    // Five sleeps, three at a time: two rounds, 2/5 of one by one.
+    let ratio = ran.seconds_of("with_rayon") / ran.seconds_of("without_executor");
     assert!(
-        ratio < 1.4,
-        "three sleeps on three threads take one delay (ratio {ratio:.2})"
+        ratio < 0.6,
+        "three at once takes two rounds for five (ratio {ratio:.2})"
     );
 }
 
+/// Shortcuts this fails: a hard-coded thread count (the lesson is run on one CPU, then on
+/// up to two), a thread per number (more numbers than CPUs).
 #[test]
 #[ignore = "exercise: passes once with_threads uses one thread per CPU, not one per number"]
 fn threads_per_cpu() {
-    let numbers: Vec<String> = (1..=40).map(|n| n.to_string()).collect();
-    let mut args = vec!["--time-scale", "0.01"];
-    args.extend(numbers.iter().map(String::as_str));
-    let ran = run_lesson(&args);
-    let cpus = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(40);
-    let header = timeline_after(&ran, "with_threads");
-    assert!(
-        header.contains(&format!("40 tasks on {cpus} worker")),
-        "with_threads: {header}"
-    );
-    assert_eq!(ran.lines_starting("With_threads: ").len(), 40);
+    for cpus in [1, 2] {
+        let (pinned, seen) = pinning(cpus);
+        let numbers = numbers(2 * seen + 3);
+        let mut args = vec!["--time-scale", "0.01"];
+        args.extend(numbers.iter().map(String::as_str));
+        let ran = run_lesson_on(pinned.as_deref(), &args);
+        let header = ran.timeline_after("with_threads");
+        let wanted = format!("{} tasks on {seen} worker", numbers.len());
+        assert!(
+            header.contains(&format!("{wanted}s;")) || header.contains(&format!("{wanted};")),
+            "with_threads on {seen} CPU(s): expected `{wanted}`, got `{header}`"
+        );
+        assert_eq!(ran.lines_starting("With_threads: ").len(), numbers.len());
+    }
 }
 
+/// Shortcuts this fails: deleting the sleep (no work at all: each call must take tens of
+/// milliseconds at least), keeping the sleep (threads would then beat the CPU count).
 #[test]
 #[ignore = "exercise: passes once my_function computes instead of sleeping (without --cpu)"]
 fn cpu_bound() {
-    // With two more numbers than CPUs, sleeping threads all finish in one delay (a speed-up
-    // of n over one by one); computing threads can't beat the CPU count.
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let numbers: Vec<String> = (2..cpus as i64 + 4).map(|n| n.to_string()).collect();
-    let mut args = vec!["--time-scale", "0.25", "--no-timeline"];
+    let (pinned, cpus) = pinning(2);
+    let numbers = numbers(cpus + 3);
+    let mut args = vec!["--time-scale", "0.1", "--no-timeline"];
     args.extend(numbers.iter().map(String::as_str));
-    let ran = run_lesson(&args);
+    let ran = run_lesson_on(pinned.as_deref(), &args);
+    // Real work of a minimum size: every call, one by one, takes 50 ms or more.
+    let calls: Vec<f64> = ran
+        .lines_starting("Without_executor: ")
+        .iter()
+        .filter_map(|l| l.split("[ ").nth(1)?.split(' ').next()?.parse().ok())
+        .collect();
+    assert_eq!(calls.len(), numbers.len(), "{}", ran.stdout);
+    let shortest = calls.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(
+        shortest >= 0.05,
+        "the quickest call took {shortest:.3} s: my_function must do real work (aim for 0.2 to 0.5 s in a debug build)"
+    );
+    // With more numbers than CPUs, sleeping threads all finish in one delay (a speed-up of
+    // n over one by one); computing threads can't beat the CPU count.
     let speedup = ran.seconds_of("without_executor") / ran.seconds_of("with_threads");
     let halfway = (numbers.len() + cpus) as f64 / 2.0;
     assert!(

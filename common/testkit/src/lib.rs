@@ -7,6 +7,7 @@
 //! * [`faults`]: misbehaving servers, a child's peak memory, processes left behind,
 //! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
 
+pub mod compiler_errors;
 pub mod faults;
 pub mod measure;
 
@@ -34,6 +35,19 @@ impl Ran {
         find_timing(&self.stdout, name)
             .unwrap_or_else(|| panic!("no timing line for {name}() in:\n{}", self.stdout))
             .as_secs_f64()
+    }
+
+    /// The timeline header (` timeline: N tasks on M workers; ...`) printed after `name`'s
+    /// timing line.
+    pub fn timeline_after(&self, name: &str) -> &str {
+        let start = self
+            .stdout
+            .find(&format!(" [*] {name}()"))
+            .unwrap_or_else(|| panic!("no timing line for {name}() in:\n{}", self.stdout));
+        self.stdout[start..]
+            .lines()
+            .find(|l| l.contains("timeline:"))
+            .unwrap_or_else(|| panic!("no timeline after {name}() in:\n{}", self.stdout))
     }
 
     /// Fail if stderr shows Rust's default panic report: a failure must be one line.
@@ -105,16 +119,21 @@ pub fn run(command: Command, deadline: Duration) -> Ran {
 }
 
 /// Start `command` with no input, reading its stdout and stderr in the background.
-pub(crate) fn start(mut command: Command) -> (Child, thread::JoinHandle<String>, thread::JoinHandle<String>) {
-    let mut child = command
+pub(crate) fn start(command: Command) -> (Child, thread::JoinHandle<String>, thread::JoinHandle<String>) {
+    let mut child = spawn_piped(command);
+    let stdout = read_in_background(child.stdout.take());
+    let stderr = read_in_background(child.stderr.take());
+    (child, stdout, stderr)
+}
+
+/// Start `command` with no stdin, and its stdout and stderr piped to us.
+fn spawn_piped(mut command: Command) -> Child {
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("the program starts");
-    let stdout = read_in_background(child.stdout.take());
-    let stderr = read_in_background(child.stderr.take());
-    (child, stdout, stderr)
+        .expect("the program starts")
 }
 
 /// Wait for `child` to exit; past `deadline`, kill it (and reap it) and return None.
@@ -129,6 +148,53 @@ pub fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
             return None;
         }
         thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A finished run, with the moment each stdout line arrived (from the program's start).
+#[derive(Debug)]
+pub struct TimedRun {
+    pub ran: Ran,
+    pub lines: Vec<(Duration, String)>,
+}
+
+impl TimedRun {
+    /// When the first stdout line containing `text` arrived.
+    pub fn arrival_of(&self, text: &str) -> Option<Duration> {
+        self.lines
+            .iter()
+            .find(|(_, line)| line.contains(text))
+            .map(|(at, _)| *at)
+    }
+}
+
+/// Like [`run`], but note when each stdout line arrives, to tell a program that prints each
+/// result as it comes from one that prints them all at the end.
+pub fn run_timed(command: Command, deadline: Duration) -> TimedRun {
+    let started = Instant::now();
+    let mut child = spawn_piped(command);
+    let stdout = child.stdout.take().expect("piped");
+    let lines = thread::spawn(move || {
+        std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .map(|line| (started.elapsed(), line))
+            .collect::<Vec<_>>()
+    });
+    let stderr = read_in_background(child.stderr.take());
+    let status = wait_until(&mut child, started + deadline);
+    let (lines, stderr) = (lines.join().unwrap(), stderr.join().unwrap());
+    let stdout: String = lines.iter().map(|(_, line)| format!("{line}\n")).collect();
+    let Some(status) = status else {
+        panic!("no exit within {deadline:?}; it printed:\n{stdout}\n--- stderr:\n{stderr}");
+    };
+    TimedRun {
+        ran: Ran {
+            status,
+            stdout,
+            stderr,
+        },
+        lines,
     }
 }
 
