@@ -8,7 +8,8 @@
 //! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
 //! * [`panics`]: panics turned into one-line errors,
 //! * [`interrupt`]: Ctrl-C ends a program at once, with a message,
-//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`).
+//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
+//! * [`tls`]: the TLS provider behind `--live`, installed once.
 //!
 //! What only tests and benchmarks use lives in the dev-only crate `common/testkit`.
 
@@ -21,9 +22,12 @@ pub mod sites;
 pub mod targets;
 pub mod timeline;
 pub mod timing;
+pub mod tls;
 
-/// Call first in every example's `main`: colours only on a terminal, and panics as one line.
+/// Call first in every example's `main`: colours only on a terminal, panics as one line,
+/// and TLS ready for `--live`.
 pub fn init() {
     output::choose_colours();
     panics::install_quiet_hook();
+    tls::install_crypto_provider();
 }

@@ -31,6 +31,7 @@ mod tests {
     #[test]
     fn a_second_attempt_rescues_a_hang_up_but_not_a_real_outage() {
         let sites = StandInSites::start(1.0).unwrap();
+        common::tls::install_crypto_provider();
         let client = reqwest::blocking::Client::builder().no_proxy().build().unwrap();
         let flaky = sites.url("/flaky/retry-test");
         let response = retry_once(|| client.get(&flaky).send()).expect("the retry gets through");
