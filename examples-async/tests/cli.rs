@@ -163,41 +163,10 @@ fn a_panicking_task_is_its_join_error_and_the_rest_finish() {
 }
 
 #[test]
-fn two_thousand_requests_at_once_all_succeed() {
-    let ran = run_lesson(&["--tasks", "2000", "--latency-ms", "100"]);
-    assert!(ran.status.success(), "{ran:?}");
-    assert!(ran.stdout.contains("Done: 2000 ok, 0 failed"), "{}", ran.stdout);
-    // All at once: far below one by one (200 s), near one latency.
-    assert!(ran.seconds_of("fetch_many") < 100.0 * 0.1 / 2.0, "{}", ran.stdout);
-}
-
-#[test]
-fn a_limit_runs_requests_in_rounds() {
-    let ran = run_lesson(&["--tasks", "12", "--latency-ms", "100", "--limit", "4"]);
-    assert!(ran.status.success(), "{ran:?}");
-    assert!(ran.stdout.contains("4 at a time"), "{}", ran.stdout);
-    // Three rounds of 0.1 s: at least the ideal, and well under one by one (1.2 s).
-    let took = ran.seconds_of("fetch_many");
-    assert!((0.3..0.8).contains(&took), "{took}\n{}", ran.stdout);
-}
-
-#[test]
 fn usage_errors_are_reported_by_clap() {
-    for (args, complaint) in [
-        (&["--latency-ms", "5"][..], "--tasks <N>"),
-        (&["--tasks", "0"][..], "0 is not in"),
-        (&["--tasks", "5", "--limit", "0"][..], "0 is not in"),
-        (&["--only", "nothing"][..], "invalid value 'nothing'"),
-        (&["--tasks", "5", "--only", "fetch"][..], "cannot be used with"),
-        (
-            &["--tasks", "5", "http://127.0.0.1:1/"][..],
-            "cannot be used with",
-        ),
-    ] {
-        let ran = run_lesson(args);
-        assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
-        assert!(ran.stderr.contains(complaint), "{args:?}: {}", ran.stderr);
-    }
+    let ran = run_lesson(&["--only", "nothing"]);
+    assert_eq!(ran.status.code(), Some(2), "{ran:?}");
+    assert!(ran.stderr.contains("invalid value 'nothing'"), "{}", ran.stderr);
 }
 
 #[test]
