@@ -165,11 +165,14 @@ fn a_low_open_files_limit_caps_requests_at_once_and_never_fails_them() {
             ran.stdout
         );
     }
-    // Too low for even one request: a one-line error, not a hang.
-    let ran = run_with_open_files_limit(24, &["--tasks", "10"]);
-    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    assert!(ran.stderr.starts_with("error: "), "{}", ran.stderr);
-    assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    // Too low for even one request, or for the server's process: a one-line error, exit 1.
+    for (limit, complaint) in [(24, "no request fits"), (10, "cannot start")] {
+        let ran = run_with_open_files_limit(limit, &["--tasks", "10"]);
+        assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+        assert!(ran.stderr.starts_with("error: "), "{}", ran.stderr);
+        assert!(ran.stderr.contains(complaint), "{limit}: {}", ran.stderr);
+        assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    }
 }
 
 /// The pid of the stand-in sites' process, from the line the run prints about it. The rest

@@ -10,8 +10,8 @@
 
 use common::say;
 
-/// Descriptors kept free for everything else: stdio, the runtime's own, the pipes to the
-/// server, and the runtime's and the server's listener and alarms.
+/// Descriptors kept free for everything else: stdio, the event loop's own (epoll, its waker,
+/// Ctrl-C's socket pair), the pipe to the server. About a dozen; the rest is room to spare.
 pub const SPARE_DESCRIPTORS: u64 = 32;
 
 /// How many descriptors a permit to send a request may stand for. When all the requests
@@ -44,10 +44,15 @@ pub fn requests_that_fit(
     let wanted = limit.unwrap_or(tasks).min(tasks);
     let fit_with =
         |per_permit: u64| client_files.map(|files| files.saturating_sub(SPARE_DESCRIPTORS) / per_permit);
-    let one_round = wanted == tasks && fit_with(1).is_none_or(|fits| fits >= tasks as u64);
+    let server_fit_with =
+        |per_permit: u64| server_files.map(|files| files.saturating_sub(SPARE_DESCRIPTORS) / per_permit);
+    let all_fit = |fits: Option<u64>| fits.is_none_or(|fits| fits >= tasks as u64);
+    let one_round = wanted == tasks && all_fit(fit_with(1)) && all_fit(server_fit_with(1));
     let per_request = descriptors_per_permit(!one_round, closes_late);
     let client_fits = fit_with(per_request);
-    let server_fits = server_files.map(|files| files.saturating_sub(SPARE_DESCRIPTORS));
+    // The server closes a connection in its own task, after the answer has left: late.
+    let server_per_request = descriptors_per_permit(!one_round, true);
+    let server_fits = server_fit_with(server_per_request);
     let ports = ephemeral_ports().saturating_sub(SPARE_DESCRIPTORS);
     let mut fits = ports;
     let mut why = format!("the OS has {ports} local ports for them");
@@ -61,7 +66,9 @@ pub fn requests_that_fit(
     if let Some(server) = server_fits.filter(|&server| server < fits) {
         let files = server_files.unwrap_or_default();
         fits = server;
-        why = format!("the server may open {files} files, {SPARE_DESCRIPTORS} spare");
+        why = format!(
+            "the server may open {files} files, {server_per_request} a request, {SPARE_DESCRIPTORS} spare"
+        );
     }
     let fits = usize::try_from(fits).unwrap_or(usize::MAX);
     if fits == 0 {
@@ -111,7 +118,8 @@ mod tests {
             requests_that_fit(10_000, None, false, Some(1_032), None),
             Ok(1_000)
         );
-        assert_eq!(requests_that_fit(10_000, None, false, None, Some(132)), Ok(100));
+        assert_eq!(requests_that_fit(100, None, false, None, Some(132)), Ok(100));
+        assert_eq!(requests_that_fit(10_000, None, false, None, Some(132)), Ok(50));
         // Not even one: an error, never "0 at a time".
         assert!(requests_that_fit(10, None, false, Some(20), None).is_err());
         assert!(requests_that_fit(10, None, true, Some(33), None).is_err());
