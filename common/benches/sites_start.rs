@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use testkit::measure::{repeat, report_over_ideal};
 
 fn main() {
+    common::tls::install_crypto_provider();
     let client = Client::builder().no_proxy().build().unwrap();
     let target = Some(Duration::from_millis(50));
 

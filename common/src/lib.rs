@@ -18,7 +18,8 @@
 //! * [`sites`]: the stand-in sites, a local HTTP server with site-like latencies,
 //! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
 //! * [`experiments`]: `--panic-on`, a task made to panic on purpose,
-//! * [`interrupt`]: Ctrl-C ends a program at once, with a message.
+//! * [`interrupt`]: Ctrl-C ends a program at once, with a message,
+//! * [`tls`]: the TLS provider behind `--live`, installed once.
 //!
 //! What only tests and benchmarks use lives in the dev-only crate `common/testkit`.
 
@@ -34,14 +35,16 @@ pub mod squares;
 pub mod targets;
 pub mod timeline;
 pub mod timing;
+pub mod tls;
 pub mod workers;
 
-/// Colours only where a person is watching, panics as one line, and as many open files as
-/// the OS allows (every connection holds one; macOS starts at 256). The lesson runner calls
-/// it; a program without one (the exercise solutions, demo-sites) calls it first thing.
+/// Colours only where a person is watching, panics as one line, TLS ready for `--live`,
+/// and as many open files as the OS allows (every connection holds one; macOS starts at
+/// 256). The lesson runner calls it; a program without one (demo-sites) calls it first thing.
 pub fn init() {
     output::choose_colours();
     panics::install_quiet_hook();
+    tls::install_crypto_provider();
     // Where the OS has no such limit, or will not raise it, the default stays: fine.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
 }

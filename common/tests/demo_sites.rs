@@ -53,6 +53,7 @@ impl Drop for DemoSites {
 /// A client that opens a new connection for every request, so a request never meets a
 /// connection the server has just hung up on (and is never retried on another).
 fn client() -> Client {
+    common::tls::install_crypto_provider();
     Client::builder()
         .no_proxy()
         .pool_max_idle_per_host(0)

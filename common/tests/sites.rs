@@ -6,6 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 fn client() -> Client {
+    common::tls::install_crypto_provider();
     Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(30))

@@ -18,7 +18,7 @@ const PRIVATE_KEY: &[u8] = include_bytes!("fixtures/self-signed.key");
 
 /// Serve TLS with the self-signed certificate on a free port, in the background.
 fn self_signed_server() -> u16 {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -42,6 +42,7 @@ fn self_signed_server() -> u16 {
 }
 
 fn fetch_error(url: &str) -> String {
+    common::tls::install_crypto_provider();
     let client = Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(10))

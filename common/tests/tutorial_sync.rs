@@ -263,7 +263,7 @@ fn the_progress_command_explains_bad_input_in_one_line() {
 /// the real one may be taken): it serves, and says where.
 #[test]
 fn the_tutorials_demo_sites_command_serves() {
-    let commands = testkit::tutorial_commands("common");
+    let commands = testkit::tutorial_commands("common", "demo-sites");
     let demo: Vec<&Vec<String>> = commands
         .iter()
         .filter(|args| args.iter().any(|a| a == "--port"))

@@ -208,9 +208,10 @@ fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinH
     })
 }
 
-/// The `cargo run -p PACKAGE ...` commands that tutorial.md shows, in `sh` blocks or inline
-/// in backticks, each as its arguments after `--`.
-pub fn tutorial_commands(package: &str) -> Vec<Vec<String>> {
+/// The `cargo run -p PACKAGE [--bin BINARY] ...` commands that tutorial.md shows, in `sh`
+/// blocks or inline in backticks, each as its arguments after `--`. A command without
+/// `--bin` runs the package's own binary, which cargo names after the package.
+pub fn tutorial_commands(package: &str, binary: &str) -> Vec<Vec<String>> {
     // Read at run time, not with include_str!: editing the prose then rebuilds nothing.
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tutorial.md");
     let tutorial = std::fs::read_to_string(&path).expect("tutorial.md at the workspace root");
@@ -229,7 +230,11 @@ pub fn tutorial_commands(package: &str) -> Vec<Vec<String>> {
         for text in candidates.into_iter().filter(|t| t.starts_with("cargo run ")) {
             let words: Vec<&str> = text.split_whitespace().collect();
             let names_package = words.windows(2).any(|pair| pair == ["-p", package]);
-            if names_package {
+            let named_binary = words
+                .windows(2)
+                .find(|pair| pair[0] == "--bin")
+                .map(|pair| pair[1]);
+            if names_package && named_binary.unwrap_or(package) == binary {
                 let args = words.iter().skip_while(|w| **w != "--").skip(1);
                 commands.push(args.map(|w| w.to_string()).collect());
             }
@@ -238,11 +243,16 @@ pub fn tutorial_commands(package: &str) -> Vec<Vec<String>> {
     commands
 }
 
-/// Run every tutorial command for `package` with `program`, at a small time scale and with
-/// a proxy nobody listens on (so `--live` never leaves this machine): each must end as a
-/// lesson does, with status 0 or 1 and no panic report.
+/// Run every tutorial command for `package` and the binary `program` (a path such as
+/// `env!("CARGO_BIN_EXE_scale")`: its file name says which `--bin` it is), at a small time
+/// scale and with a proxy nobody listens on (so `--live` never leaves this machine): each
+/// must end as a lesson does, with status 0 or 1 and no panic report.
 pub fn run_tutorial_commands(package: &str, program: &str) {
-    let commands = tutorial_commands(package);
+    let binary = std::path::Path::new(program)
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .expect("a program path ending in the binary's name");
+    let commands = tutorial_commands(package, binary);
     assert!(!commands.is_empty(), "tutorial.md shows no command for {package}");
     for args in commands {
         let mut args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -1,0 +1,187 @@
+//! The stand-in sites in a process of their own, so that the client's CPU time, memory and
+//! open files are its own, as they would be against a real site.
+//!
+//! The child is this same program, started again (`std::env::current_exe()`) with the hidden
+//! flag [`CHILD_FLAG`], like the process pool's workers. It prints its address on stdout and
+//! serves until its stdin closes. Our end of that pipe closes however this process ends,
+//! even when it is killed outright, so the child never outlives us; on our own exit paths
+//! (the end of a run, an error, Ctrl-C) dropping [`ServerProcess`] also kills and reaps it.
+
+use common::sites::StandInSites;
+use hyper::Uri;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::process::{Child, ChildStderr, ChildStdin, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// The hidden command-line flag that turns this program into the stand-in sites.
+const CHILD_FLAG: &str = "--serve-stand-in-sites-until-stdin-closes";
+
+/// How long the child may take to exit after its stdin closes before it is killed.
+const EXIT_GRACE: Duration = Duration::from_secs(1);
+
+/// Was this process started by [`ServerProcess::start`]? Ask first thing in `main`.
+pub fn is_child() -> bool {
+    std::env::args().nth(1).as_deref() == Some(CHILD_FLAG)
+}
+
+/// Child mode: serve the stand-in sites until stdin closes.
+pub fn serve_as_child() -> ExitCode {
+    // Every connection holds one of the server's descriptors: raise its limit too.
+    let open_files = crate::budget::raise_open_files_limit().unwrap_or(u64::MAX);
+    // At their own pace: the client asks for the latency it wants, `/delay/<ms>`.
+    let sites = match StandInSites::start(1.0) {
+        Ok(sites) => sites,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // One line for the parent: where we listen and how many files we may open.
+    println!("{} {open_files}", sites.addr());
+    if io::stdout().flush().is_err() {
+        return ExitCode::FAILURE;
+    }
+    // Read until the parent closes the pipe (or dies); the server runs on its own threads.
+    let _ = io::copy(&mut io::stdin().lock(), &mut io::sink());
+    drop(sites);
+    ExitCode::SUCCESS
+}
+
+/// The stand-in sites running in a child process. Dropping it stops the child.
+pub struct ServerProcess {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    addr: SocketAddr,
+    open_files: u64,
+}
+
+impl ServerProcess {
+    pub fn start() -> Result<Self, String> {
+        let mut child = std::env::current_exe()
+            .and_then(|program| {
+                Command::new(program)
+                    .arg(CHILD_FLAG)
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+            })
+            .map_err(|e| format!("cannot start a child process: {e}"))?;
+        let stdin = child.stdin.take();
+        let stderr = child.stderr.take();
+        let mut line = String::new();
+        let read = child
+            .stdout
+            .take()
+            .map(|stdout| BufReader::new(stdout).read_line(&mut line));
+        let mut server = Self {
+            child,
+            stdin,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            open_files: 0,
+        };
+        let mut words = line.split_whitespace();
+        let addr = words.next().and_then(|a| a.parse().ok());
+        let open_files = words.next().and_then(|n| n.parse().ok());
+        match (read, addr, open_files) {
+            (Some(Ok(_)), Some(addr), Some(open_files)) => {
+                server.addr = addr;
+                server.open_files = open_files;
+                Ok(server)
+            }
+            // No address: the child failed; its last words say why.
+            _ => {
+                server.stop();
+                Err(last_line(stderr).unwrap_or_else(|| "the child process ended early".into()))
+            }
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The child's open-files limit: each connection to it holds one of its descriptors.
+    pub fn open_files(&self) -> u64 {
+        self.open_files
+    }
+
+    /// Close its stdin (the child's signal to exit), wait a moment, kill it if it lingers.
+    fn stop(&mut self) {
+        drop(self.stdin.take());
+        let deadline = Instant::now() + EXIT_GRACE;
+        while Instant::now() < deadline {
+            match self.child.try_wait() {
+                Ok(Some(_)) => return,
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(_) => break,
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The last non-empty line a dead child wrote to stderr, without its `error: `.
+fn last_line(stderr: Option<ChildStderr>) -> Option<String> {
+    let mut text = String::new();
+    stderr?.read_to_string(&mut text).ok()?;
+    let line = text.lines().rfind(|line| !line.trim().is_empty())?;
+    Some(line.strip_prefix("error: ").unwrap_or(line).to_string())
+}
+
+/// What every request asks for: where to connect, and what to send there.
+pub struct Target {
+    pub url: String,
+    pub addr: SocketAddr,
+    /// The `Host` header: `host:port`.
+    pub host: String,
+    /// The path and query, e.g. `/delay/1000`.
+    pub path: Uri,
+}
+
+impl Target {
+    /// Parse `url`, and check that something accepts connections there.
+    pub async fn reachable(url: &str) -> Result<Self, String> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("invalid URL {url}: {e}"))?;
+        if parsed.scheme() != "http" {
+            return Err(format!("{url}: scale mode speaks plain http:// only"));
+        }
+        let (Some(host), Some(port)) = (parsed.host_str(), parsed.port_or_known_default()) else {
+            return Err(format!("{url}: no host in this URL"));
+        };
+        let addr = (host, port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .ok_or_else(|| format!("unknown host in {url}"))?;
+        let path = match parsed.query() {
+            Some(query) => format!("{}?{query}", parsed.path()),
+            None => parsed.path().to_string(),
+        };
+        let path = path.parse::<Uri>().map_err(|e| format!("{url}: {e}"))?;
+        let connect = tokio::net::TcpStream::connect(addr);
+        match tokio::time::timeout(Duration::from_secs(5), connect).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => return Err(format!("nothing answers at {addr}: {error}")),
+            Err(_) => return Err(format!("nothing answers at {addr} within 5 s")),
+        }
+        Ok(Self {
+            url: url.to_string(),
+            addr,
+            host: format!("{host}:{port}"),
+            path,
+        })
+    }
+}

@@ -1,0 +1,239 @@
+//! The scale binary end to end: the real program and its stand-in sites' child process,
+//! offline, with short latencies. Times are compared as ratios with slack.
+
+use common::sites::StandInSites;
+use std::time::Duration;
+use testkit::{Ran, command, run};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_scale");
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn run_scale(args: &[&str]) -> Ran {
+    run(command(BINARY, args), DEADLINE)
+}
+
+/// Every request succeeded, in about one latency (`latency_s`): all at once, one round.
+fn assert_all_at_once(ran: &Ran, tasks: usize, latency_s: f64) {
+    assert!(ran.status.success(), "{ran:?}");
+    let done = format!("Done: {tasks} ok, 0 failed");
+    assert!(ran.stdout.contains(&done), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains(&format!("{tasks} at a time")),
+        "{}",
+        ran.stdout
+    );
+    // Far below one by one (tasks x latency): all at once, in one round. (A debug build
+    // on a busy machine spends a second or two opening and closing the connections.)
+    let took = ran.seconds_of("fetch_many");
+    assert!(took < tasks as f64 * latency_s / 40.0, "{took}\n{}", ran.stdout);
+    ran.assert_no_panic_report();
+}
+
+#[test]
+fn two_thousand_requests_at_once_all_succeed() {
+    let ran = run_scale(&["--tasks", "2000", "--latency-ms", "100"]);
+    assert_all_at_once(&ran, 2000, 0.1);
+    assert!(
+        ran.stdout.contains("with reqwest on one thread"),
+        "{}",
+        ran.stdout
+    );
+    // The client's and the server's costs, each on its own, where the OS reports them.
+    if cfg!(target_os = "linux") {
+        assert_eq!(
+            ran.lines_starting("Client (this process): CPU ").len(),
+            1,
+            "{}",
+            ran.stdout
+        );
+        assert_eq!(
+            ran.lines_starting("Server (its own process): CPU ").len(),
+            1,
+            "{}",
+            ran.stdout
+        );
+    }
+}
+
+#[test]
+fn hyper_and_raw_layers_fetch_the_same_way() {
+    for layer in ["hyper", "raw"] {
+        let ran = run_scale(&["--tasks", "1000", "--latency-ms", "100", "--client", layer]);
+        assert_all_at_once(&ran, 1000, 0.1);
+        assert!(
+            ran.stdout.contains(&format!("with {layer} on one thread")),
+            "{}",
+            ran.stdout
+        );
+    }
+}
+
+#[test]
+fn a_limit_runs_requests_in_rounds() {
+    let ran = run_scale(&["--tasks", "12", "--latency-ms", "100", "--limit", "4"]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(ran.stdout.contains("4 at a time"), "{}", ran.stdout);
+    // Three rounds of 0.1 s: at least the ideal, and well under one by one (1.2 s).
+    let took = ran.seconds_of("fetch_many");
+    assert!((0.3..0.8).contains(&took), "{took}\n{}", ran.stdout);
+}
+
+#[test]
+fn usage_errors_are_reported_by_clap() {
+    for (args, complaint) in [
+        (&["--latency-ms", "5"][..], "--tasks <N>"),
+        (&["--tasks", "0"][..], "0 is not in"),
+        (&["--tasks", "5", "--limit", "0"][..], "0 is not in"),
+        (&["--tasks", "5", "--client", "curl"][..], "invalid value 'curl'"),
+        (
+            &["--tasks", "5", "--time-scale", "soon"][..],
+            "expected a number >= 0",
+        ),
+    ] {
+        let ran = run_scale(args);
+        assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
+        assert!(ran.stderr.contains(complaint), "{args:?}: {}", ran.stderr);
+    }
+}
+
+#[test]
+fn sites_that_cannot_be_reached_are_a_one_line_error() {
+    let closed_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    }; // nobody listens there any more
+    let closed = format!("http://127.0.0.1:{closed_port}");
+    for (sites, complaint) in [
+        (closed.as_str(), "nothing answers at 127.0.0.1:"),
+        ("not a url", "invalid URL"),
+        ("https://127.0.0.1:1", "plain http:// only"),
+    ] {
+        let ran = run_scale(&["--tasks", "5", "--sites", sites]);
+        assert_eq!(ran.status.code(), Some(1), "{sites}: {ran:?}");
+        assert!(ran.stderr.starts_with("error: "), "{sites}: {}", ran.stderr);
+        assert!(ran.stderr.contains(complaint), "{sites}: {}", ran.stderr);
+        assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    }
+}
+
+#[test]
+fn sites_that_die_mid_run_fail_the_run_quickly() {
+    let sites = StandInSites::start(1.0).unwrap();
+    let url = sites.url("");
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(700));
+        drop(sites); // the server stops; its connections close
+    });
+    let args = ["--tasks", "50", "--latency-ms", "30000", "--sites", &url];
+    let ran = run(command(BINARY, &args), Duration::from_secs(20));
+    stopper.join().unwrap();
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(ran.stdout.contains("0 ok, 50 failed"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("First failure: "), "{}", ran.stdout);
+    ran.assert_no_panic_report();
+}
+
+/// A low open-files limit, set for the child by the shell (Unix has `ulimit`).
+#[cfg(unix)]
+fn run_with_open_files_limit(limit: u32, args: &[&str]) -> Ran {
+    let script = format!("ulimit -n {limit} && exec \"$0\" \"$@\"");
+    let mut shell = command("sh", &["-c", &script, BINARY]);
+    shell.args(args);
+    run(shell, DEADLINE)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_low_open_files_limit_caps_requests_at_once_and_never_fails_them() {
+    // 64 files: a few requests fit; never "running 0 at a time", never a hang.
+    let ran = run_with_open_files_limit(64, &["--tasks", "10", "--latency-ms", "50"]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(ran.stdout.contains("Done: 10 ok, 0 failed"), "{}", ran.stdout);
+    // Near the limit, requests of 0 ms come and go as fast as sockets can close.
+    for layer in ["reqwest", "hyper", "raw"] {
+        let args = ["--tasks", "2000", "--latency-ms", "0", "--client", layer];
+        let ran = run_with_open_files_limit(128, &args);
+        assert!(ran.status.success(), "{layer}: {ran:?}");
+        assert!(
+            ran.stdout.contains("note: 2000 requests at once do not fit"),
+            "{}",
+            ran.stdout
+        );
+        assert!(
+            ran.stdout.contains("Done: 2000 ok, 0 failed"),
+            "{layer}: {}",
+            ran.stdout
+        );
+    }
+    // Too low for even one request, or for the server's process: a one-line error, exit 1.
+    for (limit, complaint) in [(24, "no request fits"), (10, "cannot start")] {
+        let ran = run_with_open_files_limit(limit, &["--tasks", "10"]);
+        assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+        assert!(ran.stderr.starts_with("error: "), "{}", ran.stderr);
+        assert!(ran.stderr.contains(complaint), "{limit}: {}", ran.stderr);
+        assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    }
+}
+
+/// The pid of the stand-in sites' process, from the line the run prints about it. The rest
+/// of the output is read on, in the background: a closed pipe would end the run by itself.
+#[cfg(target_os = "linux")]
+fn server_pid(stdout: impl std::io::Read + Send + 'static) -> u32 {
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::new(stdout).lines().map_while(Result::ok);
+    let pid = lines
+        .by_ref()
+        .find_map(|line| line.split_once("(pid ")?.1.split_once(')')?.0.parse().ok())
+        .expect("a line naming the server's pid");
+    std::thread::spawn(move || lines.for_each(drop));
+    pid
+}
+
+/// Whether `pid` is still a live process (a zombie is dead: it only waits to be reaped).
+#[cfg(target_os = "linux")]
+fn is_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+    })
+}
+
+/// Start a long run, then end the parent with `signal`: its server must not be left behind.
+#[cfg(target_os = "linux")]
+fn server_outlives_parent_killed_with(signal: &str) -> (Option<i32>, bool) {
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+    let mut parent = command(BINARY, &["--tasks", "10", "--latency-ms", "60000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = server_pid(parent.stdout.take().unwrap());
+    assert!(is_alive(server));
+    Command::new("kill")
+        .args([signal, &parent.id().to_string()])
+        .status()
+        .unwrap();
+    let status = testkit::wait_until(&mut parent, Instant::now() + DEADLINE).expect("it ends");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while is_alive(server) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (status.code(), is_alive(server))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn no_server_is_left_when_the_parent_is_killed_or_interrupted() {
+    let (_, left) = server_outlives_parent_killed_with("-KILL");
+    assert!(!left, "SIGKILL left the server running");
+    let (code, left) = server_outlives_parent_killed_with("-INT");
+    assert!(!left, "Ctrl-C left the server running");
+    assert_eq!(code, Some(common::interrupt::INTERRUPTED));
+}
+
+#[test]
+fn the_tutorials_commands_still_run() {
+    testkit::run_tutorial_commands("examples-async", BINARY);
+}
