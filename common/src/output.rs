@@ -146,24 +146,6 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Remove colour codes: what a reader sees once the colours are gone (handy in tests).
-pub fn strip_ansi(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c == 'm' {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,9 +156,12 @@ mod tests {
         let line = " [*] multithread(): completed within [0.8123 sec].";
         let coloured = highlight(line);
         assert_ne!(coloured, line, "something should be coloured");
-        assert_eq!(strip_ansi(&coloured), line);
+        assert_eq!(anstream::adapter::strip_str(&coloured).to_string(), line);
         let url_line = "URL: http://127.0.0.1:8080/bing [ 200 / 0.3012 ]";
-        assert_eq!(strip_ansi(&highlight(url_line)), url_line);
+        assert_eq!(
+            anstream::adapter::strip_str(&highlight(url_line)).to_string(),
+            url_line
+        );
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! The timeline picture: staircases, overlaps, and what a run remembers of its tasks.
 
-use common::output::strip_ansi;
 use common::timeline::{Outcome, Span, Timeline, What, Worker};
 use std::time::{Duration, Instant};
 use unicode_width::UnicodeWidthStr;
+
+/// What a reader sees once the colours are gone.
+fn strip_ansi(text: &str) -> String {
+    anstream::adapter::strip_str(text).to_string()
+}
 
 /// How wide the bar area is, in characters.
 const BAR_WIDTH: usize = 50;
