@@ -19,6 +19,17 @@ pub struct Fetched {
     pub elapsed: Duration,
 }
 
+impl Fetched {
+    /// `url` answered with `status` after `elapsed`.
+    pub fn new(url: &str, status: u16, elapsed: Duration) -> Self {
+        Self {
+            url: url.to_string(),
+            status,
+            elapsed,
+        }
+    }
+}
+
 /// A URL that did not answer, and why, in one line.
 #[derive(Debug, Clone)]
 pub struct FetchError {

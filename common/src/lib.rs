@@ -17,12 +17,14 @@
 //! * [`targets`]: which URLs a lesson fetches (stand-in, given or live), and the client,
 //! * [`sites`]: the stand-in sites, a local HTTP server with site-like latencies,
 //! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
+//! * [`children`]: this program started again as a child process, and always reaped,
 //! * [`experiments`]: `--panic-on`, a task made to panic on purpose,
 //! * [`interrupt`]: Ctrl-C ends a program at once, with a message,
 //! * [`tls`]: the TLS provider behind `--live`, installed once.
 //!
 //! What only tests and benchmarks use lives in the dev-only crate `common/testkit`.
 
+pub mod children;
 pub mod cli;
 pub mod experiments;
 pub mod fetch;

@@ -2,7 +2,7 @@
 //! process pool, threads, rayon and async tasks.
 
 use crate::say;
-use crate::timeline::{Outcome, What};
+use crate::timeline::{Outcome, Span, Timeline, What};
 
 /// One number's result: its square, or why there is none.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +12,12 @@ pub struct Squared {
 }
 
 impl Squared {
+    /// Print this result under `label` as it comes, and keep it in the run's timeline.
+    pub fn report(self, label: &str, span: Span, timeline: &mut Timeline) {
+        self.print(label, "");
+        timeline.add(span, &self);
+    }
+
     /// Print `Label: 3 squared = 9` (then `suffix`), or `Label: 3 failed: why`.
     pub fn print(&self, label: &str, suffix: &str) {
         match &self.square {

@@ -48,11 +48,7 @@ async fn fetch_url(client: &Client, url: &str) -> FetchResult {
     while let Some(chunk) = response.chunk().await.map_err(|e| body.error(url, &e))? {
         body.add(&chunk);
     }
-    Ok(Fetched {
-        url: url.to_string(),
-        status,
-        elapsed,
-    })
+    Ok(Fetched::new(url, status, elapsed))
 }
 
 /// One by one: each request is awaited before the next one is sent.
@@ -165,9 +161,7 @@ where
     while let Some(joined) = tasks.join_next().await {
         // [2, 3, 4] cannot overflow: a JoinError here would be a bug, so it may end the program.
         let (returned, span) = joined.expect("squaring 2, 3 and 4 does not panic");
-        let squared = Squared::from(returned);
-        squared.print(label, "");
-        timeline.add(span, &squared);
+        Squared::from(returned).report(label, span, &mut timeline);
     }
     timeline
 }

@@ -87,8 +87,7 @@ fn with_executor(numbers: &[i64], workers: usize, work: Work) -> Timeline {
     // `as_completed(results)`: each result as soon as its worker is done.
     for done in executor.as_completed() {
         let (squared, span) = squared(done);
-        squared.print("With_executor", "");
-        timeline.add(span, &squared);
+        squared.report("With_executor", span, &mut timeline);
     }
     timeline
     // The pool is dropped here, like leaving Python's `with` block: its workers are stopped.
@@ -103,8 +102,7 @@ fn with_executor_map(numbers: &[i64], workers: usize, work: Work) -> Timeline {
     let mut timeline = Timeline::new();
     for done in executor.map(my_function, numbers.iter().map(|&num| (num, work))) {
         let (squared, span) = squared(done);
-        squared.print("With_executor", "");
-        timeline.add(span, &squared);
+        squared.report("With_executor", span, &mut timeline);
     }
     timeline
 }
@@ -123,8 +121,7 @@ fn with_threads(numbers: &[i64], work: Work) -> Timeline {
         }
         drop(results);
         for (squared, span) in completed {
-            squared.print("With_threads", "");
-            timeline.add(span, &squared);
+            squared.report("With_threads", span, &mut timeline);
         }
     });
     timeline
@@ -141,8 +138,7 @@ fn with_rayon(numbers: &[i64], work: Work) -> Timeline {
         .collect();
     let mut timeline = Timeline::new();
     for (squared, span) in results {
-        squared.print("With_rayon", "");
-        timeline.add(span, &squared);
+        squared.report("With_rayon", span, &mut timeline);
     }
     timeline
 }

@@ -33,13 +33,14 @@
 //! | `executor.map(fn, args)`                | [`pool.map(fn, args)`](ProcessPool::map) |
 //! | leaving the `with` block                | dropping the pool                  |
 
+use common::children::{start_this_program_again, wait_or_kill};
 use common::output::count;
 use common::timeline::{Span, Worker};
 use std::any::type_name;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Write};
 use std::marker::PhantomData;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ExitStatus};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, JoinHandle};
@@ -367,15 +368,8 @@ struct WorkerProcess {
 
 impl WorkerProcess {
     fn start() -> Result<Self, BrokenWorker> {
-        let started = std::env::current_exe().and_then(|program| {
-            Command::new(program)
-                .arg(WORKER_FLAG)
-                .arg(std::process::id().to_string()) // see `die_with_parent`
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-        });
+        // The parent's id goes along: see `die_with_parent`.
+        let started = start_this_program_again(&[WORKER_FLAG.to_string(), std::process::id().to_string()]);
         let mut child = started.map_err(|e| {
             let reason = common::fetch::strip_os_error(&e.to_string());
             BrokenWorker(format!("cannot start a worker process: {reason}"))
@@ -474,25 +468,6 @@ fn read_lines(
         }
         last
     })
-}
-
-/// Wait up to `grace` for `child` to exit; then kill it. Either way it is reaped.
-/// Returns the exit status if it exited by itself.
-fn wait_or_kill(child: &mut Child, grace: Duration) -> Option<std::process::ExitStatus> {
-    let deadline = Instant::now() + grace;
-    // std can't wait with a timeout, so look again and again, soon at first, then less often.
-    let mut pause = Duration::from_micros(50);
-    while Instant::now() < deadline {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) => thread::sleep(pause),
-            Err(_) => break,
-        }
-        pause = (pause * 2).min(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
 }
 
 /// How a process ended, in the same words on every OS (std's own wording differs:

@@ -40,11 +40,7 @@ fn fetch_url(client: &Client, url: &str) -> FetchResult {
     // bytes away as they arrive: an endless body costs time (up to --timeout), not memory.
     let mut body = Discard::since(start);
     response.copy_to(&mut body).map_err(|e| body.error(url, &e))?;
-    Ok(Fetched {
-        url: url.to_string(),
-        status,
-        elapsed,
-    })
+    Ok(Fetched::new(url, status, elapsed))
 }
 // ANCHOR_END: fetch_url
 

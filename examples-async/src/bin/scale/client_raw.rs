@@ -65,9 +65,6 @@ impl Client {
 
 impl crate::Get for Client {
     async fn get(&self) -> Result<(), String> {
-        match tokio::time::timeout(self.timeout, self.get_once()).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(format!("timed out after {:?}", self.timeout)),
-        }
+        crate::within(self.timeout, self.get_once()).await
     }
 }

@@ -84,6 +84,13 @@ trait Get: Clone + Send + Sync + 'static {
     fn get(&self) -> impl Future<Output = Result<(), String>> + Send;
 }
 
+/// `attempt`, given up after `timeout`: the lower layers have no timeout of their own.
+async fn within(timeout: Duration, attempt: impl Future<Output = Result<(), String>>) -> Result<(), String> {
+    tokio::time::timeout(timeout, attempt)
+        .await
+        .unwrap_or_else(|_| Err(format!("timed out after {timeout:?}")))
+}
+
 fn main() -> ExitCode {
     common::init();
     if server::is_child() {

@@ -7,12 +7,13 @@
 //! even when it is killed outright, so the child never outlives us; on our own exit paths
 //! (the end of a run, an error, Ctrl-C) dropping [`ServerProcess`] also kills and reaps it.
 
+use common::children::{start_this_program_again, wait_or_kill};
 use common::sites::StandInSites;
 use hyper::Uri;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::process::{Child, ChildStderr, ChildStdin, Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, ChildStderr, ChildStdin, ExitCode};
+use std::time::Duration;
 
 /// The hidden command-line flag that turns this program into the stand-in sites.
 const CHILD_FLAG: &str = "--serve-stand-in-sites-until-stdin-closes";
@@ -58,15 +59,7 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub fn start() -> Result<Self, String> {
-        let mut child = std::env::current_exe()
-            .and_then(|program| {
-                Command::new(program)
-                    .arg(CHILD_FLAG)
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-            })
+        let mut child = start_this_program_again(&[CHILD_FLAG.to_string()])
             .map_err(|e| format!("cannot start a child process: {e}"))?;
         let stdin = child.stdin.take();
         let stderr = child.stderr.take();
@@ -114,16 +107,7 @@ impl ServerProcess {
     /// Close its stdin (the child's signal to exit), wait a moment, kill it if it lingers.
     fn stop(&mut self) {
         drop(self.stdin.take());
-        let deadline = Instant::now() + EXIT_GRACE;
-        while Instant::now() < deadline {
-            match self.child.try_wait() {
-                Ok(Some(_)) => return,
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-                Err(_) => break,
-            }
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        wait_or_kill(&mut self.child, EXIT_GRACE);
     }
 }
 
