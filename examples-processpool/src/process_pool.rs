@@ -187,19 +187,18 @@ impl<Args: Wire, R: Wire> ProcessPool<Args, R> {
             let (queue, answer, started) = (Arc::clone(&queue), answer.clone(), started.clone());
             thread::spawn(move || feed_one_worker(&queue, &answer, &started, spare))
         };
-        // The first worker keeps its feeder even if it cannot start (then every task says
-        // why); the others are spares: a feeder whose worker cannot start just leaves.
-        let mut feeders = vec![start_feeder(false)];
-        if let Ok(Ok(())) = starts.recv() {
-            feeders.extend((1..workers).map(|_| start_feeder(true)));
-            let failed: Vec<BrokenWorker> = starts.iter().take(workers - 1).filter_map(Result::err).collect();
-            if let Some(why) = failed.first() {
-                common::output::write_error_line(&format!(
-                    "warning: {} of {workers} worker processes did not start ({why}); the tasks run on the {} that did.",
-                    failed.len(),
-                    count(workers - failed.len(), "worker")
-                ));
-            }
+        // Every worker starts at once; a feeder whose worker cannot start just leaves.
+        let mut feeders: Vec<_> = (0..workers).map(|_| start_feeder(true)).collect();
+        let failed: Vec<BrokenWorker> = starts.iter().take(workers).filter_map(Result::err).collect();
+        if failed.len() == workers {
+            // None started: one feeder stays and tries again per task, so each says why.
+            feeders.push(start_feeder(false));
+        } else if let Some(why) = failed.first() {
+            common::output::write_error_line(&format!(
+                "warning: {} of {workers} worker processes did not start ({why}); the tasks run on the {} that did.",
+                failed.len(),
+                count(workers - failed.len(), "worker")
+            ));
         }
         Self {
             tasks: Some(tasks),
