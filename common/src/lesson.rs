@@ -2,7 +2,8 @@
 //! reads like the article's `if __name__ == "__main__":` block.
 //!
 //! ```ignore
-//! let mut lesson = Lesson::fetching(&args.fetch); // the stand-in sites, the URLs, the client
+//! let (mut lesson, fetching) = Lesson::fetching(&args.fetch); // the stand-in sites or URLs
+//! let (client, urls) = (fetching.blocking_client(), fetching.urls());
 //! lesson.record(timeit!(singlethread(&client, &urls))); // draws the run's timeline
 //! lesson.record(timeit!(multithread(&client, &urls, workers)));
 //! lesson.finish() // the summary, the check that every way agreed, the exit status
