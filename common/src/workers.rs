@@ -48,7 +48,7 @@ pub fn check_threads(n: usize, hint: &str) {
     if let Some(error) = refused {
         let reason = crate::fetch::strip_os_error(&error.to_string());
         let threads = crate::output::count(n, "thread");
-        eprintln!("error: cannot start {threads}: {reason}; {hint}");
+        crate::output::write_error_line(&format!("error: cannot start {threads}: {reason}; {hint}"));
         std::process::exit(1);
     }
 }

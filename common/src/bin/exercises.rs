@@ -64,7 +64,9 @@ fn list(exercises: &[Exercise]) -> ExitCode {
     packages.sort();
     packages.dedup();
     for package in packages {
-        eprintln!("running the checks of {package} (the first time, building them takes a few minutes)...");
+        common::output::write_error_line(&format!(
+            "running the checks of {package} (the first time, building them takes a few minutes)..."
+        ));
         let output = run_checks(package, None);
         let built = output.contains("running ") && !output.contains("error: could not compile");
         for exercise in exercises.iter().filter(|e| e.package == package) {
@@ -229,7 +231,7 @@ fn workspace() -> PathBuf {
 }
 
 fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    common::output::write_error_line(&format!("error: {message}"));
     ExitCode::FAILURE
 }
 

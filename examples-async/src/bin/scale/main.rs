@@ -115,7 +115,7 @@ fn main() -> ExitCode {
         tokio::select! {
             biased;
             _ = tokio::signal::ctrl_c() => {
-                eprintln!("interrupted (Ctrl-C): stopping now.");
+                common::output::write_error_line("interrupted (Ctrl-C): stopping now.");
                 ExitCode::from(common::interrupt::INTERRUPTED as u8)
             }
             outcome = run(args) => outcome,
@@ -240,6 +240,6 @@ async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize) -> Vec<Stri
 
 /// A run-time failure: one line on stderr, exit status 1.
 fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    common::output::write_error_line(&format!("error: {message}"));
     ExitCode::FAILURE
 }

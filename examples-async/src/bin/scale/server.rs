@@ -34,7 +34,7 @@ pub fn serve_as_child() -> ExitCode {
     let sites = match StandInSites::start(1.0) {
         Ok(sites) => sites,
         Err(error) => {
-            eprintln!("error: {error}");
+            common::output::write_error_line(&format!("error: {error}"));
             return ExitCode::FAILURE;
         }
     };
