@@ -64,7 +64,6 @@ const MAX_FLAKY_KEYS: usize = 1000;
 /// A running set of stand-in sites. Dropping it stops the server.
 pub struct StandInSites {
     addr: SocketAddr,
-    time_scale: f64,
     runtime: Option<Runtime>,
 }
 
@@ -97,7 +96,6 @@ impl StandInSites {
         runtime.spawn(serve(listener, time_scale, Arc::default()));
         Ok(Self {
             addr,
-            time_scale,
             runtime: Some(runtime),
         })
     }
@@ -118,12 +116,6 @@ impl StandInSites {
             .iter()
             .map(|(name, _)| self.url(&format!("/{name}")))
             .collect()
-    }
-
-    /// How long this server waits before answering `url`, if `url` is one of ours.
-    pub fn latency_of(&self, url: &str) -> Option<Duration> {
-        let path = url.strip_prefix(&format!("http://{}", self.addr))?;
-        Route::parse(path).wait(self.time_scale)
     }
 }
 
@@ -337,16 +329,14 @@ mod tests {
     }
 
     #[test]
-    fn latency_is_known_for_our_own_urls_only_and_scaled() {
-        let sites = StandInSites::start(0.5).unwrap();
-        let yahoo = sites.url("/yahoo");
-        assert_eq!(sites.latency_of(&yahoo), Some(Duration::from_millis(400)));
+    fn waits_are_scaled_and_only_sites_and_delays_wait() {
+        assert_eq!(Route::parse("/yahoo").wait(0.5), Some(Duration::from_millis(400)));
         assert_eq!(
-            sites.latency_of(&sites.url("/delay/100")),
+            Route::parse("/delay/100").wait(0.5),
             Some(Duration::from_millis(50))
         );
-        assert_eq!(sites.latency_of(&sites.url("/status/500")), None);
-        assert_eq!(sites.latency_of("http://example.com/yahoo"), None);
+        assert_eq!(Route::parse("/status/500").wait(0.5), None);
+        let sites = StandInSites::start(0.5).unwrap();
         assert_eq!(sites.site_urls().len(), 4);
     }
 }
