@@ -64,16 +64,13 @@ impl Lesson {
     /// If the sites cannot start, say so in one line and exit.
     pub fn fetching(args: &FetchArgs) -> (Lesson, Fetching) {
         let scale = args.lesson.time_scale;
-        let (sites, one_round) = if args.live {
-            (
-                None,
-                LIVE_URLS
-                    .iter()
-                    .map(|url| unknown_latency(url))
-                    .collect::<Vec<_>>(),
-            )
-        } else if !args.urls.is_empty() {
-            (None, args.urls.iter().map(|url| unknown_latency(url)).collect())
+        let (sites, one_round) = if args.live || !args.urls.is_empty() {
+            let given: Vec<&str> = if args.live {
+                LIVE_URLS.to_vec()
+            } else {
+                args.urls.iter().map(String::as_str).collect()
+            };
+            (None, given.into_iter().map(unknown_latency).collect())
         } else {
             let sites = StandInSites::start(scale)
                 .unwrap_or_else(|error| exit_with(&format!("cannot start the stand-in sites: {error}")));

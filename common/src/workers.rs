@@ -1,4 +1,5 @@
-//! How many workers a pool gets when the lesson is not told: Python's defaults.
+//! How many workers a pool gets when the lesson is not told (Python's defaults), and
+//! whether the OS will start the threads a pool needs.
 
 use std::sync::{Arc, PoisonError, RwLock};
 use std::thread;
