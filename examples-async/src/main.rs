@@ -16,16 +16,19 @@
 //! * pitfall: `std::thread::sleep` inside async code blocks the thread itself, so the same
 //!   three tasks take 6 s; `spawn_blocking` moves the blocking call to other threads: 2 s.
 //!
-//! The stand-in sites, the timelines, the summary and the exit status are in `common::lesson`.
+//! The stand-in sites, the timelines, the summary and the exit status are in `common::lesson`;
+//! the options are in `src/options.rs`, the spawning of the squaring runs in `src/squaring.rs`.
 
-use clap::{Parser, ValueEnum};
+mod options;
+mod squaring;
+
+use clap::Parser;
 use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
 use common::timeline::{Span, Timeline};
-use common::{
-    lesson::Lesson, panics::catch_panic_async, say, squares::Squared, targets::FetchArgs, timeit_async,
-};
+use common::{lesson::Lesson, panics::catch_panic_async, say, timeit_async};
+use options::{Args, Section};
 use reqwest::Client;
-use std::future::Future;
+use squaring::square_all;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -147,43 +150,6 @@ async fn squares_spawn_blocking(numbers: &[i64], delay: Duration) -> Timeline {
 }
 // ANCHOR_END: squares_spawn_blocking
 
-/// Spawn `square(x)` for every number; print `LABEL: x squared = y` as each completes.
-async fn square_all<F, Fut>(label: &str, numbers: &[i64], square: F) -> Timeline
-where
-    F: Fn(i64) -> Fut,
-    Fut: Future<Output = ((i64, i64), Span)> + Send + 'static,
-{
-    let mut tasks = JoinSet::new();
-    for &x in numbers {
-        tasks.spawn(square(x));
-    }
-    let mut timeline = Timeline::new();
-    while let Some(joined) = tasks.join_next().await {
-        // [2, 3, 4] cannot overflow: a JoinError here would be a bug, so it may end the program.
-        let (returned, span) = joined.expect("squaring 2, 3 and 4 does not panic");
-        Squared::from(returned).report(label, span, &mut timeline);
-    }
-    timeline
-}
-
-/// The async variant: tokio and async reqwest on one thread, and its pitfall
-#[derive(Parser)]
-struct Args {
-    #[command(flatten)]
-    fetch: FetchArgs,
-
-    /// Run only one section
-    #[arg(long, value_enum)]
-    only: Option<Section>,
-}
-
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
-enum Section {
-    Fetch,
-    Squaring,
-    Pitfall,
-}
-
 // ANCHOR: main
 // `current_thread`: one thread runs every task, like asyncio's one event loop.
 // (`#[tokio::main]` alone would start a thread per CPU.)
@@ -192,20 +158,18 @@ async fn main() -> ExitCode {
     common::interrupt::exit_on_ctrl_c("interrupted (Ctrl-C): stopping now.");
     let args = Args::parse();
     let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
-    let wanted = |section| args.only.is_none_or(|only| only == section);
-    let delay = Duration::from_secs(2).mul_f64(args.fetch.lesson.time_scale);
-    let numbers = [2, 3, 4];
-    if wanted(Section::Fetch) {
+    let (numbers, delay) = ([2, 3, 4], args.delay());
+    if args.wants(Section::Fetch) {
         say!("== fetch: the four sites one by one, then all at once, on one thread");
         let (client, urls) = (fetching.async_client(), fetching.urls());
         lesson.record(timeit_async!(fetch_one_by_one(&client, &urls)));
         lesson.record(timeit_async!(fetch_concurrently(&client, &urls)));
     }
-    if wanted(Section::Squaring) {
+    if args.wants(Section::Squaring) {
         say!("== squaring: my_function as an async fn, [2, 3, 4] at once, on one thread");
         lesson.record(timeit_async!(squares_concurrently(&numbers, delay)));
     }
-    if wanted(Section::Pitfall) {
+    if args.wants(Section::Pitfall) {
         say!("== pitfall: a blocking sleep in async code stalls the only thread; spawn_blocking cures it");
         lesson.record(timeit_async!(squares_blocking(&numbers, delay)));
         lesson.record(timeit_async!(squares_spawn_blocking(&numbers, delay)));

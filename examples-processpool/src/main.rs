@@ -17,17 +17,19 @@
 //!   about ceil(3 / CPUs) x 2 s. In Rust threads run CPU work in parallel; there is no GIL.
 //! * Square 3037000500 to see a worker process crash: that one task fails, the rest finish.
 //!
-//! The process pool is in `src/process_pool.rs`; the timelines, the summary and the exit
-//! status are in `common::lesson`.
+//! The process pool is in `src/process_pool.rs`, the options in `src/options.rs`; the
+//! timelines, the summary and the exit status are in `common::lesson`.
+
+mod options;
 
 use clap::Parser;
-use common::cli::{LessonArgs, positive_seconds};
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
 use examples_processpool::process_pool::{self, ProcessPool};
 use examples_processpool::{squared, work::Work};
+use options::Args;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 // ANCHOR: thread_uses
 use std::sync::mpsc;
@@ -144,34 +146,6 @@ fn with_rayon(numbers: &[i64], work: Work) -> Timeline {
 }
 // ANCHOR_END: with_rayon
 
-/// Listing 2: square numbers one by one, on a process pool, on threads and with rayon
-#[derive(Parser)]
-struct Args {
-    /// The numbers to square
-    #[arg(default_values_t = [2, 3, 4], allow_negative_numbers = true)]
-    numbers: Vec<i64>,
-
-    /// Worker processes in the pool [default: the number of CPUs, Python's default]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
-    workers: Option<u32>,
-
-    /// Replace the 2-second sleep with 2 seconds of real CPU work
-    #[arg(long)]
-    cpu: bool,
-
-    /// Print the process pool's results in input order (executor.map), not as they complete
-    #[arg(long)]
-    ordered: bool,
-
-    /// Fail a process-pool task that takes longer than SECS, and replace its worker
-    /// (like `future.result(timeout=SECS)`)
-    #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
-    task_timeout: Option<Duration>,
-
-    #[command(flatten)]
-    lesson: LessonArgs,
-}
-
 // ANCHOR: main
 fn main() -> ExitCode {
     // In a worker process started by the pool, serve `my_function` and nothing else.
@@ -179,8 +153,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     process_pool::limit_each_task(args.task_timeout);
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
-    let (numbers, work) = (&args.numbers, Work::for_lesson(args.cpu, args.lesson.time_scale));
-    let workers = args.workers.map_or_else(common::workers::cpus, |n| n as usize);
+    let (numbers, workers, work) = (&args.numbers, args.workers(), args.work());
     // The threads of with_threads (one per number) and rayon (one per CPU), or one line.
     common::workers::check_threads(numbers.len().max(common::workers::cpus()), "try fewer numbers");
 

@@ -14,12 +14,15 @@
 //! * While a thread waits for a reply it uses no CPU: the OS wakes it when the bytes arrive.
 //!
 //! Everything around the listing (the stand-in sites, the timelines, the summary and the
-//! exit status) is in `common`: see `common::lesson`.
+//! exit status) is in `common`: see `common::lesson`. The options are in `src/options.rs`.
 
-use clap::{Parser, ValueEnum};
+mod options;
+
+use clap::Parser;
 use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
 use common::timeline::{Span, Timeline};
-use common::{lesson::Lesson, panics::catch_panic, targets::FetchArgs, timeit};
+use common::{lesson::Lesson, panics::catch_panic, timeit};
+use options::{Args, Run};
 use reqwest::blocking::Client;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -91,42 +94,17 @@ fn multithread(client: &Client, urls: &[String], workers: usize) -> Timeline {
 }
 // ANCHOR_END: multithread
 
-/// Listing 1: fetch four sites one by one, then with a thread pool
-#[derive(Parser)]
-#[command(after_help = "With no URLs, the four stand-in sites are served on 127.0.0.1 (no network needed).")]
-struct Args {
-    #[command(flatten)]
-    fetch: FetchArgs,
-
-    /// Threads in the pool [default: min(32, CPUs + 4), Python's default]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    workers: Option<u32>,
-
-    /// Run only one of the two runs
-    #[arg(long, value_enum)]
-    only: Option<Run>,
-}
-
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
-enum Run {
-    Sequential,
-    Threaded,
-}
-
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
     let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
-    let (client, urls) = (fetching.blocking_client(), fetching.urls());
-    let workers = args
-        .workers
-        .map_or_else(common::workers::thread_pool_default, |n| n as usize);
+    let (client, urls, workers) = (fetching.blocking_client(), fetching.urls(), args.workers());
     common::workers::check_threads(workers, "try fewer --workers"); // or exit with one line
 
-    if args.only != Some(Run::Threaded) {
+    if args.wants(Run::Sequential) {
         lesson.record(timeit!(singlethread(&client, &urls)));
     }
-    if args.only != Some(Run::Sequential) {
+    if args.wants(Run::Threaded) {
         lesson.record(timeit!(multithread(&client, &urls, workers)));
     }
     lesson.finish()
