@@ -74,7 +74,7 @@ pub fn write_line(text: &str) {
         Err(error) => {
             write_error_line(&format!(
                 "error: cannot write output: {}",
-                crate::fetch::strip_os_error(&error.to_string())
+                strip_os_error(&error.to_string())
             ));
             std::process::exit(1);
         }
@@ -85,6 +85,14 @@ pub fn write_line(text: &str) {
 /// unlike `eprintln!`, which panics then, and a panic while reporting a panic aborts.
 pub fn write_error_line(text: &str) {
     let _ = writeln!(io::stderr(), "{text}");
+}
+
+/// "Connection refused (os error 111)" -> "Connection refused": the number differs per OS.
+pub fn strip_os_error(message: &str) -> String {
+    match message.rfind(" (os error ") {
+        Some(at) if message.ends_with(')') => message[..at].to_string(),
+        _ => message.to_string(),
+    }
 }
 
 /// `1 URL`, `4 URLs`: a count and its noun, in the singular or the plural.
@@ -149,6 +157,15 @@ fn is_word_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn os_error_numbers_are_dropped() {
+        assert_eq!(
+            strip_os_error("Connection refused (os error 111)"),
+            "Connection refused"
+        );
+        assert_eq!(strip_os_error("plain"), "plain");
+    }
 
     #[test]
     fn highlighting_changes_colours_only_never_the_text() {

@@ -47,7 +47,7 @@ pub fn check_threads(n: usize, hint: &str) {
         let _ = handle.join();
     }
     if let Some(error) = refused {
-        let reason = crate::fetch::strip_os_error(&error.to_string());
+        let reason = crate::output::strip_os_error(&error.to_string());
         let threads = crate::output::count(n, "thread");
         crate::output::write_error_line(&format!("error: cannot start {threads}: {reason}; {hint}"));
         std::process::exit(1);

@@ -370,7 +370,7 @@ impl WorkerProcess {
         // The parent's id goes along: see `die_with_parent`.
         let started = start_this_program_again(&[WORKER_FLAG.to_string(), std::process::id().to_string()]);
         let mut child = started.map_err(|e| {
-            let reason = common::fetch::strip_os_error(&e.to_string());
+            let reason = common::output::strip_os_error(&e.to_string());
             BrokenWorker(format!("cannot start a worker process: {reason}"))
         })?;
         let (stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
@@ -391,7 +391,7 @@ impl WorkerProcess {
             Err(error) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                let reason = common::fetch::strip_os_error(&error.to_string());
+                let reason = common::output::strip_os_error(&error.to_string());
                 Err(BrokenWorker(format!(
                     "cannot start a thread for a worker process: {reason}"
                 )))

@@ -1,0 +1,89 @@
+//! A failed request in one line a learner can act on: reqwest's chain of nested errors,
+//! TLS and certificate problems said plainly, no URL repeated (it could hold a password).
+
+use crate::output::strip_os_error;
+use std::error::Error as _;
+
+/// Turn reqwest's chain of nested errors into one short line a learner can act on.
+pub fn describe(error: &reqwest::Error) -> String {
+    // reqwest's own message repeats the URL, which we print anyway; its causes say what happened.
+    let causes: Vec<String> = std::iter::successors(error.source(), |&e| e.source())
+        .map(|e| strip_os_error(&e.to_string()))
+        .collect();
+    let innermost = causes.last().cloned().unwrap_or_else(|| without_url(error));
+    if let Some(problem) = tls_problem(error) {
+        problem
+    } else if error.is_timeout() {
+        "timed out (no answer within --timeout)".to_string()
+    } else if let Some(too_long) = error.url().filter(|url| url.as_str().len() > MAX_URL_LEN) {
+        format!("URL too long ({} KB)", too_long.as_str().len() / 1000)
+    } else if error.is_builder() {
+        format!("invalid URL: {innermost}")
+    } else if causes.iter().any(|c| c == "dns error") {
+        format!("unknown host: {innermost}")
+    } else if error.is_connect() {
+        format!("cannot connect: {innermost}")
+    } else if innermost == "connection closed before message completed" {
+        "no answer: the server hung up".to_string()
+    } else if causes.is_empty() {
+        innermost
+    } else {
+        causes.join(": ")
+    }
+}
+
+/// The longest URL an HTTP request can carry here (the `http` crate's limit on a URI).
+const MAX_URL_LEN: usize = u16::MAX as usize - 1;
+
+/// reqwest's message without its ` for url (...)` part, which could hold a password.
+fn without_url(error: &reqwest::Error) -> String {
+    let message = error.to_string();
+    match message.find(" for url (") {
+        Some(at) => message[..at].to_string(),
+        None => message,
+    }
+}
+
+/// What went wrong in TLS, said plainly, if that is what failed.
+fn tls_problem(error: &reqwest::Error) -> Option<String> {
+    let tls_error = std::iter::successors(error.source(), |&e| e.source()).find_map(rustls_error_in)?;
+    Some(match tls_error {
+        // The first bytes back were not TLS at all: most likely a plain-HTTP server.
+        rustls::Error::InvalidMessage(_) => "the server does not speak HTTPS".to_string(),
+        rustls::Error::InvalidCertificate(why) => {
+            format!("certificate not trusted: {}", certificate_problem(why))
+        }
+        other => format!("TLS failed: {other}"),
+    })
+}
+
+/// rustls reports through an `io::Error` that wraps its own error, sometimes in a further
+/// `io::Error`; `source()` skips over those wrappers, so look inside them.
+fn rustls_error_in<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current = cause;
+    loop {
+        if let Some(tls_error) = current.downcast_ref::<rustls::Error>() {
+            return Some(tls_error);
+        }
+        current = current.downcast_ref::<std::io::Error>()?.get_ref()?;
+    }
+}
+
+fn certificate_problem(why: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as Why;
+    match why {
+        // A self-signed certificate is either its own unknown issuer or, when marked as an
+        // authority, a CA certificate used as the server's own.
+        Why::UnknownIssuer => "self-signed, or from an authority this computer does not know".to_string(),
+        Why::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+            "self-signed, or from an authority this computer does not know".to_string()
+        }
+        Why::Expired | Why::ExpiredContext { .. } => "it has expired".to_string(),
+        Why::NotValidYet | Why::NotValidYetContext { .. } => "it is not valid yet".to_string(),
+        Why::NotValidForName | Why::NotValidForNameContext { .. } => {
+            "it was issued for another host name".to_string()
+        }
+        Why::Revoked => "it has been revoked".to_string(),
+        other => format!("{other:?}"),
+    }
+}
