@@ -289,3 +289,77 @@ fn the_tutorials_demo_sites_command_serves() {
         );
     }
 }
+
+/// The commands a reader is shown: README.md, tutorial.md, and every `//!` header of a binary.
+fn shown_commands(root: &Path) -> Vec<(String, String)> {
+    let mut texts = vec![root.join("README.md"), root.join("tutorial.md")];
+    for package in [
+        "common",
+        "examples-threadpool",
+        "examples-processpool",
+        "examples-async",
+    ] {
+        let src = root.join(package).join("src");
+        texts.push(src.join("main.rs"));
+        let bins = fs::read_dir(src.join("bin")).into_iter().flatten().flatten();
+        texts.extend(bins.map(|entry| entry.path()).map(|path| match path.is_dir() {
+            true => path.join("main.rs"),
+            false => path,
+        }));
+    }
+    let mut commands = Vec::new();
+    for path in texts.iter().filter(|path| path.exists()) {
+        let text = fs::read_to_string(path).expect("readable");
+        for (at, _) in text.match_indices("cargo run ") {
+            let rest = &text[at..];
+            let end = rest.find(['`', '\n', '#']).unwrap_or(rest.len());
+            let file = path.strip_prefix(root).unwrap_or(path).display().to_string();
+            commands.push((file, rest[..end].trim().to_string()));
+        }
+    }
+    commands
+}
+
+/// How many binaries cargo finds in `package` (src/main.rs, src/bin/*.rs, src/bin/*/main.rs),
+/// and whether its manifest names the one `cargo run` picks without `--bin`.
+fn binaries_and_default(root: &Path, package: &str) -> (usize, bool) {
+    let dir = root.join(package);
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("each package has a manifest");
+    let in_bin = fs::read_dir(dir.join("src/bin")).into_iter().flatten().flatten();
+    let bins = in_bin
+        .filter(|entry| {
+            entry.path().extension().is_some_and(|ext| ext == "rs") || entry.path().join("main.rs").exists()
+        })
+        .count();
+    let main = usize::from(dir.join("src/main.rs").exists());
+    (
+        main + bins,
+        manifest.lines().any(|line| line.starts_with("default-run")),
+    )
+}
+
+/// `cargo run -p PACKAGE` without `--bin` works only where the package has one binary or
+/// names a `default-run`; otherwise cargo stops with "could not determine which binary to run".
+#[test]
+fn every_cargo_run_shown_knows_which_binary_to_run() {
+    let root = workspace_root();
+    let commands = shown_commands(&root);
+    assert!(commands.len() > 10, "found too few commands: {commands:?}");
+    let mut problems = Vec::new();
+    for (file, command) in commands {
+        let words: Vec<&str> = command.split_whitespace().take_while(|w| *w != "--").collect();
+        let Some(package) = words.windows(2).find(|pair| pair[0] == "-p").map(|pair| pair[1]) else {
+            continue;
+        };
+        if words.contains(&"--bin") {
+            continue;
+        }
+        let (binaries, has_default) = binaries_and_default(&root, package);
+        if binaries != 1 && !has_default {
+            problems.push(format!(
+                "{file}: `{command}`: {package} has {binaries} binaries and no default-run"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
