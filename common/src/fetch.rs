@@ -8,12 +8,12 @@
 use crate::timeline::{Outcome, What};
 use colored::Colorize;
 use std::io;
+use std::time::{Duration, Instant};
 
 mod describe;
 mod urls;
 
 pub use describe::describe;
-use std::time::{Duration, Instant};
 pub use urls::{printable_url, short_name};
 
 /// A URL that answered.

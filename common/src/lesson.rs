@@ -9,7 +9,8 @@
 //! lesson.finish() // the summary, the check that every way agreed, the exit status
 //! ```
 //!
-//! Setting up the URLs and the HTTP client lives in [`targets`](crate::targets); this file
+//! Setting up the URLs and the HTTP client (`Lesson::fetching`) lives in
+//! [`targets`](crate::targets); this file
 //! keeps the runs, draws them, checks that they agree and says how the lesson ended; the
 //! closing summary, with its ideal times, is in `lesson/summary.rs`.
 

@@ -9,6 +9,9 @@
 //! panics ("failed printing to stdout: Broken pipe"). These macros stop printing quietly
 //! when the reader goes away (`cargo run ... | head -3`), and end the program with a
 //! one-line error when the output is lost for another reason (a full disk).
+//!
+//! And the small helpers of a message in words: [`count`] (`1 URL`, `4 URLs`) and
+//! [`strip_os_error`] (an OS error without its number, which differs per OS).
 
 use colored::Colorize;
 use std::io::{self, Write};
@@ -157,6 +160,13 @@ fn is_word_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(count(1, "CPU"), "1 CPU");
+        assert_eq!(count(2, "URL"), "2 URLs");
+        assert_eq!(count(0, "number"), "0 numbers");
+    }
 
     #[test]
     fn os_error_numbers_are_dropped() {

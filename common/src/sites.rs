@@ -15,7 +15,8 @@
 //!
 //! The server runs on its own small tokio runtime, so blocking code (Listing 1) and async
 //! code can both use it. It is built on hyper, the HTTP library under reqwest: we only
-//! decide what each path answers, never parse HTTP ourselves.
+//! decide what each path answers (`sites/routes.rs`) and when (`sites/alarm.rs`), never
+//! parse HTTP ourselves.
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;

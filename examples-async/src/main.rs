@@ -19,7 +19,7 @@
 //! The stand-in sites, the timelines, the summary and the exit status are in `common::lesson`;
 //! the options are in `src/options.rs`, the spawning of the squaring runs in `src/squaring.rs`.
 
-mod options;
+mod options; // src/options.rs and src/squaring.rs: this program's own modules
 mod squaring;
 
 use clap::Parser;
@@ -158,7 +158,7 @@ async fn main() -> ExitCode {
     common::interrupt::exit_on_ctrl_c("interrupted (Ctrl-C): stopping now.");
     let args = Args::parse();
     let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
-    let (numbers, delay) = ([2, 3, 4], args.delay());
+    let (numbers, delay) = ([2, 3, 4], args.delay()); // the article's 2 s, times --time-scale
     if args.wants(Section::Fetch) {
         say!("== fetch: the four sites one by one, then all at once, on one thread");
         let (client, urls) = (fetching.async_client(), fetching.urls());

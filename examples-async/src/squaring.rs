@@ -3,7 +3,6 @@
 
 use common::squares::Squared;
 use common::timeline::{Span, Timeline};
-use std::future::Future;
 use tokio::task::JoinSet;
 
 /// Spawn `square(x)` for every number; print `LABEL: x squared = y` as each completes.
@@ -18,7 +17,8 @@ where
     }
     let mut timeline = Timeline::new();
     while let Some(joined) = tasks.join_next().await {
-        // [2, 3, 4] cannot overflow: a JoinError here would be a bug, so it may end the program.
+        // main squares only 2, 3 and 4, which cannot overflow: a JoinError here would be a
+        // bug, so it may end the program.
         let (returned, span) = joined.expect("squaring 2, 3 and 4 does not panic");
         Squared::from(returned).report(label, span, &mut timeline);
     }

@@ -20,7 +20,7 @@
 //! The process pool is in `src/process_pool.rs`, the options in `src/options.rs`; the
 //! timelines, the summary and the exit status are in `common::lesson`.
 
-mod options;
+mod options; // src/options.rs, this program's own module (like importing options.py)
 
 use clap::Parser;
 use common::timeline::{Span, Timeline};
@@ -153,6 +153,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     process_pool::limit_each_task(args.task_timeout);
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
+    // --workers or one per CPU (Python's default); a 2 s sleep, or CPU work with --cpu.
     let (numbers, workers, work) = (&args.numbers, args.workers(), args.work());
     // The threads of with_threads (one per number) and rayon (one per CPU), or one line.
     common::workers::check_threads(numbers.len().max(common::workers::cpus()), "try fewer numbers");

@@ -16,7 +16,7 @@
 //! Everything around the listing (the stand-in sites, the timelines, the summary and the
 //! exit status) is in `common`: see `common::lesson`. The options are in `src/options.rs`.
 
-mod options;
+mod options; // src/options.rs, this program's own module (like importing options.py)
 
 use clap::Parser;
 use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
@@ -98,6 +98,7 @@ fn multithread(client: &Client, urls: &[String], workers: usize) -> Timeline {
 fn main() -> ExitCode {
     let args = Args::parse();
     let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
+    // `args.workers()`: --workers, or Python's default, min(32, CPUs + 4).
     let (client, urls, workers) = (fetching.blocking_client(), fetching.urls(), args.workers());
     common::workers::check_threads(workers, "try fewer --workers"); // or exit with one line
 

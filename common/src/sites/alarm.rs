@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// Wait `duration` without blocking the async task's thread.
-pub async fn sleep(duration: Duration) {
+pub(super) async fn sleep(duration: Duration) {
     let (ring, rung) = oneshot::channel();
     set(Instant::now() + duration, ring);
     // An error means the sender was dropped, which only happens when it has rung.
