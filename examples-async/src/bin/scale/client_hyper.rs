@@ -60,7 +60,12 @@ impl Client {
         let exchange = async move {
             let response = sender.send_request(request).await?;
             let status = response.status();
-            response.into_body().collect().await?;
+            // Read the body to its end, dropping each piece as it arrives: flat memory
+            // whatever the server sends (the timeout stops an endless body).
+            let mut body = response.into_body();
+            while let Some(frame) = body.frame().await {
+                frame?;
+            }
             Ok::<_, hyper::Error>(status)
         };
         // The connection is a future that moves bytes; it must run beside the exchange, in

@@ -6,8 +6,8 @@
 //! builder, a header map, and a connection task of its own inside hyper-util.
 
 use crate::server::Target;
-use common::fetch::describe;
-use std::time::Duration;
+use common::fetch::{Discard, describe};
+use std::time::{Duration, Instant};
 
 #[derive(Clone)]
 pub struct Client {
@@ -35,7 +35,8 @@ impl Client {
 
 impl crate::Get for Client {
     async fn get(&self) -> Result<(), String> {
-        let response = self
+        let start = Instant::now();
+        let mut response = self
             .client
             .get(&self.url)
             .send()
@@ -43,7 +44,16 @@ impl crate::Get for Client {
             .map_err(|e| describe(&e))?;
         let status = response.status();
         // Read the body to the end: only then is the request done and its connection free.
-        response.bytes().await.map_err(|e| describe(&e))?;
+        // Each chunk is dropped as it arrives, as in the lessons: whatever a server sends,
+        // memory stays flat (an endless body is stopped by --timeout).
+        let mut body = Discard::since(start);
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| body.error(&self.url, &e).reason)?
+        {
+            body.add(&chunk);
+        }
         match status.is_success() {
             true => Ok(()),
             false => Err(format!("HTTP status {status}")),
