@@ -10,6 +10,7 @@
 //! `Hint:` and its check command), so this list can't drift from the text. Each check is a
 //! `#[ignore]`d test in `examples-*/tests/exercises.rs`, run here with `cargo test`.
 
+use common::say;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -79,26 +80,26 @@ fn list(exercises: &[Exercise]) -> ExitCode {
             states.insert(&exercise.check, state);
         }
     }
-    println!();
-    println!("  {:<5} {:<20} {:<22} status", "", "check", "crate");
+    say!();
+    say!("  {:<5} {:<20} {:<22} status", "", "check", "crate");
     for exercise in exercises {
         let status = match states[exercise.check.as_str()] {
             State::Done => "done",
             State::NotYet => "not yet",
             State::DoesNotBuild => "does not compile",
         };
-        println!(
+        say!(
             "  {:<5} {:<20} {:<22} {status}",
             exercise.number, exercise.check, exercise.package
         );
     }
     let done = states.values().filter(|s| **s == State::Done).count();
-    println!("\n  {done} of {} done.", exercises.len());
+    say!("\n  {done} of {} done.", exercises.len());
     if let Some(broken) = exercises
         .iter()
         .find(|e| states[e.check.as_str()] == State::DoesNotBuild)
     {
-        println!(
+        say!(
             "\n{} does not compile (an edit half done?): `cargo run -p common --bin exercises -- show {}` \
              shows the compiler's message; `git restore {}` starts that crate over.",
             broken.package, broken.check, broken.package
@@ -106,23 +107,23 @@ fn list(exercises: &[Exercise]) -> ExitCode {
     }
     match exercises.iter().find(|e| states[e.check.as_str()] != State::Done) {
         Some(next) => {
-            println!("\nNext: {} {} ({})\n", next.number, next.title, next.package);
+            say!("\nNext: {} {} ({})\n", next.number, next.title, next.package);
             describe(next);
         }
-        None => println!("\nEvery exercise is done. Well done!"),
+        None => say!("\nEvery exercise is done. Well done!"),
     }
     ExitCode::SUCCESS
 }
 
 /// One exercise in full, and its check's whole output.
 fn show(exercise: &Exercise) -> ExitCode {
-    println!("{} {} ({})\n", exercise.number, exercise.title, exercise.package);
+    say!("{} {} ({})\n", exercise.number, exercise.title, exercise.package);
     describe(exercise);
-    println!("\n--- running the check: {}\n", exercise.command);
+    say!("\n--- running the check: {}\n", exercise.command);
     let output = run_checks(&exercise.package, Some(&exercise.check));
-    println!("{output}");
+    say!("{output}");
     if output.contains(&format!("test {} ... ok", exercise.check)) {
-        println!("Done: the check passes.");
+        say!("Done: the check passes.");
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -130,11 +131,11 @@ fn show(exercise: &Exercise) -> ExitCode {
 }
 
 fn describe(exercise: &Exercise) {
-    println!("{}\n", exercise.task);
+    say!("{}\n", exercise.task);
     if !exercise.hint.is_empty() {
-        println!("{}\n", exercise.hint);
+        say!("{}\n", exercise.hint);
     }
-    println!("Check: {}", exercise.command);
+    say!("Check: {}", exercise.command);
 }
 
 /// `cargo test` on a crate's exercise checks (all of them, or one), stdout and stderr.

@@ -39,7 +39,7 @@ pub fn serve_as_child() -> ExitCode {
         }
     };
     // One line for the parent: where we listen and how many files we may open.
-    println!("{} {open_files}", sites.addr());
+    common::say!("{} {open_files}", sites.addr());
     if io::stdout().flush().is_err() {
         return ExitCode::FAILURE;
     }
