@@ -9,13 +9,24 @@
 //! in a hurry might take (named in each check's comment): they fail it.
 //! `cargo run -p common --bin exercises` runs them all and shows your progress.
 
-use common::sites::StandInSites;
+use common::sites::{SITES, StandInSites};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use testkit::{Ran, TimedRun, command, run, run_timed};
+use testkit::{Ran, TimedRun, command, function_source, run, run_timed};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
+
+/// The lesson's `multithread`, as the learner left it (without comments).
+fn multithread_source() -> String {
+    function_source(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs"),
+        "multithread",
+    )
+}
 
 fn run_lesson(args: &[&str]) -> Ran {
     run(command(BINARY, args), Duration::from_secs(60))
@@ -40,7 +51,9 @@ fn sites_after(ran: &Ran, after: &str) -> Vec<String> {
 }
 
 /// Shortcuts this fails: sorting the results at the end (they must be printed as they
-/// become next in line), fetching one by one in list order (no longer concurrent).
+/// become next in line), fetching one by one in list order (no longer concurrent), and
+/// holding back the four stand-in sites by name (other URLs, in another order, must come
+/// out in their own list order too).
 #[test]
 #[ignore = "exercise: passes once multithread prints in input order"]
 fn in_input_order() {
@@ -76,11 +89,39 @@ fn in_input_order() {
          not all at the end (expected about 0.6 of the run between them, got {gap:.2})",
         (yahoo - bing).as_secs_f64()
     );
+
+    // Other URLs, the slowest first: the list's order is not the four sites' order.
+    let sites = StandInSites::start(1.0).unwrap();
+    let urls: Vec<String> = [240, 80, 160, 40]
+        .map(|ms| sites.url(&format!("/delay/{ms}")))
+        .to_vec();
+    let mut args: Vec<&str> = urls.iter().map(String::as_str).collect();
+    args.push("--no-timeline");
+    let ran = run_lesson(&args);
+    assert!(ran.status.success(), "{ran:?}");
+    let threaded = ran.stdout.split(" [*] singlethread()").nth(1).unwrap_or_default();
+    let printed: Vec<&str> = threaded
+        .lines()
+        .filter_map(|line| line.strip_prefix("URL: "))
+        .filter_map(|rest| rest.split(' ').next())
+        .collect();
+    assert_eq!(
+        printed, urls,
+        "other URLs, in their list's order too:\n{}",
+        ran.stdout
+    );
+    let speedup = ran.seconds_of("singlethread") / ran.seconds_of("multithread");
+    assert!(
+        speedup > 1.5,
+        "...fetched all at once (speed-up {speedup:.2}, ideal 2.2)"
+    );
 }
 
 /// Shortcuts this fails: keeping `threadpool::Builder` (or any of the crate) with a comment
 /// (the crate is still linked into the program), and `ThreadPool::new(urls.len())` (still the
-/// crate). A thread per URL ignores `--workers`, so even `--workers 1` runs all at once.
+/// crate, even vendored under another path), and `thread::spawn` with clones (threads, but
+/// not scoped ones). A thread per URL ignores `--workers`, so even `--workers 1` runs all at
+/// once.
 #[test]
 #[ignore = "exercise: passes once multithread uses std::thread::scope instead of the threadpool crate"]
 fn scoped_threads() {
@@ -92,6 +133,15 @@ fn scoped_threads() {
     assert!(
         !linked,
         "the program still contains the threadpool crate: use std::thread::scope instead"
+    );
+    let multithread = multithread_source();
+    assert!(
+        multithread.contains("thread::scope(") && !multithread.contains("ThreadPool"),
+        "multithread should start its threads in a std::thread::scope:\n{multithread}"
+    );
+    assert!(
+        !multithread.contains("thread::spawn("),
+        "scope.spawn, not thread::spawn: scoped threads may borrow, so nothing needs cloning"
     );
     let ran = run_lesson(&["--time-scale", "0.5", "--workers", "1"]);
     assert!(ran.status.success(), "{ran:?}");
@@ -113,7 +163,9 @@ fn scoped_threads() {
 }
 
 /// Shortcuts this fails: retrying until it works (a port where nobody listens must still give
-/// its error, after the second try, not hang), treating a failure as an answer.
+/// its error, after the second try, not hang), treating a failure as an answer, and sending
+/// every request twice whatever happened (a server counts the requests: one more for a
+/// hang-up, none for an answer).
 #[test]
 #[ignore = "exercise: passes once fetch_url tries a failed request once more"]
 fn retry_once() {
@@ -152,9 +204,57 @@ fn retry_once() {
         "a port nobody listens on is still an error:\n{}",
         ran.stdout
     );
+
+    let (server, requests) = counting_server();
+    let (flaky, fine) = (format!("{server}/flaky"), format!("{server}/fine"));
+    let ran = run(
+        command(BINARY, &[&flaky, &fine, "--no-timeline"]),
+        Duration::from_secs(20),
+    );
+    let requests = requests.lock().unwrap().clone();
+    assert_eq!(
+        (requests.get("/flaky"), requests.get("/fine")),
+        (Some(&3), Some(&2)),
+        "over both runs: /flaky asked three times (hung up on, tried again, then answered at \
+         once), /fine twice (answered at once, so never asked again):\n{}",
+        ran.stdout
+    );
 }
 
-/// Shortcuts this fails: any number far (15 %) from what the pool does.
+/// A server that counts the requests for each path. `/flaky` hangs up on its first request;
+/// every other request gets `200` (and `Connection: close`, so each request comes on a
+/// connection of its own and is counted once).
+fn counting_server() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
+    let requests: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let counted = Arc::clone(&requests);
+    let url = testkit::faults::serve(move |mut stream| {
+        let mut head = Vec::new();
+        let mut reader = BufReader::new(&stream);
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|read| read > 2) {
+            head.push(std::mem::take(&mut line));
+        }
+        let path = head
+            .first()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or_default();
+        let times = {
+            let mut requests = counted.lock().unwrap();
+            let times = requests.entry(path.to_string()).or_insert(0);
+            *times += 1;
+            *times
+        };
+        if path == "/flaky" && times == 1 {
+            return; // hang up without an answer
+        }
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
+    });
+    (url, requests)
+}
+
+/// Shortcuts this fails: any number far (15 %) from what the pool does, and changing the
+/// lesson until it does what a wrong number says (the numbers must also match what the
+/// sites' latencies give: each URL, in list order, to the first worker free).
 #[test]
 #[ignore = "exercise: passes once exercises/predictions.txt holds your predictions"]
 fn predict_workers() {
@@ -189,16 +289,37 @@ fn predict_workers() {
             off < 0.15,
             "{workers} worker(s): you said {guess} s, it took {measured:.2} s"
         );
+        let expected = pool_wall(workers);
+        assert!(
+            (guess - expected).abs() / expected < 0.15,
+            "{workers} worker(s): you said {guess} s; the sites' latencies on {workers} worker(s) give {expected:.2} s"
+        );
     }
 }
 
+/// How long the four stand-in sites take on a pool of `workers`: each, in list order, goes
+/// to the worker that is free first.
+fn pool_wall(workers: usize) -> f64 {
+    let mut free_at = vec![0.0_f64; workers];
+    for (_, latency) in SITES {
+        let first_free = free_at
+            .iter_mut()
+            .min_by(|a, b| a.total_cmp(b))
+            .expect("a worker");
+        *first_free += latency.as_secs_f64();
+    }
+    free_at.into_iter().fold(0.0, f64::max)
+}
+
 /// Shortcuts this fails: `thread::scope` or no threads at all (the exercise is to make
-/// `thread::spawn` compile), and printing in list order (the threads must overlap).
+/// `thread::spawn` compile; a `thread::spawn(` in a comment does not count), printing in
+/// list order (the threads must overlap), and printing the four lines at once (each comes
+/// when its job has slept).
 #[test]
 #[ignore = "exercise: passes once exercises/fix_the_job.rs compiles and runs"]
 fn fix_the_job() {
     let source_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises/fix_the_job.rs");
-    let source = std::fs::read_to_string(&source_path).expect("exercises/fix_the_job.rs");
+    let source = function_source(&source_path, "main");
     assert!(
         source.contains("thread::spawn(") && !source.contains("scope"),
         "keep thread::spawn (no thread::scope): the exercise is to satisfy its 'static + Send"
@@ -216,8 +337,9 @@ fn fix_the_job() {
         "exercises/fix_the_job.rs does not compile yet; read the first error:\n\n{}",
         String::from_utf8_lossy(&compiled.stderr)
     );
-    let ran = run(command(program.to_str().unwrap(), &[]), Duration::from_secs(30));
+    let timed = run_timed(command(program.to_str().unwrap(), &[]), Duration::from_secs(30));
     let _ = std::fs::remove_file(&program);
+    let ran = &timed.ran;
     assert!(ran.status.success(), "{ran:?}");
     let sites: Vec<&str> = ran
         .stdout
@@ -229,5 +351,12 @@ fn fix_the_job() {
         ["google", "bing", "duckduckgo", "yahoo"],
         "all four jobs at once, printed as they finish:\n{}",
         ran.stdout
+    );
+    // Each job sleeps half its latency: google's line at about 0.1 s, yahoo's at 0.4 s.
+    let (first, last) = (timed.lines[0].0, timed.lines[3].0);
+    let spread = (last - first).as_secs_f64() / last.as_secs_f64();
+    assert!(
+        spread > 0.4,
+        "each line should come when its job is done, not all at once (spread {spread:.2} of the run, expected about 0.75)"
     );
 }

@@ -90,7 +90,9 @@ fn list(exercises: &[Exercise]) -> ExitCode {
         };
         say!(
             "  {:<5} {:<20} {:<22} {status}",
-            exercise.number, exercise.check, exercise.package
+            exercise.number,
+            exercise.check,
+            exercise.package
         );
     }
     let done = states.values().filter(|s| **s == State::Done).count();
@@ -102,7 +104,9 @@ fn list(exercises: &[Exercise]) -> ExitCode {
         say!(
             "\n{} does not compile (an edit half done?): `cargo run -p common --bin exercises -- show {}` \
              shows the compiler's message; `git restore {}` starts that crate over.",
-            broken.package, broken.check, broken.package
+            broken.package,
+            broken.check,
+            broken.package
         );
     }
     match exercises.iter().find(|e| states[e.check.as_str()] != State::Done) {

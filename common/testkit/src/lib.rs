@@ -208,6 +208,21 @@ fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinH
     })
 }
 
+/// The code of `fn NAME` in the source file at `path`, from its `fn` line to the first line
+/// that is only `}`, without its comment lines: what an exercise's check reads of the
+/// function the exercise is about (a comment that names a call does not count as the call).
+pub fn function_source(path: &std::path::Path, name: &str) -> String {
+    let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let start = format!("fn {name}(");
+    source
+        .lines()
+        .skip_while(|line| !line.contains(&start))
+        .take_while(|line| *line != "}")
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The `cargo run -p PACKAGE [--bin BINARY] ...` commands that tutorial.md shows, in `sh`
 /// blocks or inline in backticks, each as its arguments after `--`. A command without
 /// `--bin` runs the package's own binary, which cargo names after the package.
