@@ -12,6 +12,12 @@ pub struct Squared {
 }
 
 impl Squared {
+    /// What a call of `my_function(x)` gave: its `(x, square)`, or why it gave nothing.
+    pub fn of(x: i64, returned: Result<(i64, i64), impl std::fmt::Display>) -> Self {
+        let square = returned.map(|(_, square)| square).map_err(|why| why.to_string());
+        Squared { x, square }
+    }
+
     /// Print this result under `label` as it comes, and keep it in the run's timeline.
     pub fn report(self, label: &str, span: Span, timeline: &mut Timeline) {
         self.print(label, "");

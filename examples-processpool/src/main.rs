@@ -13,20 +13,21 @@
 //!   takes 4 s: two numbers at once, then the third.
 //! * Threads finish the *sleeps* in 2 s, whatever the CPU count: sleeping uses no CPU.
 //!   The article's demo would be just as fast with Python threads (sleep releases the GIL).
-//! * With `--cpu` the work is real, and threads, rayon and processes all hit the same wall:
-//!   about ceil(3 / CPUs) x 2 s. In Rust threads run CPU work in parallel; there is no GIL.
+//! * With `--cpu` the work is real: processes and rayon (one per CPU) take about
+//!   ceil(3 / CPUs) x 2 s, and three threads share the CPUs, about 3 x 2 s / CPUs. In Rust
+//!   threads run CPU work in parallel; there is no GIL.
 //! * Square 3037000500 to see a worker process crash: that one task fails, the rest finish.
 //!
 //! The process pool is in `src/process_pool.rs`, the options in `src/options.rs`; the
 //! timelines, the summary and the exit status are in `common::lesson`.
 
-mod options; // src/options.rs, this program's own module (like importing options.py)
+mod options; // src/options.rs, compiled into this program (the pool is in the library, src/lib.rs)
 
 use clap::Parser;
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
 use examples_processpool::process_pool::{self, ProcessPool};
-use examples_processpool::{squared, work::Work};
+use examples_processpool::work::Work;
 use options::Args;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -55,8 +56,7 @@ fn my_function(x: i64, work: Work) -> (i64, i64) {
 /// number's error instead of ending the program.
 fn call_my_function(num: i64, work: Work) -> (Squared, Span) {
     let (outcome, span) = Span::measure(num.to_string(), || catch_panic(|| my_function(num, work)));
-    let square = outcome.map(|(_, square)| square);
-    (Squared { x: num, square }, span)
+    (Squared::of(num, outcome), span)
 }
 // ANCHOR_END: call_my_function
 
@@ -88,8 +88,9 @@ fn with_executor(numbers: &[i64], workers: usize, work: Work) -> Timeline {
     let mut timeline = Timeline::new();
     // `as_completed(results)`: each result as soon as its worker is done.
     for done in executor.as_completed() {
-        let (squared, span) = squared(done);
-        squared.report("With_executor", span, &mut timeline);
+        // `x, y = future.result()`: a finished task brings back its own arguments too.
+        let (num, _work) = done.args;
+        Squared::of(num, done.result).report("With_executor", done.span, &mut timeline);
     }
     timeline
     // The pool is dropped here, like leaving Python's `with` block: its workers are stopped.
@@ -97,14 +98,15 @@ fn with_executor(numbers: &[i64], workers: usize, work: Work) -> Timeline {
 // ANCHOR_END: with_executor
 
 // ANCHOR: with_executor_map
-/// The same pool, results in the order of `numbers`, like `executor.map(my_function, numbers)`:
-/// a quick task waits to be printed until every one before it is done.
+/// The same pool, results in the order of `numbers`, like `executor.map(my_function, numbers)`.
+/// (This `map` hands them all back once the last is done; Python's yields each one as soon as
+/// every one before it is done.)
 fn with_executor_map(numbers: &[i64], workers: usize, work: Work) -> Timeline {
     let mut executor = ProcessPool::new(workers);
     let mut timeline = Timeline::new();
     for done in executor.map(my_function, numbers.iter().map(|&num| (num, work))) {
-        let (squared, span) = squared(done);
-        squared.report("With_executor", span, &mut timeline);
+        let (num, _work) = done.args;
+        Squared::of(num, done.result).report("With_executor", done.span, &mut timeline);
     }
     timeline
 }
@@ -155,7 +157,7 @@ fn main() -> ExitCode {
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
     // --workers or one per CPU (Python's default); a 2 s sleep, or CPU work with --cpu.
     let (numbers, workers, work) = (&args.numbers, args.workers(), args.work());
-    // The threads of with_threads (one per number) and rayon (one per CPU), or one line.
+    // The threads of with_threads (one per number) and rayon (one per CPU), or a one-line error.
     common::workers::check_threads(numbers.len().max(common::workers::cpus()), "try fewer numbers");
 
     lesson.record(timeit!(without_executor(numbers, work)));
