@@ -76,13 +76,29 @@ mod stopped_workers {
         assert!(sent.success(), "kill {signal} {pid}");
     }
 
-    /// Start the lesson, wait for its pool's two workers, and stop the first one.
+    /// Start the lesson, wait for its pool's two workers, and stop the first one once it
+    /// serves: stopped before that, it would never have asked to die with its parent.
     fn start_and_stop_a_worker(lesson: &mut std::process::Command) -> (std::process::Child, Vec<u32>) {
         let child = lesson.stderr(Stdio::null()).spawn().expect("the program starts");
         let workers = workers_of(child.id(), 2);
         assert_eq!(workers.len(), 2, "two workers should have started");
+        wait_until_serving(workers[0]);
         signal("-STOP", workers[0]);
         (child, workers)
+    }
+
+    /// A worker serves once it has started its stdin-reading thread, which it does after
+    /// asking for the parent-death signal: wait until it has two threads.
+    fn wait_until_serving(pid: u32) {
+        let deadline = Instant::now() + DEADLINE;
+        let threads = || {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let line = status.lines().find_map(|line| line.strip_prefix("Threads:"));
+            line.and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(0)
+        };
+        while threads() < 2 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// A worker crashes and its replacement cannot start (the program's file is gone, so
@@ -103,10 +119,23 @@ mod stopped_workers {
             "2",
             "3",
         ];
-        let child = command(copy_name, &args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
+        // A test starting a program meanwhile may hold the new file open for writing in its
+        // child for a moment ("Text file busy", on Linux): try again shortly.
+        let child = (0..100)
+            .find_map(|_| {
+                let started = command(copy_name, &args)
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::null())
+                    .spawn();
+                match started {
+                    Err(error) if error.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                        std::thread::sleep(Duration::from_millis(20));
+                        None
+                    }
+                    other => Some(other),
+                }
+            })
+            .expect("the copy is not busy for two seconds")
             .expect("the copy starts");
         let workers = workers_of(child.id(), 1);
         std::fs::remove_file(&copy).expect("the copy can go while it runs");
