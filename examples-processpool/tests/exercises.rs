@@ -9,9 +9,10 @@
 //! in a hurry might take (named in each check's comment): they fail it.
 //! `cargo run -p common --bin exercises` runs them all and shows your progress.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-use testkit::{Ran, command, run};
+use testkit::{Ran, command, function_source, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 
@@ -19,7 +20,7 @@ const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 /// CPUs, so a check means the same on 2 CPUs and on 64; elsewhere on all of them. The CPU
 /// list to pin to (if any) and the CPU count the lesson will see.
 fn pinning(cpus: usize) -> (Option<String>, usize) {
-    let all = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let all = common::workers::cpus();
     let allowed = allowed_cpus();
     if all > cpus && allowed.len() >= cpus && taskset_works() {
         let list: Vec<String> = allowed[..cpus].iter().map(usize::to_string).collect();
@@ -72,13 +73,43 @@ fn taskset_works() -> bool {
         .is_ok_and(|out| out.status.success())
 }
 
+/// The lesson's source, `src/main.rs`, as the learner left it.
+fn main_rs() -> String {
+    std::fs::read_to_string(MAIN_RS).unwrap_or_else(|e| panic!("{MAIN_RS}: {e}"))
+}
+
+const MAIN_RS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/main.rs");
+
+/// The task labels of the timeline printed after `name`'s timing line, in the order the
+/// tasks started (the timeline draws its rows in start order).
+fn timeline_rows<'a>(ran: &'a Ran, name: &str) -> Vec<&'a str> {
+    ran.after(name)
+        .lines()
+        .skip_while(|l| !l.contains("timeline:"))
+        .skip(1)
+        .take_while(|l| l.contains('|'))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect()
+}
+
+/// The seconds each call took one by one, from the `Without_executor: ... [ 0.20 sec ]` lines.
+fn calls_one_by_one(ran: &Ran) -> Vec<f64> {
+    ran.lines_starting("Without_executor: ")
+        .iter()
+        .filter_map(|l| l.split("[ ").nth(1)?.split(' ').next()?.parse().ok())
+        .collect()
+}
+
 /// `count` numbers to square, from 2 on, as arguments.
 fn numbers(count: usize) -> Vec<String> {
     (2..2 + count).map(|n| n.to_string()).collect()
 }
 
 /// Shortcuts this fails: a thread per number (five numbers need five threads, not three),
-/// `RAYON_NUM_THREADS` (the check sets it to 1).
+/// `RAYON_NUM_THREADS` (the check sets it to 1), three `std::thread::scope` threads over
+/// `numbers.chunks(..)` instead of rayon (`with_rayon` must build a `ThreadPoolBuilder` pool
+/// and `install` its work, with no `thread::`), `build_global` (the global pool, not one of
+/// your own: it may appear nowhere in `src/main.rs`).
 #[test]
 #[ignore = "exercise: passes once with_rayon runs on a pool of three threads"]
 fn rayon_three_threads() {
@@ -94,10 +125,30 @@ fn rayon_three_threads() {
         ratio < 0.6,
         "three at once takes two rounds for five (ratio {ratio:.2})"
     );
+    // And rayon did it, on a pool of with_rayon's own: three threads that look like rayon
+    // pass the timings above too.
+    let source = main_rs();
+    let with_rayon = function_source(Path::new(MAIN_RS), "with_rayon");
+    for wanted in ["ThreadPoolBuilder", "num_threads(", ".install("] {
+        assert!(
+            with_rayon.contains(wanted),
+            "with_rayon must build its own rayon pool (`rayon::ThreadPoolBuilder::new().num_threads(3)`) and run its `par_iter` inside `pool.install(..)`: no `{wanted}` in\n{with_rayon}"
+        );
+    }
+    assert!(
+        !with_rayon.contains("thread::"),
+        "with_rayon must leave the threads to rayon, not start its own (`thread::`):\n{with_rayon}"
+    );
+    assert!(
+        !source.contains("build_global"),
+        "a pool of with_rayon's own, not rayon's global pool (`build_global`): it would change every other use of rayon in the program"
+    );
 }
 
 /// Shortcuts this fails: a hard-coded thread count (the lesson is run on one CPU, then on
-/// up to two), a thread per number (more numbers than CPUs).
+/// up to two), a thread per number (more numbers than CPUs), fixed chunks of the numbers
+/// per thread, `numbers.chunks(numbers.len().div_ceil(cpus()))` (no shared queue: on two
+/// CPUs the first tasks to start are 2 and 6, not 2 and 3).
 #[test]
 #[ignore = "exercise: passes once with_threads uses one thread per CPU, not one per number"]
 fn threads_per_cpu() {
@@ -114,11 +165,28 @@ fn threads_per_cpu() {
             "with_threads on {seen} CPU(s): expected `{wanted}`, got `{header}`"
         );
         assert_eq!(ran.lines_starting("With_threads: ").len(), numbers.len());
+        // Each thread takes the next number from a queue they share, so the first `seen` to
+        // start are the first `seen` numbers, in whatever order; a fixed chunk per thread
+        // starts one number from each chunk instead.
+        let mut first: Vec<&str> = timeline_rows(&ran, "with_threads")
+            .into_iter()
+            .take(seen)
+            .collect();
+        first.sort_unstable_by_key(|label| label.parse::<i64>().unwrap_or(i64::MAX));
+        assert_eq!(
+            first,
+            numbers[..seen],
+            "with_threads on {seen} CPU(s): the first tasks to start must be the first numbers (each thread takes the next number left, not a chunk of its own):\n{}",
+            ran.stdout
+        );
     }
 }
 
 /// Shortcuts this fails: deleting the sleep (no work at all: each call must take tens of
-/// milliseconds at least), keeping the sleep (threads would then beat the CPU count).
+/// milliseconds at least), keeping the sleep (threads would then beat the CPU count),
+/// turning `--cpu` on by default (`Work::for_lesson(true, ..)`: that work is calibrated to
+/// the time scale, so at `--time-scale 0.001` it shrinks below the floor; counting primes
+/// does not).
 #[test]
 #[ignore = "exercise: passes once my_function computes instead of sleeping (without --cpu)"]
 fn cpu_bound() {
@@ -128,11 +196,7 @@ fn cpu_bound() {
     args.extend(numbers.iter().map(String::as_str));
     let ran = run_lesson_on(pinned.as_deref(), &args);
     // Real work of a minimum size: every call, one by one, takes 50 ms or more.
-    let calls: Vec<f64> = ran
-        .lines_starting("Without_executor: ")
-        .iter()
-        .filter_map(|l| l.split("[ ").nth(1)?.split(' ').next()?.parse().ok())
-        .collect();
+    let calls = calls_one_by_one(&ran);
     assert_eq!(calls.len(), numbers.len(), "{}", ran.stdout);
     let shortest = calls.iter().copied().fold(f64::INFINITY, f64::min);
     assert!(
@@ -147,5 +211,18 @@ fn cpu_bound() {
         speedup < halfway,
         "threads sped up {speedup:.1}x on {cpus} CPUs: my_function still sleeps (that allows {}x)",
         numbers.len()
+    );
+    // Real work takes as long whatever the time scale; the lesson's `--cpu` work is made to
+    // last 2 s times the scale, 0.002 s here, far under the floor.
+    let few = &numbers[..2];
+    let mut args = vec!["--time-scale", "0.001", "--no-timeline"];
+    args.extend(few.iter().map(String::as_str));
+    let ran = run_lesson_on(pinned.as_deref(), &args);
+    let calls = calls_one_by_one(&ran);
+    assert_eq!(calls.len(), few.len(), "{}", ran.stdout);
+    let shortest = calls.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(
+        shortest >= 0.05,
+        "at --time-scale 0.001 the quickest call took {shortest:.3} s: my_function must do work of its own, not the lesson's --cpu work (which shrinks with the time scale)"
     );
 }

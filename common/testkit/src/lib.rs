@@ -37,14 +37,19 @@ impl Ran {
             .as_secs_f64()
     }
 
-    /// The timeline header (` timeline: N tasks on M workers; ...`) printed after `name`'s
-    /// timing line.
-    pub fn timeline_after(&self, name: &str) -> &str {
+    /// Stdout from `name`'s timing line on.
+    pub fn after(&self, name: &str) -> &str {
         let start = self
             .stdout
             .find(&format!(" [*] {name}()"))
             .unwrap_or_else(|| panic!("no timing line for {name}() in:\n{}", self.stdout));
-        self.stdout[start..]
+        &self.stdout[start..]
+    }
+
+    /// The timeline header (` timeline: N tasks on M workers; ...`) printed after `name`'s
+    /// timing line.
+    pub fn timeline_after(&self, name: &str) -> &str {
+        self.after(name)
             .lines()
             .find(|l| l.contains("timeline:"))
             .unwrap_or_else(|| panic!("no timeline after {name}() in:\n{}", self.stdout))
