@@ -1,5 +1,5 @@
-//! The async variant of both listings: what the article's asyncio column looks like in
-//! Rust (tokio and async reqwest), on ONE thread, plus the pitfall that stalls it.
+//! The async variant of both listings: the code the article's asyncio column describes but
+//! never shows, in Rust (tokio and async reqwest), on ONE thread, plus the pitfall that stalls it.
 //!
 //! ```text
 //! cargo run -p examples-async                          # every section
@@ -19,7 +19,7 @@
 //! The stand-in sites, the timelines, the summary and the exit status are in `common::lesson`;
 //! the options are in `src/options.rs`, the spawning of the squaring runs in `src/squaring.rs`.
 
-mod options; // src/options.rs and src/squaring.rs: this program's own modules
+mod options;
 mod squaring;
 
 use clap::Parser;
@@ -106,7 +106,7 @@ async fn my_function(x: i64, delay: Duration) -> (i64, i64) {
 // ANCHOR_END: my_function
 
 // ANCHOR: my_function_blocking
-/// The article's `my_function` exactly: a plain function that blocks its thread while it sleeps.
+/// The article's `my_function` as it is: a plain function that blocks its thread while it sleeps.
 fn my_function_sync(x: i64, delay: Duration) -> (i64, i64) {
     std::thread::sleep(delay);
     (x, x.checked_mul(x).expect("x * x does not fit in an i64"))

@@ -145,7 +145,7 @@ fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
 }
 
 #[test]
-fn a_panicking_task_is_its_join_error_and_the_rest_finish() {
+fn a_panicking_task_is_its_urls_error_and_the_rest_finish() {
     let ran = run_lesson(&["--only", "fetch", "--time-scale", "0.05", "--panic-on", "yahoo"]);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     ran.assert_no_panic_report();
