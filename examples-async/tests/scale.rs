@@ -100,8 +100,7 @@ fn usage_errors_are_reported_by_clap() {
         ),
     ] {
         let ran = run_scale(args);
-        assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
-        assert!(ran.stderr.contains(complaint), "{args:?}: {}", ran.stderr);
+        ran.assert_usage_error(complaint);
     }
 }
 
@@ -142,7 +141,6 @@ fn sites_that_die_mid_run_fail_the_run_quickly() {
     ran.assert_no_panic_report();
 }
 
-/// A low open-files limit, set for the child by the shell (Unix has `ulimit`).
 /// `--sites` pointed at a server whose bodies never end: every layer reads and drops each
 /// piece as it comes, so each request stops at `--timeout` with a one-line reason, and the
 /// client's memory stays flat (reqwest and hyper used to keep the bodies: 682 and 265 MiB
@@ -172,12 +170,13 @@ fn endless_bodies_stop_at_the_timeout_in_flat_memory() {
     }
 }
 
+/// A low open-files limit, set for the child by the shell (Unix has `ulimit`).
 #[cfg(unix)]
 fn run_with_open_files_limit(limit: u32, args: &[&str]) -> Ran {
-    let script = format!("ulimit -n {limit} && exec \"$0\" \"$@\"");
-    let mut shell = command("sh", &["-c", &script, BINARY]);
-    shell.args(args);
-    run(shell, DEADLINE)
+    run(
+        testkit::faults::under_ulimit(&format!("-n {limit}"), BINARY, args),
+        DEADLINE,
+    )
 }
 
 #[cfg(unix)]
@@ -219,38 +218,28 @@ fn server_pid(stdout: impl std::io::Read + Send + 'static) -> u32 {
     pid
 }
 
-/// Whether `pid` is still a live process (a zombie is dead: it only waits to be reaped).
-#[cfg(target_os = "linux")]
-fn is_alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        !stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
-    })
-}
-
 /// Start a long run, then end the parent with `signal`: its server must not be left behind.
 #[cfg(target_os = "linux")]
 fn server_outlives_parent_killed_with(signal: &str) -> (Option<i32>, bool) {
     use std::process::{Command, Stdio};
     use std::time::Instant;
+    use testkit::faults::processes::{alive, left_behind};
     let mut parent = command(BINARY, &["--tasks", "10", "--latency-ms", "60000"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let server = server_pid(parent.stdout.take().unwrap());
-    assert!(is_alive(server));
+    assert!(alive(server));
     Command::new("kill")
         .args([signal, &parent.id().to_string()])
         .status()
         .unwrap();
     let status = testkit::wait_until(&mut parent, Instant::now() + DEADLINE).expect("it ends");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while is_alive(server) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (status.code(), is_alive(server))
+    (
+        status.code(),
+        !left_behind(&[server], Duration::from_secs(5)).is_empty(),
+    )
 }
 
 #[cfg(target_os = "linux")]

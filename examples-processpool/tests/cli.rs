@@ -155,8 +155,7 @@ fn bad_numbers_and_zero_workers_are_usage_errors() {
         (&["--workers", "0"][..], "0 is not in 1..=256"),
     ] {
         let ran = run_lesson(args);
-        assert_eq!(ran.status.code(), Some(2), "{args:?}: {ran:?}");
-        assert!(ran.stderr.contains(complaint), "{args:?}: {}", ran.stderr);
+        ran.assert_usage_error(complaint);
     }
 }
 
@@ -171,13 +170,13 @@ mod processes {
     use super::*;
     use std::process::Stdio;
     use std::time::Instant;
-    use testkit::faults::processes::{alive, workers_of};
+    use testkit::faults::processes::{alive, left_behind, workers_of};
     use testkit::wait_until;
 
     #[test]
     fn a_killed_worker_fails_its_task_and_no_process_is_left_behind() {
         // Sleeps of 2 s: time enough to kill a worker in the middle of its task.
-        let mut child = lesson(&["--workers", "2", "--no-timeline", "7", "8"])
+        let child = lesson(&["--workers", "2", "--no-timeline", "7", "8"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -191,10 +190,7 @@ mod processes {
             .unwrap();
         assert!(killed.success());
 
-        let stdout = child.stdout.take().unwrap();
-        let output = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap());
-        let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must not hang");
-        let output = output.join().unwrap();
+        let (status, output) = testkit::faults::finish(child);
         assert_eq!(status.code(), Some(1), "{output}");
         let died: Vec<&str> = output
             .lines()
@@ -230,13 +226,8 @@ mod processes {
             .status()
             .unwrap();
         wait_until(&mut child, Instant::now() + DEADLINE).expect("it must end");
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while workers.iter().any(|&pid| alive(pid)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        for pid in workers {
-            assert!(!alive(pid), "worker {pid} outlived its pool");
-        }
+        let left = left_behind(&workers, Duration::from_secs(5));
+        assert_eq!(left, Vec::<u32>::new(), "workers outlived their pool");
     }
 }
 

@@ -121,10 +121,7 @@ pub fn assert_a_stalled_body_stops_at_the_timeout(program: &str, args: &[&str], 
 /// the program alone.
 #[cfg(unix)]
 pub fn under_ulimit(limit: &str, program: &str, args: &[&str]) -> std::process::Command {
-    let script = format!("ulimit {limit} && exec \"$0\" \"$@\"");
-    let mut all = vec!["-c", &script, program];
-    all.extend(args);
-    command("sh", &all)
+    crate::command_via_shell(&format!("ulimit {limit} &&"), "", program, args)
 }
 
 /// Run `program args` with too little address space for `threads` thread stacks: it must

@@ -55,6 +55,20 @@ impl Ran {
             .unwrap_or_else(|| panic!("no timeline after {name}() in:\n{}", self.stdout))
     }
 
+    /// A usage error: exit status 2, and `complaint` in what stderr says (clap's words, or ours).
+    pub fn assert_usage_error(&self, complaint: &str) {
+        assert_eq!(
+            self.status.code(),
+            Some(2),
+            "expected a usage error about {complaint:?}: {self:?}"
+        );
+        assert!(
+            self.stderr.contains(complaint),
+            "expected {complaint:?} in:\n{}",
+            self.stderr
+        );
+    }
+
     /// Fail if stderr shows Rust's default panic report: a failure must be one line.
     pub fn assert_no_panic_report(&self) {
         for noise in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {
@@ -295,6 +309,12 @@ pub fn run_tutorial_commands(package: &str, program: &str) {
 /// Like `program ARGS | head -1`: read one line, close the pipe, and expect the program to
 /// end by itself, successfully, with no panic report.
 pub fn assert_quiet_when_piped_into_head(program: &str, args: &[&str]) {
+    assert_piped_into_head_ends_with(program, args, 0);
+}
+
+/// The same, for a run that ends with exit status `code` (1: some task failed): the
+/// program stops printing, but still says how the run went.
+pub fn assert_piped_into_head_ends_with(program: &str, args: &[&str], code: i32) {
     let mut child = command(program, args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -305,7 +325,7 @@ pub fn assert_quiet_when_piped_into_head(program: &str, args: &[&str]) {
     // The reader is gone now: the next line the program prints meets a closed pipe.
     let status = wait_until(&mut child, Instant::now() + Duration::from_secs(60)).expect("it must not hang");
     let stderr = std::io::read_to_string(child.stderr.take().expect("piped")).unwrap_or_default();
-    assert!(status.success(), "{status:?}: {stderr}");
+    assert_eq!(status.code(), Some(code), "{stderr}");
     assert!(
         !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
         "{stderr}"
