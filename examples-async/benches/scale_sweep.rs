@@ -41,10 +41,10 @@ fn main() {
     if args.get(1).map(String::as_str) == Some(ONE_WAY) {
         return one_blocking_way(&args[2], args[3].parse().expect("a count"), &args[4]);
     }
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    // The stand-in sites raise this process's open-files limit themselves.
     let sites = common::sites::StandInSites::start(1.0).expect("the stand-in sites start");
     let base = sites.url("");
-    let pool_size = pool_size();
+    let pool_size = common::workers::thread_pool_default();
     let mut points = Vec::new();
     for requests in SIZES {
         for layer in ["reqwest", "hyper", "raw"] {
@@ -65,12 +65,6 @@ fn main() {
     draw(&folder.join("sweep.svg"), &points, pool_size).expect("the chart is drawn");
     println!("wrote {}", folder.join("sweep.csv").display());
     println!("wrote {}", folder.join("sweep.svg").display());
-}
-
-/// Python's ThreadPoolExecutor default: min(32, CPUs + 4).
-fn pool_size() -> usize {
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    (cpus + 4).min(32)
 }
 
 /// The scale binary with one client layer, against our sites.
@@ -138,8 +132,7 @@ fn blocking_way(name: &str, way: &str, requests: usize, base: &str, workers: usi
 
 /// `ONE_WAY pool|threads N BASE`: fetch N times with blocking reqwest; print `WALL PEAK`.
 fn one_blocking_way(way: &str, requests: usize, base: &str) {
-    common::init();
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    common::init(); // colours, one-line panics, TLS, and as many open files as allowed
     let client = reqwest::blocking::Client::builder()
         .no_proxy()
         .build()
@@ -151,7 +144,7 @@ fn one_blocking_way(way: &str, requests: usize, base: &str) {
     let start = Instant::now();
     match way {
         "pool" => {
-            let pool = threadpool::ThreadPool::new(pool_size());
+            let pool = threadpool::ThreadPool::new(common::workers::thread_pool_default());
             for _ in 0..requests {
                 let (client, done, fetch) = (client.clone(), done.clone(), fetch.clone());
                 pool.execute(move || {

@@ -42,17 +42,17 @@ pub fn requests_that_fit(
     server_files: Option<u64>,
 ) -> Result<usize, String> {
     let wanted = limit.unwrap_or(tasks).min(tasks);
-    let fit_with =
-        |per_permit: u64| client_files.map(|files| files.saturating_sub(SPARE_DESCRIPTORS) / per_permit);
-    let server_fit_with =
-        |per_permit: u64| server_files.map(|files| files.saturating_sub(SPARE_DESCRIPTORS) / per_permit);
+    // How many requests `files` descriptors hold, `per_permit` each (None: no limit).
+    let fit = |files: Option<u64>, per_permit: u64| {
+        files.map(|files| files.saturating_sub(SPARE_DESCRIPTORS) / per_permit)
+    };
     let all_fit = |fits: Option<u64>| fits.is_none_or(|fits| fits >= tasks as u64);
-    let one_round = wanted == tasks && all_fit(fit_with(1)) && all_fit(server_fit_with(1));
+    let one_round = wanted == tasks && all_fit(fit(client_files, 1)) && all_fit(fit(server_files, 1));
     let per_request = descriptors_per_permit(!one_round, closes_late);
-    let client_fits = fit_with(per_request);
+    let client_fits = fit(client_files, per_request);
     // The server closes a connection in its own task, after the answer has left: late.
     let server_per_request = descriptors_per_permit(!one_round, true);
-    let server_fits = server_fit_with(server_per_request);
+    let server_fits = fit(server_files, server_per_request);
     let ports = ephemeral_ports().saturating_sub(SPARE_DESCRIPTORS);
     let mut fits = ports;
     let mut why = format!("the OS has {ports} local ports for them");

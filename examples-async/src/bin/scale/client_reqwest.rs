@@ -17,7 +17,6 @@ pub struct Client {
 
 impl Client {
     pub fn new(target: &Target, timeout: Duration) -> reqwest::Result<Self> {
-        common::tls::install_crypto_provider();
         let client = reqwest::Client::builder()
             .no_proxy()
             .timeout(timeout)

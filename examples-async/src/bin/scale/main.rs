@@ -126,19 +126,19 @@ fn main() -> ExitCode {
 async fn run(args: Args) -> ExitCode {
     let open_files = budget::raise_open_files_limit();
     // Started first and held to the end of `run`: dropping it stops the child.
-    let child = match &args.sites {
-        Some(_) => None,
+    let (child, base) = match &args.sites {
+        Some(url) => (None, url.trim_end_matches('/').to_string()),
         None => match server::ServerProcess::start() {
-            Ok(child) => Some(child),
+            Ok(child) => {
+                let base = child.url();
+                (Some(child), base)
+            }
             Err(error) => return fail(&format!("cannot start the stand-in sites: {error}")),
         },
     };
-    let base = match (&args.sites, &child) {
-        (Some(url), _) => url.trim_end_matches('/').to_string(),
-        (None, Some(child)) => child.url(),
-        (None, None) => unreachable!("one or the other"),
-    };
-    let latency = Duration::from_millis(args.latency_ms).mul_f64(args.time_scale);
+    // The scaled latency in whole milliseconds: what the URL asks for.
+    let scaled = Duration::from_millis(args.latency_ms).mul_f64(args.time_scale);
+    let latency = Duration::from_millis(scaled.as_millis() as u64);
     let url = format!("{base}/delay/{}", latency.as_millis());
     let target = match server::Target::reachable(&url).await {
         Ok(target) => target,
@@ -150,7 +150,6 @@ async fn run(args: Args) -> ExitCode {
             child.pid()
         );
     }
-    let latency = Duration::from_millis(latency.as_millis() as u64); // what the URL asks for
 
     let tasks = args.tasks as usize;
     let limit = args.limit.map(|k| k as usize);

@@ -28,7 +28,8 @@ pub fn is_child() -> bool {
 
 /// Child mode: serve the stand-in sites until stdin closes.
 pub fn serve_as_child() -> ExitCode {
-    // Every connection holds one of the server's descriptors: raise its limit too.
+    // Every connection holds one of the server's descriptors. `init` has raised the limit
+    // as far as it goes; this reads it back, for the parent's budget.
     let open_files = crate::budget::raise_open_files_limit().unwrap_or(u64::MAX);
     // At their own pace: the client asks for the latency it wants, `/delay/<ms>`.
     let sites = match StandInSites::start(1.0) {
