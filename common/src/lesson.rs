@@ -38,9 +38,8 @@ pub struct Lesson {
 }
 
 impl Lesson {
-    /// Start a lesson: colours, one-line panics, and the time scale said once.
+    /// Start a lesson (after `crate::init`): the time scale said once.
     pub(crate) fn new(options: &LessonArgs, summary: Summary) -> Self {
-        crate::init();
         if options.time_scale == 0.0 {
             say!("(every wait in this lesson is skipped: --time-scale 0)");
         } else if options.time_scale != 1.0 {
@@ -61,6 +60,7 @@ impl Lesson {
 
     /// Listing 2's lesson: `my_function` over some numbers, several ways.
     pub fn squaring(options: &LessonArgs, cpu_bound: bool) -> Self {
+        crate::init(); // first: colours, one-line panics, TLS, open files
         Self::new(options, Summary::Rounds { cpu_bound })
     }
 

@@ -55,6 +55,7 @@ const LISTEN_BACKLOG: i32 = -65_535;
 /// A running set of stand-in sites. Dropping it stops the server.
 pub struct StandInSites {
     addr: SocketAddr,
+    time_scale: f64,
     runtime: Option<Runtime>,
 }
 
@@ -87,6 +88,7 @@ impl StandInSites {
         runtime.spawn(serve(listener, time_scale, Arc::default()));
         Ok(Self {
             addr,
+            time_scale,
             runtime: Some(runtime),
         })
     }
@@ -101,11 +103,12 @@ impl StandInSites {
         format!("http://{}{path}", self.addr)
     }
 
-    /// The four sites' URLs, in the article's order.
-    pub fn site_urls(&self) -> Vec<String> {
+    /// The four sites, in the article's order: each one's URL, and how long it takes to
+    /// answer (its latency times the time scale).
+    pub fn sites(&self) -> Vec<(String, Duration)> {
         SITES
             .iter()
-            .map(|(name, _)| self.url(&format!("/{name}")))
+            .map(|(name, latency)| (self.url(&format!("/{name}")), latency.mul_f64(self.time_scale)))
             .collect()
     }
 }
@@ -163,7 +166,7 @@ mod tests {
     #[test]
     fn the_four_sites_are_served_in_the_articles_order() {
         let sites = StandInSites::start(0.5).unwrap();
-        let urls = sites.site_urls();
+        let urls: Vec<String> = sites.sites().into_iter().map(|(url, _)| url).collect();
         assert_eq!(urls.len(), 4);
         assert!(urls[0].starts_with("http://127.0.0.1:") && urls[0].ends_with("/bing"));
         assert!(urls[3].ends_with("/yahoo"));

@@ -6,7 +6,7 @@
 use crate::cli::{LessonArgs, positive_seconds};
 use crate::fetch::size;
 use crate::lesson::{Lesson, Summary};
-use crate::sites::{SITES, StandInSites};
+use crate::sites::StandInSites;
 use clap::Args;
 use std::time::Duration;
 
@@ -63,6 +63,7 @@ impl Lesson {
     /// Listing 1's lesson: start the stand-in sites unless URLs or `--live` were given.
     /// If the sites cannot start, say so in one line and exit.
     pub fn fetching(args: &FetchArgs) -> (Lesson, Fetching) {
+        crate::init(); // first: colours, one-line panics, TLS, open files
         let scale = args.lesson.time_scale;
         let (sites, one_round) = if args.live || !args.urls.is_empty() {
             let given: Vec<&str> = if args.live {
@@ -74,11 +75,12 @@ impl Lesson {
         } else {
             let sites = StandInSites::start(scale)
                 .unwrap_or_else(|error| exit_with(&format!("cannot start the stand-in sites: {error}")));
-            let targets: Vec<Target> = SITES
-                .iter()
-                .map(|(name, latency)| Target {
-                    url: sites.url(&format!("/{name}")),
-                    latency: Some(latency.mul_f64(scale)),
+            let targets: Vec<Target> = sites
+                .sites()
+                .into_iter()
+                .map(|(url, latency)| Target {
+                    url,
+                    latency: Some(latency),
                 })
                 .collect();
             (Some(sites), targets)

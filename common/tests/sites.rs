@@ -27,7 +27,7 @@ fn get(client: &Client, url: &str) -> (u16, String, Duration) {
 fn each_site_answers_200_after_its_own_latency() {
     let sites = StandInSites::start(0.5).unwrap();
     let client = client();
-    for (url, (name, latency)) in sites.site_urls().iter().zip(SITES) {
+    for ((url, _), (name, latency)) in sites.sites().iter().zip(SITES) {
         let (status, body, took) = get(&client, url);
         let expected = latency.mul_f64(0.5);
         assert_eq!(status, 200);

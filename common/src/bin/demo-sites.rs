@@ -9,7 +9,7 @@
 
 use clap::Parser;
 use common::say;
-use common::sites::{SITES, StandInSites};
+use common::sites::StandInSites;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -38,8 +38,8 @@ fn main() -> ExitCode {
         }
     };
     say!("Stand-in sites on http://{} (Ctrl-C to stop):", sites.addr());
-    for (url, (_, latency)) in sites.site_urls().iter().zip(SITES) {
-        say!("  {url}  ({} ms)", latency.mul_f64(args.time_scale).as_millis());
+    for (url, latency) in sites.sites() {
+        say!("  {url}  ({} ms)", latency.as_millis());
     }
     say!(
         "  {}  and  {}",
