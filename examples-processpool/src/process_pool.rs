@@ -150,6 +150,8 @@ pub struct Done<Args, R> {
 struct Task {
     index: usize,
     line: String,
+    /// The timeline's label: the task's first argument.
+    label: String,
 }
 
 /// What a feeder thread hands back: the task's place and the worker's answer line.
@@ -213,10 +215,12 @@ impl<Args: Wire, R: Wire> ProcessPool<Args, R> {
     /// Queue `function(args)`: the function's name and the arguments go to the next free
     /// worker, which must be serving that function (see [`serve_if_worker`]).
     pub fn submit<F: Function<Args, Output = R>>(&mut self, function: F, args: Args) {
-        let line = format!("{} {}", name_of(&function), to_line(&args));
+        let line = to_line(&args);
+        let label = line.split(' ').next().unwrap_or_default().to_string();
         let task = Task {
             index: self.waiting.len(),
-            line,
+            line: format!("{} {line}", name_of(&function)),
+            label,
         };
         self.waiting.push(Some(args));
         let queue = self.tasks.as_ref().expect("tasks are open until drop");
@@ -264,18 +268,12 @@ impl<Args: Wire, R: Wire> ProcessPool<Args, R> {
             self.waiting.len(),
             "map: collect the results of earlier submits (as_completed) first"
         );
-        let first = self.waiting.len();
         for args in all_args {
             self.submit(function, args);
         }
-        let mut in_order: Vec<Option<Done<Args, R>>> = (first..self.waiting.len()).map(|_| None).collect();
-        while let Some((index, done)) = self.next_done() {
-            in_order[index - first] = Some(done);
-        }
-        in_order
-            .into_iter()
-            .map(|done| done.expect("one result per task"))
-            .collect()
+        let mut finished: Vec<(usize, Done<Args, R>)> = std::iter::from_fn(|| self.next_done()).collect();
+        finished.sort_by_key(|(index, _)| *index);
+        finished.into_iter().map(|(_, done)| done).collect()
     }
 }
 
@@ -316,15 +314,8 @@ fn feed_one_worker(
             Ok(process) => (process.ask(&task.line), process.child.id()),
             Err(error) => (Err(error.clone()), 0),
         };
-        // The label: the task's first argument (the word after the function's name).
-        let label = task
-            .line
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or_default()
-            .to_string();
         let span = Span {
-            label,
+            label: task.label,
             worker: Worker::Process(pid),
             start,
             end: Instant::now(),
@@ -408,8 +399,9 @@ impl WorkerProcess {
         {
             return Err(self.why_it_died());
         }
-        let answer = match TASK_TIME_LIMIT.get() {
-            Some(&limit) => self.answers.recv_timeout(limit),
+        let limit = TASK_TIME_LIMIT.get().copied();
+        let answer = match limit {
+            Some(limit) => self.answers.recv_timeout(limit),
             None => self.answers.recv().map_err(RecvTimeoutError::from),
         };
         match answer {
@@ -417,7 +409,7 @@ impl WorkerProcess {
             Err(RecvTimeoutError::Timeout) => {
                 // SIGKILL (TerminateProcess on Windows) ends even a stopped worker.
                 let _ = self.child.kill();
-                let limit = TASK_TIME_LIMIT.get().map_or(0.0, Duration::as_secs_f64);
+                let limit = limit.map_or(0.0, |limit| limit.as_secs_f64());
                 let pid = self.child.id();
                 Err(BrokenWorker(format!(
                     "no answer within the {limit} s time limit: worker process {pid} was killed"
@@ -486,7 +478,7 @@ fn describe_exit(status: ExitStatus) -> String {
 }
 
 /// Was this process started by a pool as one of its workers?
-pub fn is_worker() -> bool {
+fn is_worker() -> bool {
     std::env::args().nth(1).as_deref() == Some(WORKER_FLAG)
 }
 
