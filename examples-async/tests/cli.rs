@@ -17,31 +17,6 @@ fn run_lesson(args: &[&str]) -> Ran {
     run(lesson(args), DEADLINE)
 }
 
-/// The site names in the URL lines between the timing lines of `first` and `second`.
-fn sites_between(ran: &Ran, first: &str, second: &str) -> Vec<String> {
-    let start = ran
-        .stdout
-        .find(&format!(" [*] {first}()"))
-        .expect("first timing line");
-    let end = ran
-        .stdout
-        .find(&format!(" [*] {second}()"))
-        .expect("second timing line");
-    ran.stdout[start..end]
-        .lines()
-        .filter(|l| l.starts_with("URL: "))
-        .map(|l| {
-            l.split('/')
-                .nth(3)
-                .unwrap()
-                .split(' ')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
-}
-
 #[test]
 fn fetch_runs_on_one_thread_and_concurrency_wins() {
     let ran = run_lesson(&["--only", "fetch", "--time-scale", "0.2"]);
@@ -50,7 +25,10 @@ fn fetch_runs_on_one_thread_and_concurrency_wins() {
     assert_eq!(ran.lines_starting("URL: ").len(), 8, "{}", ran.stdout);
     // Completion order: the fastest stand-in site first.
     assert_eq!(
-        sites_between(&ran, "fetch_one_by_one", "fetch_concurrently"),
+        ran.url_lines_after("fetch_one_by_one")
+            .into_iter()
+            .map(testkit::site_of)
+            .collect::<Vec<_>>(),
         ["google", "bing", "duckduckgo", "yahoo"]
     );
     // Both timelines: every task on the same one worker.

@@ -46,20 +46,6 @@ fn arrival_after(timed: &TimedRun, after: &str, path: &str) -> f64 {
     (*at - t0).as_secs_f64()
 }
 
-/// The URL lines after `after`'s timing line, up to the next timing line.
-fn url_lines_after<'a>(ran: &'a Ran, after: &str) -> Vec<&'a str> {
-    let start = ran
-        .stdout
-        .find(&format!(" [*] {after}()"))
-        .unwrap_or_else(|| panic!("no {after}() run in:\n{}", ran.stdout));
-    let section = &ran.stdout[start + 1..];
-    let end = section.find(" [*] ").unwrap_or(section.len());
-    section[..end]
-        .lines()
-        .filter(|l| l.starts_with("URL: "))
-        .collect()
-}
-
 /// Shortcuts this fails: `let _ = permits.acquire()...` (the permit is dropped at once: no
 /// limit), a limit of 3, fetching in fixed pairs (two, wait for both, two more): a
 /// semaphore starts the next URL the moment any one finishes; and no limit at all plus a
@@ -133,7 +119,7 @@ fn task_timeout() {
                 "the one-by-one run has no deadline (time scale {scale}): {line}"
             );
         }
-        let concurrent = url_lines_after(&ran, "fetch_one_by_one");
+        let concurrent = ran.url_lines_after("fetch_one_by_one");
         assert_eq!(concurrent.len(), 4, "{}", ran.stdout);
         for line in concurrent {
             if line.contains("/yahoo ") {
@@ -161,7 +147,7 @@ fn task_timeout() {
     let mut args = vec!["--time-scale", "0.5"];
     args.extend(urls.iter().map(String::as_str));
     let ran = run_fetch(&args);
-    let concurrent = url_lines_after(&ran, "fetch_one_by_one");
+    let concurrent = ran.url_lines_after("fetch_one_by_one");
     assert_eq!(concurrent.len(), 4, "{}", ran.stdout);
     for ms in under.iter().chain(&over) {
         let path = format!("/delay/{ms} ");

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use testkit::{Ran, TimedRun, command, function_source, run, run_timed};
+use testkit::{Ran, TimedRun, command, function_source, run, run_timed, site_of};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
 
@@ -32,22 +32,9 @@ fn run_lesson(args: &[&str]) -> Ran {
     run(command(BINARY, args), Duration::from_secs(60))
 }
 
-/// The site named by a `URL: ...` line (the first part of its path).
-fn site_of(line: &str) -> String {
-    let path = line.split('/').nth(3).unwrap_or_default();
-    path.split(' ').next().unwrap_or_default().to_string()
-}
-
-/// The site of each URL line after `after`'s timing line, up to the next timing line.
-fn sites_after(ran: &Ran, after: &str) -> Vec<String> {
-    let start = ran.stdout.find(&format!(" [*] {after}()")).map_or(0, |at| at + 1);
-    let section = &ran.stdout[start..];
-    let end = section.find(" [*] ").unwrap_or(section.len());
-    section[..end]
-        .lines()
-        .filter(|l| l.starts_with("URL: "))
-        .map(site_of)
-        .collect()
+/// The site each URL line names.
+fn sites(url_lines: Vec<&str>) -> Vec<&str> {
+    url_lines.into_iter().map(site_of).collect()
 }
 
 /// Shortcuts this fails: sorting the results at the end (they must be printed as they
@@ -64,7 +51,7 @@ fn in_input_order() {
     let ran = &timed.ran;
     assert!(ran.status.success(), "{ran:?}");
     assert_eq!(
-        sites_after(ran, "singlethread"),
+        sites(ran.url_lines_after("singlethread")),
         ["bing", "duckduckgo", "google", "yahoo"],
         "multithread should print in the list's order, not as completed"
     );
@@ -99,11 +86,10 @@ fn in_input_order() {
     args.push("--no-timeline");
     let ran = run_lesson(&args);
     assert!(ran.status.success(), "{ran:?}");
-    let threaded = ran.stdout.split(" [*] singlethread()").nth(1).unwrap_or_default();
-    let printed: Vec<&str> = threaded
-        .lines()
-        .filter_map(|line| line.strip_prefix("URL: "))
-        .filter_map(|rest| rest.split(' ').next())
+    let printed: Vec<&str> = ran
+        .url_lines_after("singlethread")
+        .into_iter()
+        .filter_map(|line| line.strip_prefix("URL: ")?.split(' ').next())
         .collect();
     assert_eq!(
         printed, urls,
@@ -156,7 +142,7 @@ fn scoped_threads() {
         "all four at once takes the slowest, not the sum (ratio {ratio:.2})"
     );
     assert_eq!(
-        sites_after(&ran, "singlethread"),
+        sites(ran.url_lines_after("singlethread")),
         ["google", "bing", "duckduckgo", "yahoo"],
         "still printed as completed"
     );

@@ -46,6 +46,17 @@ impl Ran {
         &self.stdout[start..]
     }
 
+    /// The `URL: ...` lines after `name`'s timing line, up to the next timing line: the
+    /// results of the run that comes after `name()`.
+    pub fn url_lines_after(&self, name: &str) -> Vec<&str> {
+        let section = &self.after(name)[1..];
+        let end = section.find(" [*] ").unwrap_or(section.len());
+        section[..end]
+            .lines()
+            .filter(|l| l.starts_with("URL: "))
+            .collect()
+    }
+
     /// The timeline header (` timeline: N tasks on M workers; ...`) printed after `name`'s
     /// timing line.
     pub fn timeline_after(&self, name: &str) -> &str {
@@ -83,6 +94,12 @@ pub fn find_timing(output: &str, name: &str) -> Option<Duration> {
     let line = output.lines().find_map(|line| line.strip_prefix(&prefix))?;
     let seconds: f64 = line.strip_suffix(" sec].")?.parse().ok()?;
     Some(Duration::from_secs_f64(seconds))
+}
+
+/// The site a `URL: http://HOST/SITE [ ... ]` line names: the first part of its path.
+pub fn site_of(url_line: &str) -> &str {
+    let path = url_line.split('/').nth(3).unwrap_or_default();
+    path.split(' ').next().unwrap_or_default()
 }
 
 /// A command for `program` with `args`, with no colours and no proxy settings from the environment,
