@@ -6,8 +6,8 @@
 
 use common::say;
 use std::time::Duration;
-use testkit::measure::{median, report_over_ideal};
-use testkit::{Ran, command, run};
+use testkit::measure::{median, median_of, report_over_ideal};
+use testkit::{command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scale");
 const RUNS: usize = 5;
@@ -58,11 +58,11 @@ impl Case {
         assert!(!ran.stdout.contains("note:"), "not in one round: {}", ran.stdout);
         self.walls
             .push(Duration::from_secs_f64(ran.seconds_of("fetch_many")));
-        if let Some((cpu, peak)) = usage(&ran, "Client (this process): ") {
+        if let Some((cpu, peak)) = ran.usage("Client (this process): ") {
             self.cpus.push(cpu);
             self.peaks.push(peak);
         }
-        if let Some((cpu, _)) = usage(&ran, "Server (its own process): ") {
+        if let Some((cpu, _)) = ran.usage("Server (its own process): ") {
             self.server_cpus.push(cpu);
         }
     }
@@ -74,7 +74,7 @@ impl Case {
         report_over_ideal(&name, &self.walls, latency, Some(wall_target - latency));
         if !self.peaks.is_empty() {
             let verdict = match peak_target {
-                Some(most) if middle(&self.peaks) <= most => format!(" [target <= {most} MiB: met]"),
+                Some(most) if median_of(&self.peaks) <= most => format!(" [target <= {most} MiB: met]"),
                 Some(most) => format!(" [target <= {most} MiB: MISSED]"),
                 None => String::new(),
             };
@@ -89,24 +89,6 @@ impl Case {
     }
 }
 
-/// The CPU seconds and peak MiB of a `PREFIX: CPU 1.23 s, peak memory 45.6 MiB.` line.
-fn usage(ran: &Ran, prefix: &str) -> Option<(f64, f64)> {
-    let line = ran.lines_starting(prefix).into_iter().next()?;
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let cpu = words.iter().position(|w| *w == "CPU")?;
-    let peak = words.iter().position(|w| *w == "memory")?;
-    Some((
-        words.get(cpu + 1)?.parse().ok()?,
-        words.get(peak + 1)?.parse().ok()?,
-    ))
-}
-
-fn middle(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted[sorted.len() / 2]
-}
-
 /// `median M unit (min A, max B)`.
 fn spread(values: &[f64], unit: &str) -> String {
     if values.is_empty() {
@@ -114,7 +96,10 @@ fn spread(values: &[f64], unit: &str) -> String {
     }
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(0.0, f64::max);
-    format!("median {:.2} {unit} (min {min:.2}, max {max:.2})", middle(values))
+    format!(
+        "median {:.2} {unit} (min {min:.2}, max {max:.2})",
+        median_of(values)
+    )
 }
 
 fn main() {

@@ -86,10 +86,8 @@ fn async_way(layer: &str, requests: usize, base: &str) -> Point {
         "{ran:?}"
     );
     let peak = ran
-        .lines_starting("Client (this process): ")
-        .first()
-        .and_then(|line| line.split("peak memory ").nth(1)?.split(' ').next()?.parse().ok())
-        .unwrap_or(f64::NAN);
+        .usage("Client (this process): ")
+        .map_or(f64::NAN, |(_, peak_mib)| peak_mib);
     let point = Point {
         way: format!("async {layer} (one thread)"),
         requests,

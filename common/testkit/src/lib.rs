@@ -66,6 +66,19 @@ impl Ran {
             .unwrap_or_else(|| panic!("no timeline after {name}() in:\n{}", self.stdout))
     }
 
+    /// The CPU seconds and peak MiB of the first `PREFIX: CPU 1.23 s, peak memory 45.6 MiB.`
+    /// line (as the scale binary prints them).
+    pub fn usage(&self, prefix: &str) -> Option<(f64, f64)> {
+        let line = self.lines_starting(prefix).into_iter().next()?;
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let cpu = words.iter().position(|w| *w == "CPU")?;
+        let peak = words.iter().position(|w| *w == "memory")?;
+        Some((
+            words.get(cpu + 1)?.parse().ok()?,
+            words.get(peak + 1)?.parse().ok()?,
+        ))
+    }
+
     /// A usage error: exit status 2, and `complaint` in what stderr says (clap's words, or ours).
     pub fn assert_usage_error(&self, complaint: &str) {
         assert_eq!(

@@ -16,6 +16,19 @@ pub fn median(samples: &[Duration]) -> Duration {
     }
 }
 
+/// The median of plain numbers (MiB, CPU seconds): the middle one, or the mean of the two.
+pub fn median_of(values: &[f64]) -> f64 {
+    assert!(!values.is_empty(), "the median of nothing");
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    if sorted.len() % 2 == 1 {
+        sorted[middle]
+    } else {
+        (sorted[middle - 1] + sorted[middle]) / 2.0
+    }
+}
+
 /// Run `sample` `runs` times and return every measurement.
 pub fn repeat(runs: usize, mut sample: impl FnMut() -> Duration) -> Vec<Duration> {
     (0..runs).map(|_| sample()).collect()
