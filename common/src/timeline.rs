@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use unicode_width::UnicodeWidthStr;
 
 /// How wide the bar area is, in characters.
-const BAR_WIDTH: usize = 50;
+pub const BAR_WIDTH: usize = 50;
 
 /// One task's stretch of time: what it was, which thread ran it, when it started and ended.
 #[derive(Debug, Clone)]
@@ -208,13 +208,13 @@ impl Timeline {
             total.as_secs_f64(),
         );
         for Row { span, value, .. } in rows {
-            let ok = &value.is_some();
+            let ok = value.is_some();
             let (from, to) = (column(span.start), column(span.end));
             // Every task gets at least one block, so even a quick one is visible.
             let to = to.max(from + 1).min(BAR_WIDTH);
             let from = from.min(to - 1);
             let bar = "█".repeat(to - from);
-            let bar = if *ok { bar.green() } else { bar.red() };
+            let bar = if ok { bar.green() } else { bar.red() };
             let _ = writeln!(
                 out,
                 " {}{} {:>worker_width$} |{}{}{}| {:.2} s{}",
@@ -225,7 +225,7 @@ impl Timeline {
                 bar,
                 "·".repeat(BAR_WIDTH - to),
                 span.duration().as_secs_f64(),
-                if *ok { "" } else { " (failed)" },
+                if ok { "" } else { " (failed)" },
             );
         }
         out

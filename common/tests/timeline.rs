@@ -1,6 +1,6 @@
 //! The timeline picture: staircases, overlaps, and what a run remembers of its tasks.
 
-use common::timeline::{Outcome, Span, Timeline, What, Worker};
+use common::timeline::{BAR_WIDTH, Outcome, Span, Timeline, What, Worker};
 use std::time::{Duration, Instant};
 use unicode_width::UnicodeWidthStr;
 
@@ -8,9 +8,6 @@ use unicode_width::UnicodeWidthStr;
 fn strip_ansi(text: &str) -> String {
     anstream::adapter::strip_str(text).to_string()
 }
-
-/// How wide the bar area is, in characters.
-const BAR_WIDTH: usize = 50;
 
 fn span(label: &str, worker: u32, start_ms: u64, end_ms: u64, origin: Instant) -> Span {
     Span {

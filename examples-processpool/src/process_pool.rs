@@ -490,7 +490,8 @@ pub fn serve_if_worker<Args: Wire, R: Wire>(function: impl Function<Args, Output
         return;
     }
     die_with_parent();
-    common::init(); // a panic in a task: one line on stderr, which the pool reports
+    // A panic in a task: one line on stderr, which the pool reports as the task's error.
+    common::panics::install_quiet_hook();
     let name = name_of(&function);
     serve(|line| {
         let (asked, args) = line.split_once(' ').unwrap_or((line, ""));
