@@ -6,7 +6,7 @@
 //! frames the body, and runs the connection as a state machine. Its read buffer is what we
 //! may size: reqwest gives no such setting, so each of its connections keeps the default.
 
-use crate::server::Target;
+use crate::target::Target;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper::client::conn::http1;

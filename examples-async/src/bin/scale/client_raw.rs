@@ -6,7 +6,7 @@
 //! state machine, no buffers but one small array. Fine for a measurement against a server
 //! we wrote; not a client for the open web (chunked bodies, keep-alive, redirects, TLS...).
 
-use crate::server::Target;
+use crate::target::Target;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

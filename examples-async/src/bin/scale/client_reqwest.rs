@@ -5,7 +5,7 @@
 //! timeouts, and hands back a typed response. Each request is a `String` URL, a request
 //! builder, a header map, and a connection task of its own inside hyper-util.
 
-use crate::server::Target;
+use crate::target::Target;
 use common::fetch::{Discard, describe};
 use std::time::{Duration, Instant};
 

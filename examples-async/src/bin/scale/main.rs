@@ -21,6 +21,7 @@ mod client_hyper;
 mod client_raw;
 mod client_reqwest;
 mod server;
+mod target;
 mod usage;
 
 use clap::{Parser, ValueEnum};
@@ -140,7 +141,7 @@ async fn run(args: Args) -> ExitCode {
     let scaled = Duration::from_millis(args.latency_ms).mul_f64(args.time_scale);
     let latency = Duration::from_millis(scaled.as_millis() as u64);
     let url = format!("{base}/delay/{}", latency.as_millis());
-    let target = match server::Target::reachable(&url).await {
+    let target = match target::Target::reachable(&url).await {
         Ok(target) => target,
         Err(error) => return fail(&error),
     };

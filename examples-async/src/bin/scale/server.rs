@@ -9,9 +9,8 @@
 
 use common::children::{start_this_program_again, wait_or_kill};
 use common::sites::StandInSites;
-use hyper::Uri;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::process::{Child, ChildStderr, ChildStdin, ExitCode};
 use std::time::Duration;
 
@@ -124,49 +123,4 @@ fn last_line(stderr: Option<ChildStderr>) -> Option<String> {
     stderr?.read_to_string(&mut text).ok()?;
     let line = text.lines().rfind(|line| !line.trim().is_empty())?;
     Some(line.strip_prefix("error: ").unwrap_or(line).to_string())
-}
-
-/// What every request asks for: where to connect, and what to send there.
-pub struct Target {
-    pub url: String,
-    pub addr: SocketAddr,
-    /// The `Host` header: `host:port`.
-    pub host: String,
-    /// The path and query, e.g. `/delay/1000`.
-    pub path: Uri,
-}
-
-impl Target {
-    /// Parse `url`, and check that something accepts connections there.
-    pub async fn reachable(url: &str) -> Result<Self, String> {
-        let parsed = reqwest::Url::parse(url).map_err(|e| format!("invalid URL {url}: {e}"))?;
-        if parsed.scheme() != "http" {
-            return Err(format!("{url}: scale mode speaks plain http:// only"));
-        }
-        let (Some(host), Some(port)) = (parsed.host_str(), parsed.port_or_known_default()) else {
-            return Err(format!("{url}: no host in this URL"));
-        };
-        let addr = (host, port)
-            .to_socket_addrs()
-            .ok()
-            .and_then(|mut addrs| addrs.next())
-            .ok_or_else(|| format!("unknown host in {url}"))?;
-        let path = match parsed.query() {
-            Some(query) => format!("{}?{query}", parsed.path()),
-            None => parsed.path().to_string(),
-        };
-        let path = path.parse::<Uri>().map_err(|e| format!("{url}: {e}"))?;
-        let connect = tokio::net::TcpStream::connect(addr);
-        match tokio::time::timeout(Duration::from_secs(5), connect).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(error)) => return Err(format!("nothing answers at {addr}: {error}")),
-            Err(_) => return Err(format!("nothing answers at {addr} within 5 s")),
-        }
-        Ok(Self {
-            url: url.to_string(),
-            addr,
-            host: format!("{host}:{port}"),
-            path,
-        })
-    }
 }
