@@ -187,17 +187,7 @@ fn spawn_piped(mut command: Command) -> Child {
 
 /// Wait for `child` to exit; past `deadline`, kill it (and reap it) and return None.
 pub fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return Some(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
+    common::children::wait_or_kill(child, deadline.saturating_duration_since(Instant::now()))
 }
 
 /// A finished run, with the moment each stdout line arrived (from the program's start).
