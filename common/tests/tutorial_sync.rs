@@ -18,18 +18,12 @@
 //! that does not exist.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use testkit::workspace_root;
 
 const TAG: &str = "<!-- excerpt: ";
 /// A code block of single lines, each of which must stand (indented as shown) in the file.
 const LINE_TAG: &str = "<!-- line: ";
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("common sits in the workspace")
-        .to_path_buf()
-}
 
 /// The lines between `// ANCHOR: name` and `// ANCHOR_END: name`, without any other
 /// anchor lines nested inside.

@@ -262,12 +262,22 @@ pub fn function_source(path: &std::path::Path, name: &str) -> String {
         .join("\n")
 }
 
+/// The workspace's root folder (where tutorial.md and README.md are).
+pub fn workspace_root() -> std::path::PathBuf {
+    let testkit = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    testkit
+        .ancestors()
+        .nth(2)
+        .expect("testkit sits in common/ in the workspace")
+        .to_path_buf()
+}
+
 /// The `cargo run -p PACKAGE [--bin BINARY] ...` commands that tutorial.md shows, in `sh`
 /// blocks or inline in backticks, each as its arguments after `--`. A command without
 /// `--bin` runs the package's own binary, which cargo names after the package.
 pub fn tutorial_commands(package: &str, binary: &str) -> Vec<Vec<String>> {
     // Read at run time, not with include_str!: editing the prose then rebuilds nothing.
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tutorial.md");
+    let path = workspace_root().join("tutorial.md");
     let tutorial = std::fs::read_to_string(&path).expect("tutorial.md at the workspace root");
     let mut commands = Vec::new();
     let mut in_shell_block = false;
