@@ -34,7 +34,8 @@ fn is_workspace(dir: &Path) -> bool {
 
 /// Every `### 8.N Title (crate)` of tutorial.md's exercises, with its text, hint and check.
 pub fn read_exercises(tutorial: &Path) -> std::io::Result<Vec<Exercise>> {
-    let text = std::fs::read_to_string(tutorial)?;
+    // A checkout with Windows line endings reads the same: paragraphs end at a blank line.
+    let text = std::fs::read_to_string(tutorial)?.replace("\r\n", "\n");
     let sections = text.split("\n### ").skip(1);
     Ok(sections
         .filter(|s| s.starts_with("8."))
@@ -118,6 +119,24 @@ mod tests {
                 !exercise.task.contains("```") && !exercise.task.contains("<details>"),
                 "{}",
                 exercise.task
+            );
+        }
+    }
+
+    #[test]
+    fn windows_line_endings_read_the_same() {
+        let root = find_workspace().expect("the tests run inside the workspace");
+        let text = std::fs::read_to_string(root.join("tutorial.md")).unwrap();
+        let copy = std::env::temp_dir().join(format!("tutorial-crlf-{}.md", std::process::id()));
+        std::fs::write(&copy, text.replace('\n', "\r\n")).unwrap();
+        let read = read_exercises(&copy);
+        let _ = std::fs::remove_file(&copy);
+        let (crlf, lf) = (read.unwrap(), read_exercises(&root.join("tutorial.md")).unwrap());
+        assert_eq!(crlf.len(), lf.len());
+        for (crlf, lf) in crlf.iter().zip(&lf) {
+            assert_eq!(
+                (&crlf.task, &crlf.hint, &crlf.command),
+                (&lf.task, &lf.hint, &lf.command)
             );
         }
     }
