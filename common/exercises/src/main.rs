@@ -65,7 +65,15 @@ fn main() -> ExitCode {
         ["show", ..] => return usage_error("`show` takes one NAME", &exercises),
         _ => return usage_error(&format!("unexpected `{}`", args.join(" ")), &exercises),
     };
-    outcome.unwrap_or_else(|error| fail(&format!("cannot run cargo: {error}")))
+    outcome.unwrap_or_else(|error| fail(&format!("cannot run cargo: {}", why_not(&error))))
+}
+
+/// Why cargo could not be started, in words (the OS's error numbers differ per OS).
+fn why_not(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "it is not on PATH (is Rust installed? see rustup.rs)".to_string(),
+        _ => error.to_string(),
+    }
 }
 
 /// Run every check and print the table, then the first exercise not done yet.
