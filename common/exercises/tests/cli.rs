@@ -105,7 +105,7 @@ fn without_cargo_it_says_so_and_fails() {
         let ran = run(command);
         assert_eq!(ran.status.code(), Some(1), "{args:?}: {ran:?}");
         assert!(
-            ran.stderr.contains("error: cannot run cargo: "),
+            ran.stderr.contains("error: cannot run cargo: it is not on PATH"),
             "{args:?}: {}",
             ran.stderr
         );
