@@ -155,3 +155,72 @@ fn the_readme_and_the_tutorial_show_this_command() {
         );
     }
 }
+
+/// A stand-in for cargo (a shell script, so Unix only): it notes the variables it was given
+/// in `env.txt` where it runs, then prints `$FAKE_CARGO_SAYS` as `cargo test` would.
+#[cfg(unix)]
+fn fake_cargo(workspace: &Scratch) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = workspace.0.join("fake-cargo");
+    let text = "#!/bin/sh\nenv > \"$(pwd)/env.txt\"\nprintf '%s\\n' \"$FAKE_CARGO_SAYS\"\n";
+    fs::write(&script, text).unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+/// The progress table from what cargo said, and the cargo it starts gets none of the
+/// variables `cargo run` gave this command (they would make cargo rebuild the lessons).
+#[cfg(unix)]
+#[test]
+fn the_table_says_what_each_check_did_and_the_child_cargo_gets_no_cargo_run_variables() {
+    let workspace = Scratch::with_workspace("table");
+    let cargo = fake_cargo(&workspace);
+    for (output, status, next) in [
+        (
+            "running 1 test\ntest only_check ... ok",
+            "done",
+            "Every exercise is done.",
+        ),
+        (
+            "running 1 test\ntest only_check ... FAILED",
+            "not yet",
+            "Next: 8.1 The only one",
+        ),
+        (
+            "error: could not compile `examples-threadpool`",
+            "does not compile",
+            "`cargo run -p exercises -- show only_check` shows the compiler's message",
+        ),
+    ] {
+        let mut command = run_in(&workspace.0, EXERCISES, &[]);
+        command
+            .env("CARGO", &cargo)
+            .env("FAKE_CARGO_SAYS", output)
+            .env("CARGO_PKG_NAME", "exercises")
+            .env("CARGO_MANIFEST_DIR", &workspace.0)
+            .env("CARGO_HOME", "/kept");
+        let ran = run(command);
+        assert_eq!(ran.status.code(), Some(0), "{ran:?}");
+        let row = ran
+            .stdout
+            .lines()
+            .find(|l| l.contains("only_check"))
+            .unwrap_or_default();
+        assert!(
+            row.ends_with(status),
+            "{output:?} should be {status:?}: {}",
+            ran.stdout
+        );
+        assert!(ran.stdout.contains(next), "{}", ran.stdout);
+        assert!(!ran.stdout.contains("git restore"), "{}", ran.stdout);
+        let env = fs::read_to_string(workspace.0.join("env.txt")).unwrap();
+        assert!(
+            !env.contains("CARGO_PKG_NAME=") && !env.contains("CARGO_MANIFEST_DIR="),
+            "{env}"
+        );
+        assert!(
+            env.contains("CARGO_HOME=/kept"),
+            "the user's own settings stay: {env}"
+        );
+    }
+}
