@@ -33,6 +33,20 @@ impl Report {
             (true, false) => State::NotYet,
         }
     }
+
+    /// Cargo's own error, when it stopped before building anything (a package the tutorial
+    /// names that does not exist, a broken Cargo.toml): not the learner's edit.
+    pub fn cargo_error(&self) -> Option<&str> {
+        if self.0.contains("running ") || self.0.contains("error: could not compile") {
+            return None;
+        }
+        let mut lines = self.0.lines().filter(|line| !line.trim().is_empty());
+        Some(
+            lines
+                .find(|line| line.starts_with("error"))
+                .unwrap_or("cargo test said nothing"),
+        )
+    }
 }
 
 /// `cargo test` on a crate's exercise checks (all of them, or one), run in `workspace`.
@@ -108,5 +122,11 @@ mod tests {
         assert!(failed.state_of("b") == State::Done);
         let broken = Report("error: could not compile `examples-async`\n".into());
         assert!(broken.state_of("b") == State::DoesNotBuild);
+        assert_eq!(broken.cargo_error(), None);
+        let no_package = Report("\nerror: package ID specification `x` did not match\n".into());
+        assert_eq!(
+            no_package.cargo_error(),
+            Some("error: package ID specification `x` did not match")
+        );
     }
 }

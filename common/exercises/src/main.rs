@@ -87,6 +87,12 @@ fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
             "running the checks of {package} (the first time, building them takes a few minutes)..."
         ));
         let report = run_checks(workspace, package, None)?;
+        if let Some(error) = report.cargo_error() {
+            return Ok(fail(&format!(
+                "`cargo test -p {package}` stopped: {}",
+                error.trim_start_matches("error: ")
+            )));
+        }
         for exercise in exercises.iter().filter(|e| e.package == package) {
             states.insert(&exercise.check, report.state_of(&exercise.check));
         }

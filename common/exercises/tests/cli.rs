@@ -224,3 +224,24 @@ fn the_table_says_what_each_check_did_and_the_child_cargo_gets_no_cargo_run_vari
         );
     }
 }
+
+/// Cargo stopping before it builds anything is cargo's error, said as such: exit status 1.
+#[cfg(unix)]
+#[test]
+fn cargos_own_error_is_told_from_an_edit_that_does_not_compile() {
+    let workspace = Scratch::with_workspace("cargo-error");
+    let mut command = run_in(&workspace.0, EXERCISES, &[]);
+    command.env("CARGO", fake_cargo(&workspace)).env(
+        "FAKE_CARGO_SAYS",
+        "error: package ID specification `examples-threadpool` did not match any packages",
+    );
+    let ran = run(command);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(
+        ran.stderr
+            .contains("error: `cargo test -p examples-threadpool` stopped: package ID specification"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stdout.contains("does not compile"), "{}", ran.stdout);
+}
