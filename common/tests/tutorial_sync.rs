@@ -221,38 +221,6 @@ fn every_check_has_a_patch_and_the_tutorial_shows_it() {
     }
 }
 
-/// The progress command's answers to bad input: one line on stderr that says what to do.
-/// (Its normal run is not tested here: it runs `cargo test` itself, which would wait for the
-/// build lock this test run holds. `bash .ci/exercises` runs every check it would run.)
-#[test]
-fn the_progress_command_explains_bad_input_in_one_line() {
-    let exercises = env!("CARGO_BIN_EXE_exercises");
-    for (args, expected) in [
-        (
-            &["show", "no_such_exercise"][..],
-            "no exercise `no_such_exercise`",
-        ),
-        (&["frobnicate"][..], "usage: cargo run -p common --bin exercises"),
-    ] {
-        let ran = testkit::run(
-            testkit::command(exercises, args),
-            std::time::Duration::from_secs(30),
-        );
-        assert!(!ran.status.success(), "{args:?}");
-        assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
-        assert!(ran.stderr.contains(expected), "{}", ran.stderr);
-        assert!(
-            ran.stderr.contains("in_input_order"),
-            "it lists the exercises: {}",
-            ran.stderr
-        );
-    }
-    assert!(
-        tutorial().contains("cargo run -p common --bin exercises"),
-        "the tutorial names the progress command"
-    );
-}
-
 /// `cargo run -p common --bin demo-sites -- ...` as the tutorial shows it (on a free port, as
 /// the real one may be taken): it serves, and says where.
 #[test]
@@ -289,6 +257,7 @@ fn shown_commands(root: &Path) -> Vec<(String, String)> {
     let mut texts = vec![root.join("README.md"), root.join("tutorial.md")];
     for package in [
         "common",
+        "common/exercises",
         "examples-threadpool",
         "examples-processpool",
         "examples-async",
@@ -306,7 +275,7 @@ fn shown_commands(root: &Path) -> Vec<(String, String)> {
         let text = fs::read_to_string(path).expect("readable");
         for (at, _) in text.match_indices("cargo run ") {
             let rest = &text[at..];
-            let end = rest.find(['`', '\n', '#']).unwrap_or(rest.len());
+            let end = rest.find(['`', '\n', '#', ')']).unwrap_or(rest.len());
             let file = path.strip_prefix(root).unwrap_or(path).display().to_string();
             commands.push((file, rest[..end].trim().to_string()));
         }
@@ -317,7 +286,7 @@ fn shown_commands(root: &Path) -> Vec<(String, String)> {
 /// How many binaries cargo finds in `package` (src/main.rs, src/bin/*.rs, src/bin/*/main.rs),
 /// and whether its manifest names the one `cargo run` picks without `--bin`.
 fn binaries_and_default(root: &Path, package: &str) -> (usize, bool) {
-    let dir = root.join(package);
+    let dir = package_dir(root, package);
     let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("each package has a manifest");
     let in_bin = fs::read_dir(dir.join("src/bin")).into_iter().flatten().flatten();
     let bins = in_bin
@@ -330,6 +299,27 @@ fn binaries_and_default(root: &Path, package: &str) -> (usize, bool) {
         main + bins,
         manifest.lines().any(|line| line.starts_with("default-run")),
     )
+}
+
+/// The folder of the workspace member named `package` (`exercises` is `common/exercises`).
+fn package_dir(root: &Path, package: &str) -> std::path::PathBuf {
+    let workspace = fs::read_to_string(root.join("Cargo.toml")).expect("the workspace's manifest");
+    let members = workspace
+        .split("members = [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next());
+    let dirs = members
+        .unwrap_or_default()
+        .split(',')
+        .map(|m| m.trim().trim_matches('"'));
+    dirs.map(|dir| root.join(dir))
+        .find(|dir| {
+            let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+            manifest
+                .lines()
+                .any(|line| line == format!("name = \"{package}\""))
+        })
+        .unwrap_or_else(|| panic!("no workspace member is named {package}"))
 }
 
 /// `cargo run -p PACKAGE` without `--bin` works only where the package has one binary or

@@ -7,6 +7,10 @@ use std::time::Duration;
 
 /// The async variant: tokio and async reqwest on one thread, and its pitfall
 #[derive(Parser)]
+// The shared help speaks of a pool's workers; here there are none.
+#[command(mut_arg("repeat", |arg| arg.help(
+    "Fetch the whole list N times over (N times as many tasks, all started at once on the one thread)"
+)))]
 pub struct Args {
     #[command(flatten)]
     pub fetch: FetchArgs,

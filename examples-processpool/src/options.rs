@@ -8,6 +8,10 @@ use std::time::Duration;
 
 /// Listing 2: square numbers one by one, on a process pool, on threads and with rayon
 #[derive(Parser)]
+// The shared help speaks of site latencies; here there are no sites.
+#[command(mut_arg("time_scale", |arg| arg.help(
+    "Multiply my_function's 2 s (slept, or computed with --cpu) by F; 0.1 runs the lesson 10x faster"
+)))]
 pub struct Args {
     /// The numbers to square
     #[arg(default_values_t = [2, 3, 4], allow_negative_numbers = true)]

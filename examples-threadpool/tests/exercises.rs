@@ -7,7 +7,7 @@
 //!
 //! Each check tests what its exercise teaches, and was tried against the shortcuts a learner
 //! in a hurry might take (named in each check's comment): they fail it.
-//! `cargo run -p common --bin exercises` runs them all and shows your progress.
+//! `cargo run -p exercises` runs them all and shows your progress.
 
 use common::sites::{SITES, StandInSites};
 use std::collections::HashMap;

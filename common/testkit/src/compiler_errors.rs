@@ -46,3 +46,76 @@ pub struct BorrowedStr;
 /// assert!(jobs.into_iter().all(|job| job.join().unwrap() > 0));
 /// ```
 pub struct TheFixes;
+
+/// Exercise 8.10 starts from `examples-threadpool/exercises/fix_the_job.rs`, and its hint in
+/// tutorial.md names the errors a learner meets, fixing the first one each time. These tests
+/// keep that hint true: each step's first error, as this rustc gives it.
+#[cfg(test)]
+mod fix_the_job {
+    use std::path::Path;
+    use std::process::Command;
+
+    /// The first error the compiler gives at each step (its code and words from its message;
+    /// other versions of rustc may word the rest differently), and the step's fix (text
+    /// replaced in the file): the order tutorial.md's hint for 8.10 tells.
+    type Step = (
+        (&'static str, &'static str),
+        &'static [(&'static str, &'static str)],
+    );
+    const STEPS: [Step; 3] = [
+        (
+            ("error[E0277]", "cannot be shared between threads safely"),
+            &[("use std::rc::Rc;", "use std::sync::Arc;"), ("Rc::", "Arc::")],
+        ),
+        (
+            ("error[E0597]", "does not live long enough"),
+            &[(
+                "let name: &str = &sites[index].0;",
+                "let name = sites[index].0.clone();",
+            )],
+        ),
+        (
+            ("error[E0373]", "closure may outlive the current function"),
+            &[("thread::spawn(|| {", "thread::spawn(move || {")],
+        ),
+    ];
+
+    /// The first `error` line rustc prints for `source`, or None when it compiles.
+    fn first_error(source: &str, scratch: &Path) -> Option<String> {
+        let file = scratch.join("fix_the_job.rs");
+        std::fs::write(&file, source).expect("a scratch file");
+        let compiled = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+            .args(["--edition", "2024", "--crate-name", "fix_the_job", "--out-dir"])
+            .arg(scratch)
+            .arg(&file)
+            .output()
+            .expect("rustc runs");
+        let stderr = String::from_utf8_lossy(&compiled.stderr);
+        let first = stderr.lines().find(|line| line.starts_with("error"));
+        (!compiled.status.success()).then(|| first.unwrap_or_default().to_string())
+    }
+
+    #[test]
+    fn each_fix_meets_the_next_error_the_hint_names_then_it_compiles() {
+        let start = crate::workspace_root().join("examples-threadpool/exercises/fix_the_job.rs");
+        let mut source = std::fs::read_to_string(&start).expect("the exercise's starting file");
+        let scratch = std::env::temp_dir().join(format!("fix-the-job-steps-{}", std::process::id()));
+        std::fs::create_dir_all(&scratch).unwrap();
+        for ((code, words), fixes) in STEPS {
+            let error = first_error(&source, &scratch);
+            assert!(
+                error
+                    .as_deref()
+                    .is_some_and(|e| e.starts_with(code) && e.contains(words)),
+                "expected {code} ({words}) first, got {error:?}"
+            );
+            for (before, after) in fixes {
+                assert!(source.contains(before), "the file has no `{before}`");
+                source = source.replace(before, after);
+            }
+        }
+        let error = first_error(&source, &scratch);
+        let _ = std::fs::remove_dir_all(&scratch);
+        assert_eq!(error, None, "with the three fixes, it compiles");
+    }
+}

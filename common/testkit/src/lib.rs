@@ -262,14 +262,22 @@ pub fn function_source(path: &std::path::Path, name: &str) -> String {
         .join("\n")
 }
 
-/// The workspace's root folder (where tutorial.md and README.md are).
+/// The workspace's root folder (where tutorial.md and README.md are): the nearest folder, from
+/// the one the test runs in up, that holds tutorial.md and a Cargo.toml. Cargo runs each test
+/// and bench in its package's folder, so this finds the workspace where it is now, not where
+/// it was when the tests were built (a workspace moved or copied since).
 pub fn workspace_root() -> std::path::PathBuf {
-    let testkit = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    testkit
+    let here = std::env::current_dir().expect("the folder the tests run in");
+    let root = here
         .ancestors()
-        .nth(2)
-        .expect("testkit sits in common/ in the workspace")
-        .to_path_buf()
+        .find(|dir| dir.join("tutorial.md").is_file() && dir.join("Cargo.toml").is_file());
+    root.unwrap_or_else(|| {
+        panic!(
+            "no tutorial.md in {} or a folder above it: run the tests with cargo, inside the workspace",
+            here.display()
+        )
+    })
+    .to_path_buf()
 }
 
 /// The `cargo run -p PACKAGE [--bin BINARY] ...` commands that tutorial.md shows, in `sh`
@@ -388,6 +396,31 @@ const REFUSED: &[&str] = &["cannot connect", "timed out"];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Run from a copy of the workspace (here a folder with its two marker files), the tests
+    /// read that copy: this test runs its own binary again there, as cargo would.
+    #[test]
+    fn the_workspace_is_the_one_the_tests_run_in() {
+        const NAME: &str = "tests::the_workspace_is_the_one_the_tests_run_in";
+        if let Some(expected) = std::env::var_os("TESTKIT_EXPECTED_ROOT") {
+            let found = workspace_root().canonicalize().unwrap();
+            assert_eq!(found, std::path::PathBuf::from(expected).canonicalize().unwrap());
+            return;
+        }
+        let copy = std::env::temp_dir().join(format!("testkit-workspace-{}", std::process::id()));
+        std::fs::create_dir_all(copy.join("common/testkit")).unwrap();
+        std::fs::write(copy.join("Cargo.toml"), "[workspace]\n").unwrap();
+        std::fs::write(copy.join("tutorial.md"), "# a copy\n").unwrap();
+        let mut again = Command::new(std::env::current_exe().unwrap());
+        again
+            .args(["--exact", NAME, "--nocapture"])
+            .current_dir(copy.join("common/testkit"))
+            .env("TESTKIT_EXPECTED_ROOT", &copy);
+        let ran = run(again, Duration::from_secs(30));
+        let _ = std::fs::remove_dir_all(&copy);
+        assert!(ran.status.success(), "{ran:?}");
+        assert!(ran.stdout.contains("1 passed"), "{}", ran.stdout);
+    }
 
     #[test]
     fn a_printed_time_can_be_read_back() {

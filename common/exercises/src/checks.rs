@@ -1,0 +1,132 @@
+//! Running an exercise's check: `cargo test` exactly as tutorial.md prints it, so that a check
+//! run here and the same check typed by hand share one build.
+
+use std::path::Path;
+use std::process::Command;
+
+/// What running an exercise's check said.
+#[derive(Clone, Copy, PartialEq)]
+pub enum State {
+    Done,
+    NotYet,
+    /// The lesson (or its checks) did not compile: an edit is half done.
+    DoesNotBuild,
+}
+
+/// What one `cargo test` of a crate's checks printed, stdout and stderr.
+pub struct Report(pub String);
+
+impl Report {
+    /// Whether the test binary ran at all (it did not when the lesson does not compile).
+    pub fn built(&self) -> bool {
+        self.0.contains("running ") && !self.0.contains("error: could not compile")
+    }
+
+    pub fn passed(&self, check: &str) -> bool {
+        self.0.contains(&format!("test {check} ... ok"))
+    }
+
+    pub fn state_of(&self, check: &str) -> State {
+        match (self.built(), self.passed(check)) {
+            (false, _) => State::DoesNotBuild,
+            (true, true) => State::Done,
+            (true, false) => State::NotYet,
+        }
+    }
+
+    /// Cargo's own error, when it stopped before building anything (a package the tutorial
+    /// names that does not exist, a broken Cargo.toml): not the learner's edit.
+    pub fn cargo_error(&self) -> Option<&str> {
+        if self.0.contains("running ") || self.0.contains("error: could not compile") {
+            return None;
+        }
+        let mut lines = self.0.lines().filter(|line| !line.trim().is_empty());
+        Some(
+            lines
+                .find(|line| line.starts_with("error"))
+                .unwrap_or("cargo test said nothing"),
+        )
+    }
+}
+
+/// `cargo test` on a crate's exercise checks (all of them, or one), run in `workspace`.
+/// One at a time (`--test-threads 1`): the timing checks must not share the CPUs.
+/// An error means cargo itself could not be started.
+pub fn run_checks(workspace: &Path, package: &str, check: Option<&str>) -> std::io::Result<Report> {
+    // The cargo that ran us (`cargo +nightly run` sets it to that toolchain's), else PATH's.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(workspace)
+        .args(["test", "-p", package, "--test", "exercises", "--", "--ignored"])
+        .args(["--test-threads", "1"])
+        .env("RUST_BACKTRACE", "0")
+        .env("CARGO_TERM_COLOR", "never");
+    if let Some(check) = check {
+        command.args(["--exact", check]);
+    }
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_run) {
+            command.env_remove(name);
+        }
+    }
+    let output = command.output()?;
+    Ok(Report(format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    )))
+}
+
+/// The variables `cargo run` sets for the program it runs (this one): `CARGO_PKG_NAME=exercises`,
+/// `CARGO_MANIFEST_DIR`, ... Passed on to the `cargo test` started here they would reach every
+/// crate it builds; crates that read them (ring, rustls, reqwest, the lessons) would see them
+/// changed since the check was last built by hand, and cargo would rebuild them all, on every
+/// switch between this command and a check. `CARGO` itself (which cargo) and the user's own
+/// settings (`CARGO_HOME`, `CARGO_TARGET_DIR`, ...) stay.
+fn set_by_cargo_run(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || ["CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE"].contains(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_variables_cargo_run_sets_are_told_from_the_users_own() {
+        for set in [
+            "CARGO_PKG_NAME",
+            "CARGO_PKG_VERSION_MAJOR",
+            "CARGO_MANIFEST_DIR",
+            "CARGO_CRATE_NAME",
+        ] {
+            assert!(set_by_cargo_run(set), "{set}");
+        }
+        for own in [
+            "CARGO",
+            "CARGO_HOME",
+            "CARGO_TARGET_DIR",
+            "CARGO_TERM_COLOR",
+            "RUSTFLAGS",
+        ] {
+            assert!(!set_by_cargo_run(own), "{own}");
+        }
+    }
+
+    #[test]
+    fn a_crate_that_did_not_compile_is_told_from_a_check_that_failed() {
+        let failed = Report("running 1 test\ntest a ... FAILED\ntest b ... ok\n".into());
+        assert!(failed.state_of("a") == State::NotYet);
+        assert!(failed.state_of("b") == State::Done);
+        let broken = Report("error: could not compile `examples-async`\n".into());
+        assert!(broken.state_of("b") == State::DoesNotBuild);
+        assert_eq!(broken.cargo_error(), None);
+        let no_package = Report("\nerror: package ID specification `x` did not match\n".into());
+        assert_eq!(
+            no_package.cargo_error(),
+            Some("error: package ID specification `x` did not match")
+        );
+    }
+}
