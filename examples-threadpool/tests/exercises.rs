@@ -113,9 +113,10 @@ fn in_input_order() {
 
 /// Shortcuts this fails: keeping `threadpool::Builder` (or any of the crate) with a comment
 /// (the crate is still linked into the program), and `ThreadPool::new(urls.len())` (still the
-/// crate, even vendored under another path), and `thread::spawn` with clones (threads, but
-/// not scoped ones). A thread per URL ignores `--workers`, so even `--workers 1` runs all at
-/// once.
+/// crate, even vendored under another path), `thread::spawn` with clones (threads, but
+/// not scoped ones), and reading the channel after the scope (every line printed at the end,
+/// once the scope has joined every thread: the check times them). A thread per URL ignores
+/// `--workers`, so even `--workers 1` runs all at once.
 #[test]
 #[ignore = "exercise: passes once multithread uses std::thread::scope instead of the threadpool crate"]
 fn scoped_threads() {
@@ -137,7 +138,11 @@ fn scoped_threads() {
         !multithread.contains("thread::spawn("),
         "scope.spawn, not thread::spawn: scoped threads may borrow, so nothing needs cloning"
     );
-    let ran = run_lesson(&["--time-scale", "0.5", "--workers", "1"]);
+    let timed = run_timed(
+        command(BINARY, &["--time-scale", "0.5", "--workers", "1"]),
+        Duration::from_secs(60),
+    );
+    let ran = &timed.ran;
     assert!(ran.status.success(), "{ran:?}");
     let header = ran.timeline_after("multithread");
     assert!(
@@ -153,6 +158,26 @@ fn scoped_threads() {
         sites(ran.url_lines_after("singlethread")),
         ["google", "bing", "duckduckgo", "yahoo"],
         "still printed as completed"
+    );
+    // As completed means as each comes: google's line at 0.25 of the run, not at the end
+    // with the others (reading the channel only after the scope has joined every thread).
+    let start = timed
+        .arrival_of(" [*] singlethread()")
+        .expect("singlethread's timing line");
+    let at = |site: &str| {
+        timed
+            .lines
+            .iter()
+            .rev()
+            .find(|(_, l)| l.starts_with("URL: ") && l.contains(&format!("/{site} ")))
+            .map(|(at, _)| (*at - start).as_secs_f64())
+    };
+    let (google, yahoo) = (at("google").unwrap_or(0.0), at("yahoo").unwrap_or(1.0));
+    let share = google / yahoo;
+    assert!(
+        share < 0.6,
+        "google's line came at {share:.2} of the run, yahoo's at 1.00: print each result while the \
+         other threads still run (about 0.25 here), inside the scope, not after it has joined them all"
     );
 }
 
