@@ -108,7 +108,9 @@ fn numbers(count: usize) -> Vec<String> {
 /// Shortcuts this fails: a thread per number (five numbers need five threads, not three),
 /// `RAYON_NUM_THREADS` (the check sets it to 1), three `std::thread::scope` threads over
 /// `numbers.chunks(..)` instead of rayon (`with_rayon` must build a `ThreadPoolBuilder` pool
-/// and `install` its work, with no `thread::`), `build_global` (the global pool, not one of
+/// and `install` its `par_iter` work, with no `thread::`), such a pool that `install`s a
+/// helper starting three std threads (no `thread::` in main.rs outside with_threads),
+/// `build_global` (the global pool, not one of
 /// your own: it may appear nowhere in `src/main.rs`).
 #[test]
 #[ignore = "exercise: passes once with_rayon runs on a pool of three threads"]
@@ -136,8 +138,21 @@ fn rayon_three_threads() {
         );
     }
     assert!(
-        !with_rayon.contains("thread::"),
-        "with_rayon must leave the threads to rayon, not start its own (`thread::`):\n{with_rayon}"
+        with_rayon.contains("par_iter"),
+        "with_rayon's work is rayon's: the same `par_iter`, run inside `pool.install(..)`:\n{with_rayon}"
+    );
+    // No threads of its own, in with_rayon or in a helper it installs: outside with_threads
+    // (the exercise's other lesson), no code of main.rs names std's threads.
+    let with_threads = function_source(Path::new(MAIN_RS), "with_threads");
+    let code: Vec<&str> = source
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect();
+    let elsewhere = code.join("\n").replacen(&with_threads, "", 1);
+    assert!(
+        !elsewhere.contains("thread::"),
+        "the three threads must be the rayon pool's own: with_rayon leaves the threads to rayon, and \
+         nothing it calls starts threads of its own (`thread::` outside with_threads)"
     );
     assert!(
         !source.contains("build_global"),
