@@ -163,7 +163,9 @@ fn rayon_three_threads() {
 /// Shortcuts this fails: a hard-coded thread count (the lesson is run on one CPU, then on
 /// up to two), a thread per number (more numbers than CPUs), fixed chunks of the numbers
 /// per thread, `numbers.chunks(numbers.len().div_ceil(cpus()))` (no shared queue: on two
-/// CPUs the first tasks to start are 2 and 6, not 2 and 3).
+/// CPUs the first tasks to start are 2 and 6, not 2 and 3), and turns fixed in advance
+/// (`skip(t).step_by(cpus)`: the first tasks are right, but no queue is shared; every call
+/// sleeps as long, so only the code tells: it must share an index or a `Mutex`).
 #[test]
 #[ignore = "exercise: passes once with_threads uses one thread per CPU, not one per number"]
 fn threads_per_cpu() {
@@ -195,6 +197,20 @@ fn threads_per_cpu() {
             ran.stdout
         );
     }
+    // Every call sleeps as long, so a fixed share per thread and a shared queue finish
+    // alike here; the check reads which one with_threads has.
+    let with_threads = function_source(Path::new(MAIN_RS), "with_threads");
+    let shares_a_queue = with_threads.contains("fetch_add(") || with_threads.contains(".lock()");
+    let splits_up_front = ["step_by(", "skip(", "chunks", " % "]
+        .iter()
+        .any(|split| with_threads.contains(split));
+    assert!(
+        shares_a_queue && !splits_up_front,
+        "each thread should take the next number left, from a queue the threads share (an index \
+         they all advance with `fetch_add`, or a `Mutex`), not a share of the numbers fixed before \
+         they start: with calls of different lengths, a fixed share leaves a thread idle while \
+         numbers wait in another's share:\n{with_threads}"
+    );
 }
 
 /// Shortcuts this fails: deleting the sleep (no work at all: each call must take tens of
