@@ -215,24 +215,34 @@ fn threads_per_cpu() {
 
 /// Shortcuts this fails: deleting the sleep (no work at all: each call must take tens of
 /// milliseconds at least), keeping the sleep (threads would then beat the CPU count),
-/// turning `--cpu` on by default (`Work::for_lesson(true, ..)`: that work is calibrated to
-/// the time scale, so at `--time-scale 0.001` it shrinks below the floor; counting primes
-/// does not).
+/// keeping it and counting primes after it (each call then lasts longer at a larger time
+/// scale), waiting in a loop that watches the clock (threads beat the CPU count: waiting is
+/// not computing), turning `--cpu` on by default (`Work::for_lesson(true, ..)`: that work
+/// is calibrated to the time scale, so at `--time-scale 0.001` it shrinks below the floor;
+/// counting primes does not).
 #[test]
 #[ignore = "exercise: passes once my_function computes instead of sleeping (without --cpu)"]
 fn cpu_bound() {
     let (pinned, cpus) = pinning(2);
-    let numbers = numbers(cpus + 3);
-    let mut args = vec!["--time-scale", "0.1", "--no-timeline"];
-    args.extend(numbers.iter().map(String::as_str));
-    let ran = run_lesson_on(pinned.as_deref(), &args);
-    // Real work of a minimum size: every call, one by one, takes 50 ms or more.
-    let calls = calls_one_by_one(&ran);
-    assert_eq!(calls.len(), numbers.len(), "{}", ran.stdout);
-    let shortest = calls.iter().copied().fold(f64::INFINITY, f64::min);
+    // First the quick run: real work lasts as long whatever the time scale; the sleep and the
+    // lesson's `--cpu` work last 2 s times the scale, 0.002 s here, far under the floor.
+    let quick = calls_at(pinned.as_deref(), "0.001", &numbers(2)).0;
+    let shortest = quick.iter().copied().fold(f64::INFINITY, f64::min);
     assert!(
         shortest >= 0.05,
-        "the quickest call took {shortest:.3} s: my_function must do real work (aim for 0.2 to 0.5 s in a debug build)"
+        "at --time-scale 0.001 the quickest call took {shortest:.3} s: my_function must do real \
+         work of its own (aim for 0.2 to 0.5 s in a debug build), which no time scale shortens: \
+         the sleep and the lesson's --cpu work both shrink with it"
+    );
+    let numbers = numbers(cpus + 3);
+    let (calls, ran) = calls_at(pinned.as_deref(), "0.5", &numbers);
+    // A sleep left in adds 1 s to each call here (2 s times 0.5), and 0.002 s above.
+    let longer =
+        calls.iter().copied().fold(f64::INFINITY, f64::min) - quick.iter().copied().fold(0.0, f64::max);
+    assert!(
+        longer < 0.5,
+        "each call took at least {longer:.2} s longer at --time-scale 0.5 than at 0.001: \
+         my_function still sleeps besides computing; the work should replace the sleep"
     );
     // With more numbers than CPUs, sleeping threads all finish in one delay (a speed-up of
     // n over one by one); computing threads can't beat the CPU count.
@@ -240,20 +250,20 @@ fn cpu_bound() {
     let halfway = (numbers.len() + cpus) as f64 / 2.0;
     assert!(
         speedup < halfway,
-        "threads sped up {speedup:.1}x on {cpus} CPUs: my_function still sleeps (that allows {}x)",
+        "threads sped up {speedup:.1}x on {cpus} CPUs, more than {cpus} CPUs can compute (up to \
+         {}x is waiting, not computing): each call waits for time to pass, by sleeping or by \
+         watching the clock; my_function should compute, as counting primes does",
         numbers.len()
     );
-    // Real work takes as long whatever the time scale; the lesson's `--cpu` work is made to
-    // last 2 s times the scale, 0.002 s here, far under the floor.
-    let few = &numbers[..2];
-    let mut args = vec!["--time-scale", "0.001", "--no-timeline"];
-    args.extend(few.iter().map(String::as_str));
-    let ran = run_lesson_on(pinned.as_deref(), &args);
+}
+
+/// Run the lesson at this time scale, without timelines: how long each call took one by one,
+/// and the run.
+fn calls_at(pinned: Option<&str>, scale: &str, numbers: &[String]) -> (Vec<f64>, Ran) {
+    let mut args = vec!["--time-scale", scale, "--no-timeline"];
+    args.extend(numbers.iter().map(String::as_str));
+    let ran = run_lesson_on(pinned, &args);
     let calls = calls_one_by_one(&ran);
-    assert_eq!(calls.len(), few.len(), "{}", ran.stdout);
-    let shortest = calls.iter().copied().fold(f64::INFINITY, f64::min);
-    assert!(
-        shortest >= 0.05,
-        "at --time-scale 0.001 the quickest call took {shortest:.3} s: my_function must do work of its own, not the lesson's --cpu work (which shrinks with the time scale)"
-    );
+    assert_eq!(calls.len(), numbers.len(), "{}", ran.stdout);
+    (calls, ran)
 }
