@@ -37,6 +37,23 @@ fn sites(url_lines: Vec<&str>) -> Vec<&str> {
     url_lines.into_iter().map(site_of).collect()
 }
 
+/// When each of multithread's URL lines was printed, in the order printed, as a share of
+/// when the last one was: counted from singlethread's timing line, when multithread starts.
+fn multithread_arrivals(timed: &TimedRun) -> Vec<f64> {
+    let threaded: Vec<Duration> = timed
+        .lines
+        .iter()
+        .skip_while(|(_, line)| !line.starts_with(" [*] singlethread()"))
+        .filter(|(_, line)| line.starts_with("URL: ") || line.starts_with(" [*] singlethread()"))
+        .map(|(at, _)| *at)
+        .collect();
+    let (start, last) = (threaded[0], threaded[threaded.len() - 1]);
+    threaded[1..]
+        .iter()
+        .map(|at| (*at - start).as_secs_f64() / (last - start).as_secs_f64())
+        .collect()
+}
+
 /// Shortcuts this fails: sorting the results at the end, all or all but the first (each
 /// must be printed when it becomes next in line, and the check times every line), fetching one by one in list order (no longer concurrent), and
 /// holding back the four stand-in sites by name (other URLs, in another order, must come
@@ -63,29 +80,24 @@ fn in_input_order() {
     // Each line is due when it and every one before it are in: bing at 0.3 s, duckduckgo at
     // 0.5 s, google (in at 0.2 s) right after duckduckgo, yahoo at 0.8 s. As shares of when
     // yahoo's line came: 0.375, 0.625, 0.625. Held back to the end, a line comes at 1.0.
-    // From singlethread's timing line (multithread starts then) to each URL line after it.
-    let threaded: Vec<Duration> = timed
-        .lines
-        .iter()
-        .skip_while(|(_, line)| !line.starts_with(" [*] singlethread()"))
-        .filter(|(_, line)| line.starts_with("URL: ") || line.starts_with(" [*] singlethread()"))
-        .map(|(at, _)| *at)
-        .collect();
-    let (start, yahoo) = (threaded[0], threaded[4]);
-    let share = |at: Duration| (at - start).as_secs_f64() / (yahoo - start).as_secs_f64();
-    for (line, (site, due)) in
-        threaded[1..4]
+    let arrivals = multithread_arrivals(&timed);
+    for (&came, (site, due)) in
+        arrivals
             .iter()
             .zip([("bing", 0.375), ("duckduckgo", 0.625), ("google", 0.625)])
     {
-        let came = share(*line);
         assert!(
             came < due + 0.2,
             "{site}'s line came at {came:.2} of the run (yahoo's at 1.00): print each result as soon as it \
              and every result before it in the list are in, here at about {due:.2}, not with the rest at the end"
         );
     }
-    // Other URLs, the slowest first: the list's order is not the four sites' order.
+    assert_other_urls_in_their_order();
+}
+
+/// Other URLs, the slowest first, come out in their list's order too, fetched all at once.
+fn assert_other_urls_in_their_order() {
+    // The list's order is not the four sites' order.
     let sites = StandInSites::start(1.0).unwrap();
     let urls: Vec<String> = [240, 80, 160, 40]
         .map(|ms| sites.url(&format!("/delay/{ms}")))
@@ -161,19 +173,7 @@ fn scoped_threads() {
     );
     // As completed means as each comes: google's line at 0.25 of the run, not at the end
     // with the others (reading the channel only after the scope has joined every thread).
-    let start = timed
-        .arrival_of(" [*] singlethread()")
-        .expect("singlethread's timing line");
-    let at = |site: &str| {
-        timed
-            .lines
-            .iter()
-            .rev()
-            .find(|(_, l)| l.starts_with("URL: ") && l.contains(&format!("/{site} ")))
-            .map(|(at, _)| (*at - start).as_secs_f64())
-    };
-    let (google, yahoo) = (at("google").unwrap_or(0.0), at("yahoo").unwrap_or(1.0));
-    let share = google / yahoo;
+    let share = multithread_arrivals(&timed)[0];
     assert!(
         share < 0.6,
         "google's line came at {share:.2} of the run, yahoo's at 1.00: print each result while the \
@@ -340,7 +340,8 @@ fn pool_wall(workers: usize, rounds: usize) -> f64 {
 }
 
 /// Shortcuts this fails: `thread::scope` or no threads at all (the exercise is to make
-/// `thread::spawn` compile; a `thread::spawn(` in a comment does not count), printing in
+/// `thread::spawn` compile; a `thread::spawn(` in a comment does not count), a list that
+/// is never freed instead of an `Arc` (`Box::leak`, a `static`), a copy per job, printing in
 /// list order (the threads must overlap), and printing the four lines at once (each comes
 /// when its job has slept).
 #[test]
@@ -367,6 +368,13 @@ fn fix_the_job() {
     );
     let timed = run_timed(command(program.to_str().unwrap(), &[]), Duration::from_secs(30));
     let _ = std::fs::remove_file(&program);
+    // It compiles: now, was the list shared as the first error asked?
+    assert!(
+        source.contains("Arc::") && !source.contains("leak("),
+        "share the one list between the jobs with Arc, the thread-safe Rc: each job holds a \
+         counted handle, and the list is freed when the last one ends (a leaked list is never \
+         freed, and a copy per job is not sharing)"
+    );
     let ran = &timed.ran;
     assert!(ran.status.success(), "{ran:?}");
     let sites: Vec<&str> = ran
