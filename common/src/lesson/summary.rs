@@ -200,13 +200,15 @@ fn failed_tasks<'a>(runs: &[&'a Timed<Timeline>]) -> Vec<(&'a str, String)> {
         .into_iter()
         .filter(|(_, (failed_in, _))| !failed_in.is_empty())
         .map(|(task, (failed_in, succeeded_in))| {
+            // A URL's password is never printed.
+            let name = crate::fetch::printable_url(task);
             let said = if succeeded_in.is_empty() && failed_in.len() == runs.len() {
-                format!("{task} failed in every run")
+                format!("{name} failed in every run")
             } else if succeeded_in.is_empty() {
-                format!("{task} failed in {}()", failed_in.join("(), "))
+                format!("{name} failed in {}()", failed_in.join("(), "))
             } else {
                 format!(
-                    "{task} failed in {}(), succeeded in {}()",
+                    "{name} failed in {}(), succeeded in {}()",
                     failed_in.join("(), "),
                     succeeded_in.join("(), ")
                 )
