@@ -55,21 +55,28 @@ impl Lesson {
             count(cpus, "CPU")
         );
         for run in &self.runs {
-            let (lanes, processes) = run.value.most_at_once();
-            let ideal = best_time(&tasks, lanes, cpu_bound.then_some(cpus));
-            let how = match (lanes, processes) {
-                (0 | 1, _) => "one at a time".to_string(),
-                (n, true) => format!("{n} processes at once"),
-                (n, false) => format!("{n} threads at once"),
+            let beside = match (run.value.failures(), first.value.failures()) {
+                (0, 0) => ideal_of(&run.value, &tasks, cpu_bound.then_some(cpus)),
+                // A failed task may have ended early (a crash, a time limit): no ideal holds.
+                (0, _) => "no ideal: a task failed one by one, so its length is unknown".to_string(),
+                (failed, _) => format!("no ideal: {failed} of {} failed", count(run.value.len(), "task")),
             };
-            rprint!(
-                "  {:<17} {:.4} sec   ideal {:.4} sec ({how})",
-                run.name,
-                run.took.as_secs_f64(),
-                ideal.as_secs_f64()
-            );
+            rprint!("  {:<17} {:.4} sec   {beside}", run.name, run.took.as_secs_f64());
         }
     }
+}
+
+/// `ideal 0.4004 sec (2 threads at once)`: the best a run could do with as many at once as
+/// it had, tasks as long as one by one, CPU-bound ones within the CPUs.
+fn ideal_of(run: &Timeline, tasks: &[Duration], cpus: Option<usize>) -> String {
+    let (lanes, processes) = run.most_at_once();
+    let ideal = best_time(tasks, lanes, cpus);
+    let how = match (lanes, processes) {
+        (0 | 1, _) => "one at a time".to_string(),
+        (n, true) => format!("{n} processes at once"),
+        (n, false) => format!("{n} threads at once"),
+    };
+    format!("ideal {:.4} sec ({how})", ideal.as_secs_f64())
 }
 
 /// Listing 1's closing lines: the two runs' times and, when every fetch succeeded, the
@@ -174,11 +181,11 @@ pub(super) fn agreement_line(runs: &[&Timed<Timeline>], what: What) -> String {
     if failed.len() > 3 {
         differences.push(format!("{} more", failed.len() - 3));
     }
-    format!(
-        "Check: {all}; the same {} for each of the {never_failed} that never failed; {}.",
-        what.value,
-        differences.join("; ")
-    )
+    let same = match never_failed {
+        0 => format!("none got a {} in every run", what.value),
+        n => format!("the same {} for each of the {n} that never failed", what.value),
+    };
+    format!("Check: {all}; {same}; {}.", differences.join("; "))
 }
 
 /// Each task that failed in some run, sorted, with where it failed and where it did not:
