@@ -15,7 +15,6 @@
 //! closing summary, with its ideal times, is in `lesson/summary.rs`.
 
 use crate::cli::LessonArgs;
-use crate::output::count;
 use crate::say;
 use crate::sites::StandInSites;
 use crate::timeline::{Timeline, What};
@@ -103,12 +102,7 @@ impl Lesson {
                 .map(|run| run.name)
                 .collect();
             if differing.is_empty() {
-                say!(
-                    "Check: all {} runs got the same {}, and the same {} for each.",
-                    runs.len(),
-                    count(first.value.len(), what.task),
-                    what.value
-                );
+                say!("{}", summary::agreement_line(&runs, what));
             } else {
                 all_agree = false;
                 say!(

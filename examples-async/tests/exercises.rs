@@ -10,8 +10,9 @@
 //! `cargo run -p exercises` runs them all and shows your progress.
 
 use common::sites::StandInSites;
+use std::path::Path;
 use std::time::Duration;
-use testkit::{Ran, TimedRun, command, run, run_timed};
+use testkit::{Ran, TimedRun, command, function_source, run, run_timed};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 
@@ -48,9 +49,10 @@ fn arrival_after(timed: &TimedRun, after: &str, path: &str) -> f64 {
 
 /// Shortcuts this fails: `let _ = permits.acquire()...` (the permit is dropped at once: no
 /// limit), a limit of 3, fetching in fixed pairs (two, wait for both, two more): a
-/// semaphore starts the next URL the moment any one finishes; and no limit at all plus a
+/// semaphore starts the next URL the moment any one finishes; no limit at all plus a
 /// `sleep` after the `join_next` loop (or after each printed result) to fake the total time:
-/// the check also times when each result line appears.
+/// the check also times when each result line appears; and waiting for each permit in the
+/// spawning loop (a real limit, but no result is printed until the last URL has started).
 #[test]
 #[ignore = "exercise: passes once fetch_concurrently lets at most 2 requests run at once"]
 fn semaphore_limit() {
@@ -79,6 +81,15 @@ fn semaphore_limit() {
     // three at a time: 0.37 and 1.20.
     let at = |ms: u32| arrival_after(&timed, "fetch_one_by_one", &format!("/delay/{ms}"));
     let longest = at(600);
+    // Each result as its task ends: 100's at 50 ms (0.17), not once every URL has a permit.
+    let first_short = at(100) / longest;
+    assert!(
+        first_short < 0.35,
+        "the 100 ms URL's result came at {first_short:.2} of the 600 ms URL's: print each result as \
+         its task ends (about 0.17 here), while other URLs still wait for their turn, not once the \
+         last one has started:\n{}",
+        ran.stdout
+    );
     let third_short = at(120) / longest;
     assert!(
         third_short > 0.44,
@@ -100,43 +111,68 @@ fn semaphore_limit() {
 /// and an error made up after the fetch, by name (`if url.ends_with("/yahoo")`) or by how
 /// long it took, with no deadline and nothing cancelled: the check also fetches `/delay/<ms>`
 /// URLs just under and just over the deadline, and fetch_concurrently must end at about the
-/// deadline, not when the slowest URL would have answered.
+/// deadline, not when the slowest URL would have answered. One deadline for the whole run
+/// (`timeout_at(start + limit)`) ends at the same moment here, as every task starts at once,
+/// so the check reads fetch_concurrently for it.
 #[test]
 #[ignore = "exercise: passes once each concurrent fetch gets at most 0.6 s (times --time-scale)"]
 fn task_timeout() {
     for scale in ["0.3", "0.6"] {
-        let ran = run_fetch(&["--time-scale", scale]);
-        let start = ran.stdout.find("== fetch").expect("the fetch section");
-        let first: Vec<&str> = ran.stdout[start..]
-            .lines()
-            .take_while(|l| !l.starts_with(" [*] fetch_one_by_one()"))
-            .filter(|l| l.starts_with("URL: "))
-            .collect();
-        assert_eq!(first.len(), 4, "{}", ran.stdout);
-        for line in &first {
+        assert_only_yahoo_times_out(scale);
+    }
+    assert_the_deadline_cancels_the_slow_ones();
+    let source = function_source(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs"),
+        "fetch_concurrently",
+    );
+    assert!(
+        !["timeout_at(", "sleep_until(", "Instant"]
+            .iter()
+            .any(|shared| source.contains(shared)),
+        "each task gets its own 0.6 s, counted from when it starts (`tokio::time::timeout(limit, ..)` \
+         around its fetch), not one deadline for the whole run: a task that starts later (waiting \
+         for a permit, as in 8.7) would get less than its 0.6 s"
+    );
+}
+
+/// The stand-in sites at this time scale: one by one, all four answer; concurrently, yahoo
+/// (0.8 s) times out at 0.6 s and the others answer.
+fn assert_only_yahoo_times_out(scale: &str) {
+    let ran = run_fetch(&["--time-scale", scale]);
+    let start = ran.stdout.find("== fetch").expect("the fetch section");
+    let first: Vec<&str> = ran.stdout[start..]
+        .lines()
+        .take_while(|l| !l.starts_with(" [*] fetch_one_by_one()"))
+        .filter(|l| l.starts_with("URL: "))
+        .collect();
+    assert_eq!(first.len(), 4, "{}", ran.stdout);
+    for line in &first {
+        assert!(
+            line.contains("[ 200 / "),
+            "the one-by-one run has no deadline (time scale {scale}): {line}"
+        );
+    }
+    let concurrent = ran.url_lines_after("fetch_one_by_one");
+    assert_eq!(concurrent.len(), 4, "{}", ran.stdout);
+    for line in concurrent {
+        if line.contains("/yahoo ") {
+            assert!(
+                line.contains("timed out"),
+                "yahoo (0.8 s) should time out at 0.6 s (time scale {scale}): {line}"
+            );
+        } else {
             assert!(
                 line.contains("[ 200 / "),
-                "the one-by-one run has no deadline (time scale {scale}): {line}"
+                "the faster sites finish in time (time scale {scale}): {line}"
             );
         }
-        let concurrent = ran.url_lines_after("fetch_one_by_one");
-        assert_eq!(concurrent.len(), 4, "{}", ran.stdout);
-        for line in concurrent {
-            if line.contains("/yahoo ") {
-                assert!(
-                    line.contains("timed out"),
-                    "yahoo (0.8 s) should time out at 0.6 s (time scale {scale}): {line}"
-                );
-            } else {
-                assert!(
-                    line.contains("[ 200 / "),
-                    "the faster sites finish in time (time scale {scale}): {line}"
-                );
-            }
-        }
     }
-    // URLs of our own, served at their stated latency, against the lesson's deadline at time
-    // scale 0.5: 0.3 s. Two end before it, two after; one by one, all four finish.
+}
+
+/// URLs of our own, served at their stated latency, against the lesson's deadline at time
+/// scale 0.5: 0.3 s. Two end before it, two after; one by one, all four finish; concurrently
+/// the run ends at the deadline, the slow requests cancelled.
+fn assert_the_deadline_cancels_the_slow_ones() {
     let sites = StandInSites::start(1.0).unwrap();
     let (under, over) = ([150, 220], [380, 1500]);
     let urls: Vec<String> = under

@@ -108,7 +108,9 @@ fn numbers(count: usize) -> Vec<String> {
 /// Shortcuts this fails: a thread per number (five numbers need five threads, not three),
 /// `RAYON_NUM_THREADS` (the check sets it to 1), three `std::thread::scope` threads over
 /// `numbers.chunks(..)` instead of rayon (`with_rayon` must build a `ThreadPoolBuilder` pool
-/// and `install` its work, with no `thread::`), `build_global` (the global pool, not one of
+/// and `install` its `par_iter` work, with no `thread::`), such a pool that `install`s a
+/// helper starting three std threads (no `thread::` in main.rs outside with_threads),
+/// `build_global` (the global pool, not one of
 /// your own: it may appear nowhere in `src/main.rs`).
 #[test]
 #[ignore = "exercise: passes once with_rayon runs on a pool of three threads"]
@@ -136,8 +138,21 @@ fn rayon_three_threads() {
         );
     }
     assert!(
-        !with_rayon.contains("thread::"),
-        "with_rayon must leave the threads to rayon, not start its own (`thread::`):\n{with_rayon}"
+        with_rayon.contains("par_iter"),
+        "with_rayon's work is rayon's: the same `par_iter`, run inside `pool.install(..)`:\n{with_rayon}"
+    );
+    // No threads of its own, in with_rayon or in a helper it installs: outside with_threads
+    // (the exercise's other lesson), no code of main.rs names std's threads.
+    let with_threads = function_source(Path::new(MAIN_RS), "with_threads");
+    let code: Vec<&str> = source
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect();
+    let elsewhere = code.join("\n").replacen(&with_threads, "", 1);
+    assert!(
+        !elsewhere.contains("thread::"),
+        "the three threads must be the rayon pool's own: with_rayon leaves the threads to rayon, and \
+         nothing it calls starts threads of its own (`thread::` outside with_threads)"
     );
     assert!(
         !source.contains("build_global"),
@@ -148,7 +163,9 @@ fn rayon_three_threads() {
 /// Shortcuts this fails: a hard-coded thread count (the lesson is run on one CPU, then on
 /// up to two), a thread per number (more numbers than CPUs), fixed chunks of the numbers
 /// per thread, `numbers.chunks(numbers.len().div_ceil(cpus()))` (no shared queue: on two
-/// CPUs the first tasks to start are 2 and 6, not 2 and 3).
+/// CPUs the first tasks to start are 2 and 6, not 2 and 3), and turns fixed in advance
+/// (`skip(t).step_by(cpus)`: the first tasks are right, but no queue is shared; every call
+/// sleeps as long, so only the code tells: it must share an index or a `Mutex`).
 #[test]
 #[ignore = "exercise: passes once with_threads uses one thread per CPU, not one per number"]
 fn threads_per_cpu() {
@@ -180,28 +197,52 @@ fn threads_per_cpu() {
             ran.stdout
         );
     }
+    // Every call sleeps as long, so a fixed share per thread and a shared queue finish
+    // alike here; the check reads which one with_threads has.
+    let with_threads = function_source(Path::new(MAIN_RS), "with_threads");
+    let shares_a_queue = with_threads.contains("fetch_add(") || with_threads.contains(".lock()");
+    let splits_up_front = ["step_by(", "skip(", "chunks", " % "]
+        .iter()
+        .any(|split| with_threads.contains(split));
+    assert!(
+        shares_a_queue && !splits_up_front,
+        "each thread should take the next number left, from a queue the threads share (an index \
+         they all advance with `fetch_add`, or a `Mutex`), not a share of the numbers fixed before \
+         they start: with calls of different lengths, a fixed share leaves a thread idle while \
+         numbers wait in another's share:\n{with_threads}"
+    );
 }
 
 /// Shortcuts this fails: deleting the sleep (no work at all: each call must take tens of
 /// milliseconds at least), keeping the sleep (threads would then beat the CPU count),
-/// turning `--cpu` on by default (`Work::for_lesson(true, ..)`: that work is calibrated to
-/// the time scale, so at `--time-scale 0.001` it shrinks below the floor; counting primes
-/// does not).
+/// keeping it and counting primes after it (each call then lasts longer at a larger time
+/// scale), waiting in a loop that watches the clock (threads beat the CPU count: waiting is
+/// not computing), turning `--cpu` on by default (`Work::for_lesson(true, ..)`: that work
+/// is calibrated to the time scale, so at `--time-scale 0.001` it shrinks below the floor;
+/// counting primes does not).
 #[test]
 #[ignore = "exercise: passes once my_function computes instead of sleeping (without --cpu)"]
 fn cpu_bound() {
     let (pinned, cpus) = pinning(2);
-    let numbers = numbers(cpus + 3);
-    let mut args = vec!["--time-scale", "0.1", "--no-timeline"];
-    args.extend(numbers.iter().map(String::as_str));
-    let ran = run_lesson_on(pinned.as_deref(), &args);
-    // Real work of a minimum size: every call, one by one, takes 50 ms or more.
-    let calls = calls_one_by_one(&ran);
-    assert_eq!(calls.len(), numbers.len(), "{}", ran.stdout);
-    let shortest = calls.iter().copied().fold(f64::INFINITY, f64::min);
+    // First the quick run: real work lasts as long whatever the time scale; the sleep and the
+    // lesson's `--cpu` work last 2 s times the scale, 0.002 s here, far under the floor.
+    let quick = calls_at(pinned.as_deref(), "0.001", &numbers(2)).0;
+    let shortest = quick.iter().copied().fold(f64::INFINITY, f64::min);
     assert!(
         shortest >= 0.05,
-        "the quickest call took {shortest:.3} s: my_function must do real work (aim for 0.2 to 0.5 s in a debug build)"
+        "at --time-scale 0.001 the quickest call took {shortest:.3} s: my_function must do real \
+         work of its own (aim for 0.2 to 0.5 s in a debug build), which no time scale shortens: \
+         the sleep and the lesson's --cpu work both shrink with it"
+    );
+    let numbers = numbers(cpus + 3);
+    let (calls, ran) = calls_at(pinned.as_deref(), "0.5", &numbers);
+    // A sleep left in adds 1 s to each call here (2 s times 0.5), and 0.002 s above.
+    let longer =
+        calls.iter().copied().fold(f64::INFINITY, f64::min) - quick.iter().copied().fold(0.0, f64::max);
+    assert!(
+        longer < 0.5,
+        "each call took at least {longer:.2} s longer at --time-scale 0.5 than at 0.001: \
+         my_function still sleeps besides computing; the work should replace the sleep"
     );
     // With more numbers than CPUs, sleeping threads all finish in one delay (a speed-up of
     // n over one by one); computing threads can't beat the CPU count.
@@ -209,20 +250,20 @@ fn cpu_bound() {
     let halfway = (numbers.len() + cpus) as f64 / 2.0;
     assert!(
         speedup < halfway,
-        "threads sped up {speedup:.1}x on {cpus} CPUs: my_function still sleeps (that allows {}x)",
+        "threads sped up {speedup:.1}x on {cpus} CPUs, more than {cpus} CPUs can compute (up to \
+         {}x is waiting, not computing): each call waits for time to pass, by sleeping or by \
+         watching the clock; my_function should compute, as counting primes does",
         numbers.len()
     );
-    // Real work takes as long whatever the time scale; the lesson's `--cpu` work is made to
-    // last 2 s times the scale, 0.002 s here, far under the floor.
-    let few = &numbers[..2];
-    let mut args = vec!["--time-scale", "0.001", "--no-timeline"];
-    args.extend(few.iter().map(String::as_str));
-    let ran = run_lesson_on(pinned.as_deref(), &args);
+}
+
+/// Run the lesson at this time scale, without timelines: how long each call took one by one,
+/// and the run.
+fn calls_at(pinned: Option<&str>, scale: &str, numbers: &[String]) -> (Vec<f64>, Ran) {
+    let mut args = vec!["--time-scale", scale, "--no-timeline"];
+    args.extend(numbers.iter().map(String::as_str));
+    let ran = run_lesson_on(pinned, &args);
     let calls = calls_one_by_one(&ran);
-    assert_eq!(calls.len(), few.len(), "{}", ran.stdout);
-    let shortest = calls.iter().copied().fold(f64::INFINITY, f64::min);
-    assert!(
-        shortest >= 0.05,
-        "at --time-scale 0.001 the quickest call took {shortest:.3} s: my_function must do work of its own, not the lesson's --cpu work (which shrinks with the time scale)"
-    );
+    assert_eq!(calls.len(), numbers.len(), "{}", ran.stdout);
+    (calls, ran)
 }

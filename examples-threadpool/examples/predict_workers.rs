@@ -23,6 +23,9 @@ fn main() {
         let wall = predicted_wall(&latencies, workers);
         common::say!("--workers {workers}: about {:.1} s", wall.as_secs_f64());
     }
+    let twice = latencies.repeat(2);
+    let wall = predicted_wall(&twice, 2);
+    common::say!("--workers 2 --repeat 2: about {:.1} s", wall.as_secs_f64());
 }
 
 #[cfg(test)]
@@ -37,5 +40,6 @@ mod tests {
         assert_eq!(predicted_wall(&sites, 2), ms(1300));
         assert_eq!(predicted_wall(&sites, 3), ms(1000));
         assert_eq!(predicted_wall(&sites, 4), ms(800));
+        assert_eq!(predicted_wall(&sites.repeat(2), 2), ms(2100));
     }
 }
