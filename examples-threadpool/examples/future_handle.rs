@@ -42,7 +42,7 @@ fn main() {
 
     // A panic is Rust's uncaught exception: it ends only its own thread, and `join` returns
     // it as an `Err` holding the panic's message (your terminal shows the message once).
-    let panicked = thread::spawn(|| -> i64 { panic!("boom") }).join();
+    let panicked = thread::spawn(|| -> i64 { panic!("boom, on purpose") }).join();
     let message = panicked
         .as_ref()
         .err()
@@ -53,5 +53,5 @@ fn main() {
     assert!(!done_before);
     assert_eq!(result, Ok(49));
     assert!(too_big.is_err());
-    assert_eq!(message, Some("boom"));
+    assert_eq!(message, Some("boom, on purpose"));
 }
