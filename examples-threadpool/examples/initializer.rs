@@ -31,7 +31,8 @@ fn main() {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .thread_name(|index| format!("fetcher_{index}")) // Python's names: prefix_0, prefix_1
-        // `initializer`: runs in each worker as it starts, before any job.
+        // `initializer`: runs in each worker as it starts, before any job. If it panics, the
+        // whole process aborts (Python: BrokenThreadPool) unless a `panic_handler` is set.
         .start_handler(move |_index| CONNECTION.set(format!("{greeting} from {}", thread_name())))
         .build()
         .expect("the OS starts two threads");
@@ -46,11 +47,7 @@ fn main() {
     // threadpool: one name for all its workers, and the lazy thread-local.
     let old_pool = threadpool::Builder::new().thread_name("fetcher".into()).build();
     let (sender, receiver) = std::sync::mpsc::channel();
-    old_pool.execute(move || {
-        sender
-            .send(LAZY_CONNECTION.with(Clone::clone))
-            .expect("main waits")
-    });
+    old_pool.execute(move || LAZY_CONNECTION.with(|conn| sender.send(conn.clone()).expect("main waits")));
     let lazy = receiver.recv().expect("the job sends");
     common::say!("threadpool job saw {lazy:?}");
 
