@@ -2,8 +2,8 @@
 //!
 //! ```python
 //! await asyncio.gather(square(3, 0.1), square(4, 0.02), square(5, 0.06))  # [9, 16, 25]
-//! await asyncio.gather(check(1), check(-2), return_exceptions=True)  # [1, ValueError(...)]
-//! await asyncio.gather(check(1), check(-2))                          # raises ValueError
+//! await asyncio.gather(check(1), check(-2), check(3), return_exceptions=True)  # [1, ValueError(), 3]
+//! await asyncio.gather(check(1), check(-2), check(3))                          # raises ValueError
 //! ```
 //!
 //! `cargo run -p examples-async --example gather`
