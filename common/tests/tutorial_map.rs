@@ -3,10 +3,11 @@
 //! Each row of the map names a Rust construct and where it appears, as `path:line`:
 //!
 //! ```text
-//! | `ThreadPoolExecutor(max_workers)` | `ThreadPool::new(workers)` | `examples-threadpool/src/main.rs:68` | 8.1 |
+//! | `ThreadPoolExecutor(max_workers)` | `ThreadPool::new(workers)` | [`examples-threadpool/src/main.rs:68`](examples-threadpool/src/main.rs#L68) | 8.1 |
 //! ```
 //!
-//! The first code span of the second column is the construct, the third column the place.
+//! The first code span of the second column is the construct, the third column the place
+//! (a link to that line, so that a reader on GitHub lands on it).
 //! This test fails when that line of that file does not contain the construct, and says at
 //! which lines of the file it does stand now. Code moves, so the numbers go stale; to
 //! re-point every stale row at the nearest line that has its construct, run
@@ -33,6 +34,8 @@ struct Row {
     construct: String,
     path: String,
     line: usize,
+    /// The line the cell's link goes to (`#L68`), if it has one.
+    link: Option<usize>,
     exercises: Vec<String>,
 }
 
@@ -71,6 +74,7 @@ fn map_rows(tutorial: &str) -> (Vec<Row>, Vec<String>) {
                 construct,
                 path: path.to_string(),
                 line,
+                link: link_line(cells[2]),
                 exercises: exercise_numbers(cells[3]),
             }),
             _ => problems.push(format!(
@@ -80,6 +84,12 @@ fn map_rows(tutorial: &str) -> (Vec<Row>, Vec<String>) {
     }
     problems.push(format!("tutorial.md has no `{END}` after `{BEGIN}`"));
     (rows, problems)
+}
+
+/// The line a cell's link points at: `68` in `(path#L68)`.
+fn link_line(cell: &str) -> Option<usize> {
+    let (_, after) = cell.split_once("#L")?;
+    after.split(')').next()?.parse().ok()
 }
 
 /// `8.2, 8.4` → ["8.2", "8.4"]; a dash names none.
@@ -107,7 +117,12 @@ fn check_row(row: &Row, root: &Path) -> Option<(String, Option<usize>)> {
     };
     let found = lines_with(&source, &row.construct);
     if found.contains(&row.line) {
-        return None;
+        let link = row.link.filter(|link| *link != row.line)?;
+        let problem = format!(
+            "tutorial.md:{}: the link goes to line {link}, the text says {}",
+            row.at, row.line
+        );
+        return Some((problem, Some(row.line)));
     }
     let nearest = found.iter().copied().min_by_key(|line| line.abs_diff(row.line));
     let now = match &found[..] {
@@ -127,11 +142,13 @@ fn repoint(tutorial: &str, row: &Row, line: usize) -> String {
         format!("`{}:{}`", row.path, row.line),
         format!("`{}:{line}`", row.path),
     );
+    let old_link = format!("({}#L{})", row.path, row.link.unwrap_or(row.line));
+    let new_link = format!("({}#L{line})", row.path);
     let lines: Vec<String> = tutorial
         .lines()
         .enumerate()
         .map(|(index, text)| match index + 1 == row.at {
-            true => text.replacen(&old, &new, 1),
+            true => text.replacen(&old, &new, 1).replacen(&old_link, &new_link, 1),
             false => text.to_string(),
         })
         .collect();
@@ -211,7 +228,7 @@ fn a_stale_line_is_caught_and_repointed_and_a_missing_construct_is_caught() {
     let map = |line: usize, construct: &str| {
         format!(
             "### 8.1 x\n{BEGIN}\n| Python | Rust | where | exercise |\n|---|---|---|---|\n\
-             | `del` | `{construct}` | `examples-threadpool/src/main.rs:{line}` | 8.1 |\n{END}\n"
+             | `del` | `{construct}` | [`examples-threadpool/src/main.rs:{line}`](examples-threadpool/src/main.rs#L{line}) | 8.1 |\n{END}\n"
         )
     };
     assert!(
@@ -227,6 +244,11 @@ fn a_stale_line_is_caught_and_repointed_and_a_missing_construct_is_caught() {
         "{problems:?}"
     );
     let (fixed, problems) = map_problems(&stale, &root, true);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(fixed, map(line, "drop(results);"));
+
+    let wrong_link = map(line, "drop(results);").replace(&format!("#L{line})"), "#L1)");
+    let (fixed, problems) = map_problems(&wrong_link, &root, true);
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(fixed, map(line, "drop(results);"));
 
