@@ -298,7 +298,7 @@ mod watched {
     }
 }
 
-/// Run the whole lesson (`--time-scale 0.2`: the squaring sections then take about 2 s, long
+/// Run the whole lesson (`--time-scale 0.1`: the squaring sections then take about 1 s, long
 /// enough for every request a program forgot to cancel to get its answer) on `urls`; then
 /// the concurrent run's URL lines and what the server saw of its requests, by path.
 fn run_lesson_watched(
@@ -308,7 +308,7 @@ fn run_lesson_watched(
 ) -> (Ran, Vec<watched::Request>) {
     let before = server.requests().len();
     let urls = server.urls(paths);
-    let mut all = vec!["--no-timeline", "--time-scale", "0.2"];
+    let mut all = vec!["--no-timeline", "--time-scale", "0.1"];
     all.extend(args);
     all.extend(urls.iter().map(String::as_str));
     let ran = run(command(BINARY, &all), Duration::from_secs(60));
@@ -359,28 +359,28 @@ fn fate_of(requests: &[watched::Request], path: &str) -> watched::Fate {
 fn first_wins() {
     use watched::Fate::{Answered, Cancelled, Failed};
     let server = watched::Server::start();
-    let paths = ["/ok/500", "/fail/80", "/ok/150", "/ok/900", "/ok/1200"];
+    let paths = ["/ok/300", "/fail/50", "/ok/100", "/ok/450", "/ok/600"];
     let (ran, requests) = run_lesson_watched(&server, &paths, &[]);
     assert!(
         ran.stdout.contains("squares_spawn_blocking()"),
         "the lesson runs to its end:\n{ran:?}"
     );
     let lines = ran.url_lines_after("fetch_one_by_one");
-    let failed = line_for(&lines, "/fail/80", &ran);
+    let failed = line_for(&lines, "/fail/50", &ran);
     assert!(
         failed.is_some_and(|l| l.contains("error")),
         "a fetch that fails is printed, and the wait for an answer goes on:\n{}",
         ran.stdout
     );
-    let first = line_for(&lines, "/ok/150", &ran);
+    let first = line_for(&lines, "/ok/100", &ran);
     assert!(
         first.is_some_and(|l| l.contains("[ 200 / ")),
-        "the first site to answer (150 ms) is printed with its status:\n{}",
+        "the first site to answer (100 ms) is printed with its status:\n{}",
         ran.stdout
     );
-    assert_eq!(fate_of(&requests, "/fail/80"), Failed);
-    assert_eq!(fate_of(&requests, "/ok/150"), Answered);
-    for slower in ["/ok/500", "/ok/900", "/ok/1200"] {
+    assert_eq!(fate_of(&requests, "/fail/50"), Failed);
+    assert_eq!(fate_of(&requests, "/ok/100"), Answered);
+    for slower in ["/ok/300", "/ok/450", "/ok/600"] {
         let printed = line_for(&lines, slower, &ran);
         assert!(
             printed.is_none_or(|l| l.contains("cancelled")),
@@ -396,11 +396,11 @@ fn first_wins() {
     let ratio = ran.seconds_of("fetch_concurrently") / ran.seconds_of("fetch_one_by_one");
     assert!(
         ratio < 0.15,
-        "concurrently / one by one = {ratio:.2}; ending at the first answer (150 ms of 2.83 s) gives \
-         about 0.05, waiting for the slowest 0.42"
+        "concurrently / one by one = {ratio:.2}; ending at the first answer (100 ms of 1.5 s) gives \
+         about 0.07, waiting for the slowest 0.4"
     );
     // Other URLs, a faster winner: no name and no fixed deadline fits both runs.
-    let paths = ["/ok/300", "/ok/40", "/ok/120", "/ok/200"];
+    let paths = ["/ok/200", "/ok/30", "/ok/90", "/ok/140"];
     let (ran, _) = run_lesson_watched(&server, &paths, &["--only", "fetch"]);
     let answers: Vec<&str> = ran
         .url_lines_after("fetch_one_by_one")
@@ -408,8 +408,8 @@ fn first_wins() {
         .filter(|l| !l.contains("cancelled"))
         .collect();
     assert!(
-        answers.len() == 1 && answers[0].contains("/ok/40 [ 200 / "),
-        "the first answer (/ok/40, 40 ms) and no other:\n{}",
+        answers.len() == 1 && answers[0].contains("/ok/30 [ 200 / "),
+        "the first answer (/ok/30, 30 ms) and no other:\n{}",
         ran.stdout
     );
 }
@@ -424,7 +424,7 @@ fn first_wins() {
 fn stop_on_error() {
     use watched::Fate::{Answered, Cancelled, Failed};
     let server = watched::Server::start();
-    let paths = ["/ok/900", "/ok/100", "/ok/1300", "/fail/300"];
+    let paths = ["/ok/450", "/ok/50", "/ok/650", "/fail/150"];
     let (ran, requests) = run_lesson_watched(&server, &paths, &[]);
     assert!(
         ran.stdout.contains("squares_spawn_blocking()"),
@@ -432,19 +432,19 @@ fn stop_on_error() {
     );
     let lines = ran.url_lines_after("fetch_one_by_one");
     assert!(
-        line_for(&lines, "/ok/100", &ran).is_some_and(|l| l.contains("[ 200 / ")),
+        line_for(&lines, "/ok/50", &ran).is_some_and(|l| l.contains("[ 200 / ")),
         "a fetch that ended before the failure keeps its answer:\n{}",
         ran.stdout
     );
-    let failure = line_for(&lines, "/fail/300", &ran);
+    let failure = line_for(&lines, "/fail/150", &ran);
     assert!(
         failure.is_some_and(|l| l.contains("error") && !l.contains("cancelled")),
         "the failure is printed with its own reason:\n{}",
         ran.stdout
     );
-    assert_eq!(fate_of(&requests, "/ok/100"), Answered);
-    assert_eq!(fate_of(&requests, "/fail/300"), Failed);
-    for later in ["/ok/900", "/ok/1300"] {
+    assert_eq!(fate_of(&requests, "/ok/50"), Answered);
+    assert_eq!(fate_of(&requests, "/fail/150"), Failed);
+    for later in ["/ok/450", "/ok/650"] {
         assert!(
             line_for(&lines, later, &ran).is_some_and(|l| l.contains("cancelled")),
             "each fetch still running at the failure is printed as cancelled ({later}):\n{}",
@@ -460,11 +460,11 @@ fn stop_on_error() {
     let ratio = ran.seconds_of("fetch_concurrently") / ran.seconds_of("fetch_one_by_one");
     assert!(
         ratio < 0.25,
-        "concurrently / one by one = {ratio:.2}; ending at the failure (300 ms of 2.6 s) gives about \
+        "concurrently / one by one = {ratio:.2}; ending at the failure (150 ms of 1.3 s) gives about \
          0.12, waiting for the slowest 0.5"
     );
     // Nothing fails here: nothing is cancelled, however long a fetch takes.
-    let paths = ["/ok/1000", "/ok/60", "/ok/200"];
+    let paths = ["/ok/500", "/ok/30", "/ok/100"];
     let (ran, _) = run_lesson_watched(&server, &paths, &["--only", "fetch"]);
     let lines = ran.url_lines_after("fetch_one_by_one");
     for path in paths {
