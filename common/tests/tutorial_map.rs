@@ -100,12 +100,16 @@ fn exercise_numbers(cell: &str) -> Vec<String> {
         .collect()
 }
 
-/// The lines (counted from 1) of `source` that contain `construct`.
+/// The lines (counted from 1) of `source` that contain `construct` in code: a comment that
+/// quotes the Python (`// executor.submit(...)`) does not count.
 fn lines_with(source: &str, construct: &str) -> Vec<usize> {
     source
         .lines()
         .enumerate()
-        .filter(|(_, line)| line.contains(construct))
+        .filter(|(_, line)| {
+            let code = line.trim_start_matches(['+', '-', ' ']);
+            !code.starts_with("//") && line.contains(construct)
+        })
         .map(|(index, _)| index + 1)
         .collect()
 }
