@@ -282,7 +282,8 @@ pub fn workspace_root() -> std::path::PathBuf {
 
 /// The `cargo run -p PACKAGE [--bin BINARY] ...` commands that tutorial.md shows, in `sh`
 /// blocks or inline in backticks, each as its arguments after `--`. A command without
-/// `--bin` runs the package's own binary, which cargo names after the package.
+/// `--bin` runs the package's own binary, which cargo names after the package; one with
+/// `--example` runs an example, not a binary, and is left out.
 pub fn tutorial_commands(package: &str, binary: &str) -> Vec<Vec<String>> {
     // Read at run time, not with include_str!: editing the prose then rebuilds nothing.
     let path = workspace_root().join("tutorial.md");
@@ -306,7 +307,8 @@ pub fn tutorial_commands(package: &str, binary: &str) -> Vec<Vec<String>> {
                 .windows(2)
                 .find(|pair| pair[0] == "--bin")
                 .map(|pair| pair[1]);
-            if names_package && named_binary.unwrap_or(package) == binary {
+            let names_example = words.contains(&"--example");
+            if names_package && !names_example && named_binary.unwrap_or(package) == binary {
                 let args = words.iter().skip_while(|w| **w != "--").skip(1);
                 commands.push(args.map(|w| w.to_string()).collect());
             }
