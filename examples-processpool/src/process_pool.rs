@@ -72,8 +72,8 @@ pub struct Builder<Args, R> {
 /// What every feeder thread of a pool needs to know, shared by them all.
 #[derive(Default)]
 struct Settings {
-    /// The name of the function each worker runs before its first task.
-    initializer: Option<&'static str>,
+    /// The line that asks a worker to run the initializer: its name and its arguments.
+    initializer: Option<String>,
     max_tasks_per_child: Option<usize>,
     /// How long one task (or the initializer) may take on a worker.
     time_limit: Option<Duration>,
@@ -115,8 +115,23 @@ impl<Args: Wire, R: Wire + Clone + Send + 'static> Builder<Args, R> {
     /// must serve it too ([`serve_if_worker_with_initializer`]). If it fails (an `Err`, a
     /// panic, or past the time limit), every pending and later task fails with
     /// [`TaskError::BrokenPool`].
-    pub fn initializer<Init: TaskOutput<Value = ()>>(mut self, initializer: fn() -> Init) -> Self {
-        self.settings.initializer = Some(name_of(&initializer));
+    pub fn initializer<Init>(self, initializer: Init) -> Self
+    where
+        Init: Function<()>,
+        Init::Output: TaskOutput<Value = ()>,
+    {
+        self.initializer_with_args(initializer, ())
+    }
+
+    /// The same, with arguments for it (Python's `initargs`).
+    pub fn initializer_with_args<InitArgs, Init>(mut self, initializer: Init, initargs: InitArgs) -> Self
+    where
+        InitArgs: Wire,
+        Init: Function<InitArgs>,
+        Init::Output: TaskOutput<Value = ()>,
+    {
+        let line = format!("{INIT} {} {}", name_of(&initializer), to_line(&initargs));
+        self.settings.initializer = Some(line);
         self
     }
 
@@ -454,10 +469,10 @@ fn run_task<R: Wire>(
 /// fails breaks the pool: from then on every task fails with the reason.
 fn start_worker(settings: &Settings) -> Result<WorkerProcess, TaskError> {
     let mut worker = WorkerProcess::start()?;
-    let Some(initializer) = settings.initializer else {
+    let Some(initializer) = &settings.initializer else {
         return Ok(worker);
     };
-    let asked = worker.ask(&format!("{INIT} {initializer}"), settings.time_limit);
+    let asked = worker.ask(initializer, settings.time_limit);
     match asked.and_then(|line| read_answer::<()>(&line)) {
         Ok(()) => Ok(worker),
         Err(why) => {

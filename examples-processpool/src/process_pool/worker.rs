@@ -28,6 +28,14 @@ impl<F: Fn(A, B) -> R, A, B, R> Function<(A, B)> for F {
     }
 }
 
+/// A function of no arguments (an initializer, say) takes `()`.
+impl<F: Fn() -> R, R> Function<()> for F {
+    type Output = R;
+    fn call(&self, (): ()) -> R {
+        self()
+    }
+}
+
 /// A function's name, as it travels with each task: `examples_processpool::my_function`.
 pub(crate) fn name_of<F>(_function: &F) -> &'static str {
     type_name::<F>()
@@ -45,15 +53,16 @@ pub fn serve_if_worker<Args: Wire, Out: TaskOutput>(function: impl Function<Args
     serve_if_worker_with_initializer(|| (), function);
 }
 
-/// The same, for a pool built with `.initializer(initializer)`: each worker runs it once,
-/// when the pool asks, before its first task.
-pub fn serve_if_worker_with_initializer<Args, Out, Init>(
-    initializer: impl Fn() -> Init,
+/// The same, for a pool built with `.initializer(initializer)` (or with `initargs`, Python's
+/// name): each worker runs it once, when the pool asks, before its first task.
+pub fn serve_if_worker_with_initializer<InitArgs, Init, Args, Out>(
+    initializer: impl Function<InitArgs, Output = Init>,
     function: impl Function<Args, Output = Out>,
 ) where
+    InitArgs: Wire,
+    Init: TaskOutput<Value = ()>,
     Args: Wire,
     Out: TaskOutput,
-    Init: TaskOutput<Value = ()>,
 {
     if !is_worker() {
         return;
@@ -67,8 +76,10 @@ pub fn serve_if_worker_with_initializer<Args, Out, Init>(
         if asked == INIT {
             // The pool names the initializer it wants; this program has only the one.
             return answer_line(catch_panic(|| {
-                assert_eq!(args, init, "this worker's initializer is {init}, not {args}");
-                initializer().into_value()
+                let (wanted, args) = args.split_once(' ').unwrap_or((args, ""));
+                assert_eq!(wanted, init, "this worker's initializer is {init}, not {wanted}");
+                let args = from_line(args).unwrap_or_else(|| panic!("arguments {args:?} do not fit {init}"));
+                initializer.call(args).into_value()
             }));
         }
         answer_line(catch_panic(|| {
