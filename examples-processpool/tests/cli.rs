@@ -231,3 +231,24 @@ mod processes {
 fn the_tutorials_commands_still_run() {
     testkit::run_tutorial_commands("examples-processpool", BINARY);
 }
+
+/// `cargo run -p examples-processpool --example futures` ends in its asserts: it passes them.
+/// (`cargo test` builds the examples next to the test programs, in `target/…/examples`.)
+#[test]
+fn the_futures_example_passes_its_own_asserts() {
+    let tests = std::env::current_exe().expect("this test's path");
+    let profile = tests
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/PROFILE");
+    let example = profile
+        .join("examples")
+        .join(format!("futures{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        example.exists(),
+        "{example:?} is not built: `cargo test -p examples-processpool` builds it (`--test cli` alone does not)"
+    );
+    let ran = run(command(example.to_str().expect("a UTF-8 path"), &[]), DEADLINE);
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(ran.stdout.contains("map: [16, 25, 36]"), "{}", ran.stdout);
+}
