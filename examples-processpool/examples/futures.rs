@@ -73,13 +73,14 @@ fn errors_come_back(pool: &Pool) {
 
 /// `wait(futures, return_when=FIRST_COMPLETED)`: take the first, cancel the rest.
 fn first_to_finish(pool: &Pool) {
-    let futures: Vec<_> = [(7, 8), (8, 2), (9, 8)]
+    // Two workers: 8 is done first; 10 (and 9, unless its worker took it already) wait.
+    let futures: Vec<_> = [(7, 8), (8, 2), (9, 8), (10, 8)]
         .map(|args| pool.submit(slow_square, args))
         .into();
     let (done, not_done) = process_pool::wait(&futures, None, ReturnWhen::FirstCompleted);
     println!("first done: {:?} squared", done[0].args().0);
     let cancelled = not_done.iter().filter(|future| future.cancel()).count();
-    println!("cancelled {cancelled} still queued; the one running finishes on its own");
+    println!("cancelled {cancelled} still queued; the running ones finish on their own");
     assert_eq!(done[0].result(), Ok(64));
-    assert_eq!(cancelled, 1);
+    assert!((1..=2).contains(&cancelled), "10 at least was still queued");
 }

@@ -144,15 +144,53 @@ fn cpu_work_gives_the_same_squares() {
 }
 
 #[test]
-fn bad_numbers_and_zero_workers_are_usage_errors() {
+fn bad_numbers_zero_workers_and_bad_time_limits_are_usage_errors() {
     for (args, complaint) in [
         (&["abc"][..], "invalid digit"),
         (&["99999999999999999999"][..], "too large"),
         (&["--workers", "0"][..], "0 is not in 1..=256"),
+        // A time limit must be a number of seconds above 0: not 0, negative, or NaN.
+        (&["--task-timeout", "0"][..], "expected a number of seconds > 0"),
+        (&["--task-timeout", "-1"][..], "expected a number of seconds > 0"),
+        (&["--task-timeout", "nan"][..], "expected a number of seconds > 0"),
     ] {
         let ran = run_lesson(args);
         ran.assert_usage_error(complaint);
     }
+}
+
+/// `--task-timeout`: a pool task past the limit fails and its worker is replaced; the
+/// others finish, and the other ways of squaring are not limited.
+#[test]
+fn a_task_timeout_fails_the_slow_pool_tasks_only() {
+    // 2 s tasks scaled to 0.4 s; a limit of 0.2 s fails each pool task.
+    let args = [
+        "--time-scale",
+        "0.2",
+        "--task-timeout",
+        "0.2",
+        "--workers",
+        "2",
+        "--no-timeline",
+        "5",
+        "6",
+    ];
+    let ran = run_lesson(&args);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    let failed = ran.lines_starting("With_executor: ");
+    assert_eq!(failed.len(), 2, "{}", ran.stdout);
+    for line in failed {
+        assert!(
+            line.contains("failed: no answer within the 0.2 s time limit"),
+            "{line}"
+        );
+    }
+    assert_eq!(
+        ran.lines_starting("With_threads: 5 squared = 25").len(),
+        1,
+        "{}",
+        ran.stdout
+    );
 }
 
 #[test]

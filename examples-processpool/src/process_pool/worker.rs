@@ -46,7 +46,6 @@ fn is_worker() -> bool {
     std::env::args().nth(1).as_deref() == Some(WORKER_FLAG)
 }
 
-// ANCHOR: serve
 /// Call first thing in `main`. In a worker process, serve `function` until the pool is
 /// done, then exit: the rest of `main` never runs there. Elsewhere, return at once.
 pub fn serve_if_worker<Args: Wire, Out: TaskOutput>(function: impl Function<Args, Output = Out>) {
@@ -109,6 +108,7 @@ fn die_with_parent() {
 #[cfg(not(target_os = "linux"))]
 fn die_with_parent() {}
 
+// ANCHOR: serve
 /// Answer lines from stdin with `answer` until stdin closes, then exit.
 fn serve(answer: impl Fn(&str) -> String) -> ! {
     // Read stdin on its own thread, so that the moment it closes (the pool is done, or the
