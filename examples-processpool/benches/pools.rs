@@ -24,13 +24,31 @@ fn nap(millis: i64, x: i64) -> i64 {
 
 type Pool = ProcessPool<(i64, i64), i64>;
 
+/// Every measurement, by name: `cargo bench -p examples-processpool -- first` runs the
+/// ones whose name contains `first`.
+const MEASUREMENTS: &[(&str, fn())] = &[
+    ("new_pool_to_first_result", new_pool_to_first_result),
+    ("naps_on_two_workers", naps_on_two_workers),
+    (
+        "result_timeout_against_its_deadline",
+        result_timeout_against_its_deadline,
+    ),
+    (
+        "as_completed_over_a_thousand_tasks",
+        as_completed_over_a_thousand_tasks,
+    ),
+    ("computing_in_the_release_binary", computing_in_the_release_binary),
+];
+
 fn main() {
     process_pool::serve_if_worker(nap);
-    new_pool_to_first_result();
-    naps_on_two_workers();
-    result_timeout_against_its_deadline();
-    as_completed_over_a_thousand_tasks();
-    computing_in_the_release_binary();
+    // cargo passes `--bench`; any other word chooses measurements by name.
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    for (name, measure) in MEASUREMENTS {
+        if filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())) {
+            measure();
+        }
+    }
 }
 
 /// From `ProcessPool::new` to the first result, on 1 worker and on one per CPU.
