@@ -8,7 +8,7 @@
 //! | `…(initializer=f, max_tasks_per_child=k)`    | [`ProcessPool::builder(n)`](ProcessPool::builder)`.initializer(f).max_tasks_per_child(k).build()` |
 //! | `future = executor.submit(fn, a, b)`         | [`let future = pool.submit(fn, (a, b))`](ProcessPool::submit) |
 //! | `future.result()`, `result(timeout)`         | [`future.result()`](PoolFuture::result), [`result_timeout(d)`](PoolFuture::result_timeout) |
-//! | `done()`, `running()`, `cancel()`, `cancelled()` | the same names on [`PoolFuture`]      |
+//! | `done()`, `running()`, `cancel()`, `cancelled()`, `exception()`, `add_done_callback(f)` | the same names on [`PoolFuture`] |
 //! | `as_completed(futures, timeout)`             | [`as_completed(&futures, timeout)`](as_completed) |
 //! | `wait(futures, timeout, FIRST_COMPLETED)`    | [`wait(&futures, timeout, ReturnWhen::FirstCompleted)`](wait) |
 //! | `executor.map(fn, args, timeout, buffersize)` | [`pool.map(fn, args, timeout, buffersize)`](ProcessPool::map) |
@@ -110,7 +110,7 @@ impl fmt::Display for PoolError {
 
 impl std::error::Error for PoolError {}
 
-impl<Args: Wire, R: Wire + Clone + Send + 'static> Builder<Args, R> {
+impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> Builder<Args, R> {
     /// Run `initializer` once in each worker before its first task. The worker program
     /// must serve it too ([`serve_if_worker_with_initializer`]). If it fails (an `Err`, a
     /// panic, or past the time limit), every pending and later task fails with
@@ -188,7 +188,7 @@ pub struct ProcessPool<Args, R> {
     types: PhantomData<fn(Args) -> R>,
 }
 
-impl<Args: Wire, R: Wire + Clone + Send + 'static> ProcessPool<Args, R> {
+impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     /// Start `workers` worker processes (at least one). If some cannot start, say so in
     /// one warning and run the tasks on the others; if the OS won't give this process the
     /// threads the pool needs, say so in one line and exit (see `check_threads`).

@@ -67,74 +67,34 @@ fn ticks(n: u32) -> Duration {
 type Pool = ProcessPool<(i64, i64), i64>;
 type Future = PoolFuture<(i64, i64), i64>;
 
-/// Every test, by name.
-const TESTS: &[(&str, fn())] = &[
-    (
-        "submit_returns_a_future_of_the_value",
-        submit_returns_a_future_of_the_value,
-    ),
-    (
-        "an_err_and_a_panic_come_back_and_the_worker_goes_on",
-        an_err_and_a_panic_come_back_and_the_worker_goes_on,
-    ),
-    (
-        "a_dead_worker_fails_its_own_task_and_is_replaced",
-        a_dead_worker_fails_its_own_task_and_is_replaced,
-    ),
-    (
-        "result_timeout_gives_up_and_the_task_goes_on",
-        result_timeout_gives_up_and_the_task_goes_on,
-    ),
-    (
-        "cancel_works_only_while_pending_and_a_cancelled_task_never_runs",
-        cancel_works_only_while_pending_and_a_cancelled_task_never_runs,
-    ),
-    (
-        "as_completed_yields_each_future_once",
-        as_completed_yields_each_future_once,
-    ),
-    (
-        "as_completed_times_out_naming_the_unfinished",
-        as_completed_times_out_naming_the_unfinished,
-    ),
-    ("wait_returns_when_asked", wait_returns_when_asked),
-    (
-        "map_yields_in_input_order_as_results_arrive",
-        map_yields_in_input_order_as_results_arrive,
-    ),
-    (
-        "map_times_out_and_cancels_the_rest",
-        map_times_out_and_cancels_the_rest,
-    ),
-    (
-        "map_with_a_buffersize_takes_its_input_lazily",
-        map_with_a_buffersize_takes_its_input_lazily,
-    ),
-    (
-        "shutdown_runs_the_queue_or_cancels_it",
-        shutdown_runs_the_queue_or_cancels_it,
-    ),
-    (
-        "futures_of_two_pools_and_of_a_dropped_pool_never_hang",
-        futures_of_two_pools_and_of_a_dropped_pool_never_hang,
-    ),
-    (
-        "the_initializer_runs_once_in_each_worker",
-        the_initializer_runs_once_in_each_worker,
-    ),
-    (
-        "a_failing_initializer_fails_every_task_in_one_line",
-        a_failing_initializer_fails_every_task_in_one_line,
-    ),
-    (
-        "max_tasks_per_child_replaces_the_worker",
-        max_tasks_per_child_replaces_the_worker,
-    ),
-    ("bad_settings_are_refused", bad_settings_are_refused),
-    (
-        "a_task_past_its_time_limit_is_killed_and_replaced",
-        a_task_past_its_time_limit_is_killed_and_replaced,
-    ),
+/// `(name, test)` for each test function named.
+macro_rules! by_name {
+    ($($test:ident),* $(,)?) => {
+        &[$((stringify!($test), $test as fn())),*]
+    };
+}
+
+/// Every test, in the order they run.
+const TESTS: &[(&str, fn())] = by_name![
+    submit_returns_a_future_of_the_value,
+    an_err_and_a_panic_come_back_and_the_worker_goes_on,
+    a_dead_worker_fails_its_own_task_and_is_replaced,
+    result_timeout_gives_up_and_the_task_goes_on,
+    cancel_works_only_while_pending_and_a_cancelled_task_never_runs,
+    exception_and_done_callbacks,
+    as_completed_yields_each_future_once,
+    as_completed_times_out_naming_the_unfinished,
+    wait_returns_when_asked,
+    map_yields_in_input_order_as_results_arrive,
+    map_times_out_and_cancels_the_rest,
+    map_with_a_buffersize_takes_its_input_lazily,
+    shutdown_runs_the_queue_or_cancels_it,
+    futures_of_two_pools_and_of_a_dropped_pool_never_hang,
+    the_initializer_runs_once_in_each_worker,
+    a_failing_initializer_fails_every_task_in_one_line,
+    max_tasks_per_child_replaces_the_worker,
+    bad_settings_are_refused,
+    a_task_past_its_time_limit_is_killed_and_replaced,
 ];
 
 fn main() {
@@ -248,6 +208,24 @@ fn cancel_works_only_while_pending_and_a_cancelled_task_never_runs() {
     assert!(!running.cancelled());
     assert_eq!(value(&last), worker, "the cancelled task never ran");
     assert!(running.done() && !running.cancel(), "finished: not cancelled");
+}
+
+// test_future.py :: test_exception_with_success, test_done_callback_with_result,
+// test_done_callback_already_successful, test_done_callback_raises
+fn exception_and_done_callbacks() {
+    let pool = Pool::new(1);
+    let (told, heard) = std::sync::mpsc::channel();
+    let failing = pool.submit(task, (FAIL, 1));
+    let told_too = told.clone();
+    failing.add_done_callback(|_| panic!("a callback that panics")); // reported, no harm
+    failing.add_done_callback(move |outcome| drop(told_too.send(outcome.clone())));
+    assert_eq!(heard.recv(), Ok(Err(TaskError::Failed("no good: 1".into()))));
+    assert_eq!(failing.exception(), Some(TaskError::Failed("no good: 1".into())));
+    let fine = pool.submit(task, (NAP, 0));
+    assert_eq!(fine.exception(), None);
+    fine.add_done_callback(move |outcome| drop(told.send(outcome.clone())));
+    assert_eq!(heard.try_recv(), Ok(Ok(0)), "already done: called at once");
+    assert_eq!(value(&pool.submit(task, (NAP, 2))), 2, "the pool goes on");
 }
 
 // test_as_completed.py :: test_no_timeout, test_duplicate_futures

@@ -74,14 +74,19 @@ impl std::error::Error for TimeoutError {}
 enum Stage<R> {
     Pending,
     Running,
-    Finished(Result<R, TaskError>, Span),
+    /// In an `Arc`, so that done-callbacks can have it after the lock is released.
+    Finished(Arc<Result<R, TaskError>>, Span),
 }
 
 struct State<R> {
     stage: Stage<R>,
     /// Who waits for this task among others: a channel and this future's place in their list.
     waiters: Vec<(Sender<usize>, usize)>,
+    /// What to call with the outcome once there is one (`add_done_callback`).
+    callbacks: Vec<Callback<R>>,
 }
+
+type Callback<R> = Box<dyn FnOnce(&Result<R, TaskError>) + Send>;
 
 /// What a future and its queued task share.
 pub(crate) struct Slot<R> {
@@ -98,6 +103,7 @@ impl<R> Slot<R> {
             state: Mutex::new(State {
                 stage: Stage::Pending,
                 waiters: Vec::new(),
+                callbacks: Vec::new(),
             }),
             changed: Condvar::new(),
         })
@@ -125,12 +131,35 @@ impl<R> Slot<R> {
         if matches!(state.stage, Stage::Finished(..)) {
             return false;
         }
-        state.stage = Stage::Finished(outcome, span);
+        let outcome = Arc::new(outcome);
+        state.stage = Stage::Finished(Arc::clone(&outcome), span);
         for (waiter, place) in state.waiters.drain(..) {
             let _ = waiter.send(place);
         }
         self.changed.notify_all();
+        let callbacks = std::mem::take(&mut state.callbacks);
+        // Called with the lock released: a callback may look at this future again.
+        drop(state);
+        for callback in callbacks {
+            call_back(callback, &outcome);
+        }
         true
+    }
+
+    /// Call `callback` with the outcome now if there is one, or else once there is.
+    fn on_finish(&self, callback: Callback<R>) {
+        let mut state = self.lock();
+        let done = match &state.stage {
+            Stage::Finished(outcome, _) => Some(Arc::clone(outcome)),
+            _ => None,
+        };
+        match done {
+            Some(outcome) => {
+                drop(state);
+                call_back(callback, &outcome);
+            }
+            None => state.callbacks.push(callback),
+        }
     }
 
     /// Cancel the task if it is still pending.
@@ -165,6 +194,14 @@ impl<R> Slot<R> {
     }
 }
 
+/// Run one done-callback. One that panics is reported in a line on stderr and the others
+/// still run, as Python logs a callback that raises and goes on.
+fn call_back<R>(callback: Callback<R>, outcome: &Result<R, TaskError>) {
+    if let Err(panic) = common::panics::catch_panic(|| callback(outcome)) {
+        common::output::write_error_line(&format!("error: a done-callback panicked: {panic}"));
+    }
+}
+
 /// A task submitted to a [`ProcessPool`](super::ProcessPool): Python's `Future`. It keeps
 /// the task's arguments, so a failed task can still say which one it was.
 pub struct PoolFuture<Args, R> {
@@ -193,6 +230,17 @@ impl<Args, R: Clone> PoolFuture<Args, R> {
         self.outcome(Some(limit)).0
     }
 
+    /// Wait for the task; its error, or `None` if it has a value (`future.exception()`).
+    pub fn exception(&self) -> Option<TaskError> {
+        self.result().err()
+    }
+
+    /// Call `callback` with the outcome once the task is done, on the pool's thread that
+    /// finished it; at once, on this thread, if it is done already (`add_done_callback`).
+    pub fn add_done_callback(&self, callback: impl FnOnce(&Result<R, TaskError>) + Send + 'static) {
+        self.slot.on_finish(Box::new(callback));
+    }
+
     /// When and on which worker the task ran (waits for it, like `result`). A task that
     /// never ran (cancelled, say) has an empty span on worker 0.
     pub fn span(&self) -> Span {
@@ -213,7 +261,7 @@ impl<Args, R: Clone> PoolFuture<Args, R> {
             }
         };
         match &state.stage {
-            Stage::Finished(outcome, span) => (outcome.clone(), span.clone()),
+            Stage::Finished(outcome, span) => (Result::clone(outcome), span.clone()),
             _ => {
                 let waited = limit.unwrap_or_default();
                 (Err(TaskError::WaitTimedOut(waited)), self.slot.no_time())
@@ -250,16 +298,18 @@ impl<Args, R> PoolFuture<Args, R> {
 
     /// Cancelled before it ran (`future.cancelled()`).
     pub fn cancelled(&self) -> bool {
-        matches!(
-            self.slot.lock().stage,
-            Stage::Finished(Err(TaskError::Cancelled), _)
-        )
+        let state = self.slot.lock();
+        matches!(&state.stage, Stage::Finished(outcome, _) if matches!(outcome.as_ref(), Err(TaskError::Cancelled)))
     }
 
     /// Finished with an error other than being cancelled (Python: `exception()` is set).
     fn failed(&self) -> bool {
         let state = self.slot.lock();
-        matches!(&state.stage, Stage::Finished(Err(error), _) if *error != TaskError::Cancelled)
+        let outcome = match &state.stage {
+            Stage::Finished(outcome, _) => outcome.as_ref(),
+            _ => return false,
+        };
+        matches!(outcome, Err(error) if *error != TaskError::Cancelled)
     }
 }
 
