@@ -84,6 +84,8 @@ struct State<R> {
     waiters: Vec<(Sender<usize>, usize)>,
     /// What to call with the outcome once there is one (`add_done_callback`).
     callbacks: Vec<Callback<R>>,
+    /// How many threads sleep on `changed` for the outcome: waking none is a system call saved.
+    sleepers: usize,
 }
 
 type Callback<R> = Box<dyn FnOnce(&Result<R, TaskError>) + Send>;
@@ -104,6 +106,7 @@ impl<R> Slot<R> {
                 stage: Stage::Pending,
                 waiters: Vec::new(),
                 callbacks: Vec::new(),
+                sleepers: 0,
             }),
             changed: Condvar::new(),
         })
@@ -119,8 +122,7 @@ impl<R> Slot<R> {
         let mut state = self.lock();
         let pending = matches!(state.stage, Stage::Pending);
         if pending {
-            state.stage = Stage::Running;
-            self.changed.notify_all();
+            state.stage = Stage::Running; // no one sleeps until this: no one to wake
         }
         pending
     }
@@ -136,7 +138,9 @@ impl<R> Slot<R> {
         for (waiter, place) in state.waiters.drain(..) {
             let _ = waiter.send(place);
         }
-        self.changed.notify_all();
+        if state.sleepers > 0 {
+            self.changed.notify_all();
+        }
         let callbacks = std::mem::take(&mut state.callbacks);
         // Called with the lock released: a callback may look at this future again.
         drop(state);
@@ -248,18 +252,22 @@ impl<Args, R: Clone> PoolFuture<Args, R> {
     }
 
     fn outcome(&self, limit: Option<Duration>) -> (Result<R, TaskError>, Span) {
-        let state = self.slot.lock();
+        let mut state = self.slot.lock();
         let unfinished = |state: &mut State<R>| !matches!(state.stage, Stage::Finished(..));
-        let changed = &self.slot.changed;
-        let state = match limit {
-            None => changed
-                .wait_while(state, unfinished)
-                .unwrap_or_else(PoisonError::into_inner),
-            Some(limit) => {
-                let waited = changed.wait_timeout_while(state, limit, unfinished);
-                waited.unwrap_or_else(PoisonError::into_inner).0
-            }
-        };
+        if unfinished(&mut state) {
+            let changed = &self.slot.changed;
+            state.sleepers += 1;
+            state = match limit {
+                None => changed
+                    .wait_while(state, unfinished)
+                    .unwrap_or_else(PoisonError::into_inner),
+                Some(limit) => {
+                    let waited = changed.wait_timeout_while(state, limit, unfinished);
+                    waited.unwrap_or_else(PoisonError::into_inner).0
+                }
+            };
+            state.sleepers -= 1;
+        }
         match &state.stage {
             Stage::Finished(outcome, span) => (Result::clone(outcome), span.clone()),
             _ => {
