@@ -108,7 +108,7 @@ fn result_timeout_against_its_deadline() {
 /// per task, all told (submit, the trip to a worker and back, and the waiting).
 fn as_completed_over_a_thousand_tasks() {
     let pool = Pool::new(common::workers::cpus());
-    let per_task = repeat(5, || {
+    let per_task = repeat(21, || {
         let start = Instant::now();
         let futures: Vec<_> = (0..1000).map(|x| pool.submit(nap, (0, x))).collect();
         let answers = process_pool::as_completed(&futures, None).flatten().count();
