@@ -44,7 +44,7 @@ mod future;
 mod wire;
 mod worker;
 
-pub use future::{PoolFuture, ReturnWhen, TaskError, TimeoutError, as_completed, wait};
+pub use future::{Futures, PoolFuture, ReturnWhen, TaskError, TimeoutError, as_completed, wait};
 pub use wire::{TaskOutput, Wire};
 pub use worker::{Function, WORKER_FLAG, serve_if_worker, serve_if_worker_with_initializer};
 

@@ -74,8 +74,11 @@ macro_rules! by_name {
     };
 }
 
+/// A test: its name and its function.
+type Test = (&'static str, fn());
+
 /// Every test, in the order they run.
-const TESTS: &[(&str, fn())] = by_name![
+const TESTS: &[Test] = by_name![
     submit_returns_a_future_of_the_value,
     an_err_and_a_panic_come_back_and_the_worker_goes_on,
     a_dead_worker_fails_its_own_task_and_is_replaced,
@@ -100,18 +103,50 @@ const TESTS: &[(&str, fn())] = by_name![
 fn main() {
     process_pool::serve_if_worker_with_initializer(init, task);
     common::panics::install_quiet_hook();
-    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    let chosen = TESTS
-        .iter()
-        .filter(|(name, _)| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())));
-    let mut ran = 0;
-    for (name, test) in chosen {
+    let (chosen, list) = chosen_tests(std::env::args().skip(1).collect());
+    for (name, test) in &chosen {
+        if list {
+            println!("{name}: test");
+            continue;
+        }
         println!("test {name} ...");
         test();
         assert_no_worker_left(name);
-        ran += 1;
     }
-    println!("test result: ok. {ran} passed");
+    if !list {
+        println!("test result: ok. {} passed", chosen.len());
+    }
+}
+
+/// The tests the command line asks for, as libtest reads it: words filter by name (all
+/// with none; `--exact`: whole names), `--ignored` runs none (none is ignored), `--list`
+/// lists them; the values of `--test-threads N` and the like are not filters.
+fn chosen_tests(args: Vec<String>) -> (Vec<Test>, bool) {
+    let flag = |name: &str| args.iter().any(|arg| arg == name);
+    let mut filters = Vec::new();
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "--test-threads" | "--skip" | "--color" | "--format" | "--logfile" | "-Z" => drop(words.next()),
+            word if word.starts_with('-') => {}
+            filter => filters.push(filter),
+        }
+    }
+    let wanted = |name: &str| {
+        filters.is_empty()
+            || filters.iter().any(|f| {
+                if flag("--exact") {
+                    name == *f
+                } else {
+                    name.contains(f)
+                }
+            })
+    };
+    let chosen = TESTS
+        .iter()
+        .copied()
+        .filter(|(name, _)| !flag("--ignored") && wanted(name));
+    (chosen.collect(), flag("--list"))
 }
 
 /// No child process of this program is left, running or a zombie.
