@@ -114,7 +114,8 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> Builder<Args, R> {
     /// Run `initializer` once in each worker before its first task. The worker program
     /// must serve it too ([`serve_if_worker_with_initializer`]). If it fails (an `Err`, a
     /// panic, or past the time limit), every pending and later task fails with
-    /// [`TaskError::BrokenPool`].
+    /// [`TaskError::BrokenPool`]. One that never returns holds up `build` (each worker
+    /// starts before it returns) unless [`task_time_limit`](Self::task_time_limit) is set.
     pub fn initializer<Init>(self, initializer: Init) -> Self
     where
         Init: Function<()>,
