@@ -16,10 +16,15 @@
 //! * With `--cpu` the work is real: processes and rayon (one per CPU) take about
 //!   ceil(3 / CPUs) x 2 s, and three threads share the CPUs, about 3 x 2 s / CPUs. In Rust
 //!   threads run CPU work in parallel; there is no GIL.
-//! * Square 3037000500 to see a worker process crash: that one task fails, the rest finish.
+//! * Square 3037000500 to see a task fail: `my_function` panics in its worker process, the
+//!   panic comes back as that task's error, and the worker goes on with the next task.
+//! * `--task-timeout 1` gives each pool task at most 1 s: past it the task fails and its
+//!   worker process is killed and replaced (try it with `--time-scale 1`: 2 s tasks).
 //!
-//! The process pool is in `src/process_pool.rs`, the options in `src/options.rs`; the
-//! timelines, the summary and the exit status are in `common::lesson`.
+//! The process pool is in `src/process_pool.rs` (and the files in `src/process_pool/`), the
+//! options in `src/options.rs`; the timelines, the summary and the exit status are in
+//! `common::lesson`. `cargo run -p examples-processpool --example futures` shows the rest
+//! of the pool's futures: timeouts, cancel, wait.
 
 mod options; // src/options.rs, compiled into this program (the pool is in the library, src/lib.rs)
 
@@ -30,7 +35,7 @@ use examples_processpool::process_pool::{self, ProcessPool};
 use examples_processpool::work::Work;
 use options::Args;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 // ANCHOR: thread_uses
 use std::sync::mpsc;
@@ -75,22 +80,34 @@ fn without_executor(numbers: &[i64], work: Work) -> Timeline {
 }
 // ANCHOR_END: without_executor
 
+// ANCHOR: pool
+/// The process pool: `workers` processes. With `--task-timeout SECS` a task may run at most
+/// SECS on its worker: past that it fails, and the worker is killed and replaced.
+fn pool(workers: usize, task_timeout: Option<Duration>) -> ProcessPool<(i64, Work), (i64, i64)> {
+    let builder = ProcessPool::builder(workers).task_time_limit(task_timeout);
+    builder.build().expect("--workers is at least 1")
+}
+// ANCHOR_END: pool
+
 // ANCHOR: with_executor
 /// On a pool of worker processes; results are printed as they complete.
-fn with_executor(numbers: &[i64], workers: usize, work: Work) -> Timeline {
-    // `with ProcessPoolExecutor(max_workers) as executor:`
-    let mut executor = ProcessPool::new(workers);
-    for &num in numbers {
-        // `executor.submit(my_function, num)`: the function's name and its arguments travel
-        // to a free worker process, which runs it there.
-        executor.submit(my_function, (num, work));
-    }
+fn with_executor(numbers: &[i64], workers: usize, work: Work, task_timeout: Option<Duration>) -> Timeline {
+    // `with ProcessPoolExecutor(max_workers) as executor:` (and `--task-timeout`, if given)
+    let executor = pool(workers, task_timeout);
+    // `results = [executor.submit(my_function, num) for num in numbers]`: the function's
+    // name and its arguments travel to a free worker process; a future comes back at once.
+    let results: Vec<_> = numbers
+        .iter()
+        .map(|&num| executor.submit(my_function, (num, work)))
+        .collect();
     let mut timeline = Timeline::new();
-    // `as_completed(results)`: each result as soon as its worker is done.
-    for done in executor.as_completed() {
-        // `x, y = future.result()`: a finished task brings back its own arguments too.
-        let (num, _work) = done.args;
-        Squared::of(num, done.result).report("With_executor", done.span, &mut timeline);
+    // `for f in as_completed(results):` each future as soon as its task is done. (With no
+    // timeout there is no TimeoutError: `flatten` takes the futures out of their `Ok`.)
+    for future in process_pool::as_completed(&results, None).flatten() {
+        // `x, y = f.result()`: its value, or the reason it has none. A future also keeps
+        // its arguments, and when and where it ran.
+        let (num, _work) = *future.args();
+        Squared::of(num, future.result()).report("With_executor", future.span(), &mut timeline);
     }
     timeline
     // The pool is dropped here, like leaving Python's `with` block: its workers are stopped.
@@ -98,15 +115,21 @@ fn with_executor(numbers: &[i64], workers: usize, work: Work) -> Timeline {
 // ANCHOR_END: with_executor
 
 // ANCHOR: with_executor_map
-/// The same pool, results in the order of `numbers`, like `executor.map(my_function, numbers)`.
-/// (This `map` hands them all back once the last is done; Python's yields each one as soon as
-/// every one before it is done.)
-fn with_executor_map(numbers: &[i64], workers: usize, work: Work) -> Timeline {
-    let mut executor = ProcessPool::new(workers);
+/// The same pool, results in the order of `numbers`, like `executor.map(my_function, numbers)`:
+/// each one as soon as it and every one before it are done.
+fn with_executor_map(
+    numbers: &[i64],
+    workers: usize,
+    work: Work,
+    task_timeout: Option<Duration>,
+) -> Timeline {
+    let executor = pool(workers, task_timeout);
     let mut timeline = Timeline::new();
-    for done in executor.map(my_function, numbers.iter().map(|&num| (num, work))) {
-        let (num, _work) = done.args;
-        Squared::of(num, done.result).report("With_executor", done.span, &mut timeline);
+    let all_args = numbers.iter().map(|&num| (num, work));
+    // No timeout, no buffersize: every task is submitted at once, as in Python.
+    for future in executor.map(my_function, all_args, None, None).flatten() {
+        let (num, _work) = *future.args();
+        Squared::of(num, future.result()).report("With_executor", future.span(), &mut timeline);
     }
     timeline
 }
@@ -153,7 +176,6 @@ fn main() -> ExitCode {
     // In a worker process started by the pool, serve `my_function` and nothing else.
     process_pool::serve_if_worker(my_function);
     let args = Args::parse();
-    process_pool::limit_each_task(args.task_timeout);
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
     // --workers or one per CPU (Python's default); a 2 s sleep, or CPU work with --cpu.
     let (numbers, workers, work) = (&args.numbers, args.workers(), args.work());
@@ -161,10 +183,11 @@ fn main() -> ExitCode {
     common::workers::check_threads(numbers.len().max(common::workers::cpus()), "try fewer numbers");
 
     lesson.record(timeit!(without_executor(numbers, work)));
+    let task_timeout = args.task_timeout;
     if args.ordered {
-        lesson.record(timeit!(with_executor_map(numbers, workers, work)));
+        lesson.record(timeit!(with_executor_map(numbers, workers, work, task_timeout)));
     } else {
-        lesson.record(timeit!(with_executor(numbers, workers, work)));
+        lesson.record(timeit!(with_executor(numbers, workers, work, task_timeout)));
     }
     lesson.record(timeit!(with_threads(numbers, work)));
     lesson.record(timeit!(with_rayon(numbers, work)));

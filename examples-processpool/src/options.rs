@@ -29,8 +29,8 @@ pub struct Args {
     #[arg(long)]
     pub ordered: bool,
 
-    /// Fail a process-pool task that takes longer than SECS, and replace its worker
-    /// (like `future.result(timeout=SECS)`)
+    /// Fail a process-pool task that runs longer than SECS: its worker is killed and replaced
+    /// (Python's `future.result(timeout=SECS)` only stops waiting; the task runs on)
     #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
     pub task_timeout: Option<Duration>,
 

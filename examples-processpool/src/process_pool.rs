@@ -1,201 +1,229 @@
 //! A small process pool: what Python's `ProcessPoolExecutor` does, written out by hand.
 //!
-//! Rust's standard library has no process pool, so here is the mechanism in one file:
+//! What you use (the Rust for each of Python's calls):
 //!
-//! * Each worker is *this same program*, started again (`std::env::current_exe()`) with
+//! | Python                                       | here                                      |
+//! |----------------------------------------------|-------------------------------------------|
+//! | `ProcessPoolExecutor(max_workers=n)`         | [`ProcessPool::new(n)`](ProcessPool::new) |
+//! | `…(initializer=f, max_tasks_per_child=k)`    | [`ProcessPool::builder(n)`](ProcessPool::builder)`.initializer(f).max_tasks_per_child(k).build()` |
+//! | `future = executor.submit(fn, a, b)`         | [`let future = pool.submit(fn, (a, b))`](ProcessPool::submit) |
+//! | `future.result()`, `result(timeout)`         | [`future.result()`](PoolFuture::result), [`result_timeout(d)`](PoolFuture::result_timeout) |
+//! | `done()`, `running()`, `cancel()`, `cancelled()`, `exception()`, `add_done_callback(f)` | the same names on [`PoolFuture`] |
+//! | `as_completed(futures, timeout)`             | [`as_completed(&futures, timeout)`](as_completed) |
+//! | `wait(futures, timeout, FIRST_COMPLETED)`    | [`wait(&futures, timeout, ReturnWhen::FirstCompleted)`](wait) |
+//! | `executor.map(fn, args, timeout, buffersize)` | [`pool.map(fn, args, timeout, buffersize)`](ProcessPool::map) |
+//! | `shutdown(wait, cancel_futures)`; leaving `with` | [`pool.shutdown(wait, cancel_futures)`](ProcessPool::shutdown); dropping the pool |
+//! | the exception `result()` raises              | [`TaskError`]                             |
+//!
+//! How it works inside (one file each):
+//!
+//! * `worker.rs`, the worker side. Each worker is *this same program*, started again with
 //!   the hidden flag [`WORKER_FLAG`]. `main` first calls [`serve_if_worker`], which in a
 //!   worker serves tasks and never returns (Python re-imports the main module in each
 //!   worker; its `if __name__ == "__main__":` keeps the lesson from running there).
-//! * A task is one line of text on the worker's stdin: the function's name and its
-//!   arguments; its answer is one line on stdout. Python pickles both, and a function
-//!   travels by its name there too. Here the values travel through [`Wire`].
-//! * For each worker the pool keeps one thread in *this* process. It takes the next task
-//!   from a shared queue, hands it to its worker, waits for the answer and passes it on.
-//!   A worker runs one task at a time, so when one dies we know exactly which task it took
-//!   down: that task fails with [`BrokenWorker`] (Python: `BrokenProcessPool`), a fresh
-//!   worker takes its place, and the other tasks carry on.
-//! * Dropping the pool closes every worker's stdin, waits briefly, kills a straggler, and
-//!   always reaps it (`wait`), so no zombie is left behind. A worker also exits on its own
-//!   the moment its stdin closes, so not even a crash of *this* process leaves one behind;
-//!   on Linux the kernel kills it too when its pool's thread ends, even a worker that is
-//!   stopped (`kill -STOP`) and so can read nothing.
-//! * A task may get a time limit ([`limit_each_task`], `future.result(timeout=…)`): past
-//!   it the task fails, and its worker is killed and replaced.
-//! * Workers that cannot start (too many open files, say) are left out with one warning;
-//!   the tasks run on the workers that did start.
+//! * `wire.rs`, the wire format. A task is one line on the worker's stdin: the function's
+//!   name and its arguments; its answer is one line on stdout. Python pickles both, and a
+//!   function travels by its name there too. Here values travel through [`Wire`].
+//! * This file, the pool. For each worker it keeps one thread (a *feeder*) in this
+//!   process, which takes the next task from a shared queue, hands it to its worker, and
+//!   puts the answer in the task's future. A worker runs one task at a time, so when one
+//!   dies we know which task it took down: that task fails ([`TaskError::WorkerDied`]), a
+//!   fresh worker takes its place, and the other tasks carry on. (Python's pool is broken
+//!   for good by a dead worker: `BrokenProcessPool`. An error the function returns or a
+//!   panic is caught in the worker, which goes on serving, as Python's does.)
+//! * `future.rs`, the future: the slot the feeder fills in and the caller waits on.
+//! * `child.rs`, the child process: starting a worker, one question and answer with it, a
+//!   time limit on the answer, and stopping it, always reaped (no zombie).
 //!
-//! | Python                                  | here                               |
-//! |-----------------------------------------|------------------------------------|
-//! | `ProcessPoolExecutor(max_workers=n)`    | [`ProcessPool::new(n)`](ProcessPool::new) |
-//! | `executor.submit(fn, a, b)`             | [`pool.submit(fn, (a, b))`](ProcessPool::submit) |
-//! | `as_completed(futures)`                 | [`pool.as_completed()`](ProcessPool::as_completed) |
-//! | `future.result()`                       | [`done.result`](Done)              |
-//! | `executor.map(fn, args)`                | [`pool.map(fn, args)`](ProcessPool::map) |
-//! | leaving the `with` block                | dropping the pool                  |
+//! No worker outlives its pool: dropping the pool closes every worker's stdin (a worker
+//! exits the moment its stdin closes), waits briefly, kills a straggler and reaps it; on
+//! Linux the kernel also kills a worker when the pool's thread that started it ends.
 
-use common::children::{start_this_program_again, wait_or_kill};
+mod child;
+mod future;
+mod wire;
+mod worker;
+
+pub use future::{Futures, PoolFuture, ReturnWhen, TaskError, TimeoutError, as_completed, wait};
+pub use wire::{TaskOutput, Wire};
+pub use worker::{Function, WORKER_FLAG, serve_if_worker, serve_if_worker_with_initializer};
+
+use child::{THREADS_PER_WORKER, WorkerProcess};
 use common::output::count;
 use common::timeline::{Span, Worker};
-use std::any::type_name;
+use future::Slot;
+use std::collections::VecDeque;
 use std::fmt;
-use std::io::{self, BufRead, BufReader, Write};
 use std::marker::PhantomData;
-use std::process::{Child, ChildStdin, ExitStatus};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+use wire::{read_answer, to_line};
+use worker::{INIT, name_of};
 
-/// The hidden command-line flag that turns this program into a pool worker.
-pub const WORKER_FLAG: &str = "--process-pool-worker";
+/// How a pool is set up: Python's `ProcessPoolExecutor(...)` keyword arguments.
+pub struct Builder<Args, R> {
+    workers: usize,
+    settings: Settings,
+    types: PhantomData<fn(Args) -> R>,
+}
 
-/// How long a worker may take to exit after its stdin closes before it is killed.
-const EXIT_GRACE: Duration = Duration::from_secs(2);
+/// What every feeder thread of a pool needs to know, shared by them all.
+#[derive(Default)]
+struct Settings {
+    /// The line that asks a worker to run the initializer: its name and its arguments.
+    initializer: Option<String>,
+    max_tasks_per_child: Option<usize>,
+    /// How long one task (or the initializer) may take on a worker.
+    time_limit: Option<Duration>,
+    /// Set when an initializer failed: every task from then on fails with this.
+    broken: Mutex<Option<TaskError>>,
+}
 
-/// The threads this process runs for each worker: its feeder, and a reader for each of
-/// the worker's stdout and stderr.
-const THREADS_PER_WORKER: usize = 3;
+impl Settings {
+    fn broken(&self) -> Option<TaskError> {
+        self.broken.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
 
-/// How long any task may take, if limited: see [`limit_each_task`].
-static TASK_TIME_LIMIT: OnceLock<Duration> = OnceLock::new();
-
-/// Give every task of every pool at most `limit` (`None`: no limit), like calling
-/// `future.result(timeout=limit)` on each future. Python only stops *waiting* and leaves
-/// the worker busy; here a worker past the limit is killed and replaced, and the task
-/// fails with a [`BrokenWorker`] that says so. Call it before starting a pool.
-pub fn limit_each_task(limit: Option<Duration>) {
-    if let Some(limit) = limit {
-        let _ = TASK_TIME_LIMIT.set(limit);
+    fn break_pool(&self, why: &TaskError) {
+        let mut broken = self.broken.lock().unwrap_or_else(|p| p.into_inner());
+        broken.get_or_insert_with(|| why.clone());
     }
 }
 
-/// A value that can travel to a worker and back: written as words without spaces.
-pub trait Wire: Sized {
-    /// Add this value's words to `words`.
-    fn write(&self, words: &mut Vec<String>);
-    /// Take this value's words from the front of `words`; `None` if they don't fit.
-    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self>;
-}
-
-impl Wire for i64 {
-    fn write(&self, words: &mut Vec<String>) {
-        words.push(self.to_string());
-    }
-    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
-        words.next()?.parse().ok()
-    }
-}
-
-impl<A: Wire, B: Wire> Wire for (A, B) {
-    fn write(&self, words: &mut Vec<String>) {
-        self.0.write(words);
-        self.1.write(words);
-    }
-    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
-        Some((A::read(words)?, B::read(words)?))
-    }
-}
-
-/// A value as one line, and back: the pool's only encoding.
-fn to_line(value: &impl Wire) -> String {
-    let mut words = Vec::new();
-    value.write(&mut words);
-    words.join(" ")
-}
-
-fn from_line<T: Wire>(line: &str) -> Option<T> {
-    let mut words = line.split_whitespace();
-    let value = T::read(&mut words)?;
-    words.next().is_none().then_some(value)
-}
-
-/// A function a worker can run on the arguments of one task: any `fn(A, B) -> R`.
-pub trait Function<Args> {
-    type Output;
-    fn call(&self, args: Args) -> Self::Output;
-}
-
-impl<F: Fn(A, B) -> R, A, B, R> Function<(A, B)> for F {
-    type Output = R;
-    fn call(&self, (a, b): (A, B)) -> R {
-        self(a, b)
-    }
-}
-
-/// A function's name, as it travels with each task: `examples_processpool::my_function`.
-fn name_of<F>(_function: &F) -> &'static str {
-    type_name::<F>()
-}
-
-/// A task whose worker process died before answering (Python: `BrokenProcessPool`).
+/// A setting `build` refuses (Python: `ValueError`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct BrokenWorker(pub String);
+pub enum PoolError {
+    NoWorkers,
+    NoTasksPerChild,
+}
 
-impl fmt::Display for BrokenWorker {
+impl fmt::Display for PoolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(match self {
+            PoolError::NoWorkers => "a pool needs at least 1 worker",
+            PoolError::NoTasksPerChild => "max_tasks_per_child must be at least 1",
+        })
     }
 }
 
-/// One finished task: its arguments, its result (or why there is none), and when and
-/// where it ran (the span is labelled with the task's first argument).
-#[derive(Debug)]
-pub struct Done<Args, R> {
-    pub args: Args,
-    pub result: Result<R, BrokenWorker>,
-    pub span: Span,
+impl std::error::Error for PoolError {}
+
+impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> Builder<Args, R> {
+    /// Run `initializer` once in each worker before its first task. The worker program
+    /// must serve it too ([`serve_if_worker_with_initializer`]). If it fails (an `Err`, a
+    /// panic, or past the time limit), every pending and later task fails with
+    /// [`TaskError::BrokenPool`]. One that never returns holds up `build` (each worker
+    /// starts before it returns) unless [`task_time_limit`](Self::task_time_limit) is set.
+    pub fn initializer<Init>(self, initializer: Init) -> Self
+    where
+        Init: Function<()>,
+        Init::Output: TaskOutput<Value = ()>,
+    {
+        self.initializer_with_args(initializer, ())
+    }
+
+    /// The same, with arguments for it (Python's `initargs`).
+    pub fn initializer_with_args<InitArgs, Init>(mut self, initializer: Init, initargs: InitArgs) -> Self
+    where
+        InitArgs: Wire,
+        Init: Function<InitArgs>,
+        Init::Output: TaskOutput<Value = ()>,
+    {
+        let line = format!("{INIT} {} {}", name_of(&initializer), to_line(&initargs));
+        self.settings.initializer = Some(line);
+        self
+    }
+
+    /// Replace each worker with a fresh one after it has run `tasks` tasks.
+    pub fn max_tasks_per_child(mut self, tasks: usize) -> Self {
+        self.settings.max_tasks_per_child = Some(tasks);
+        self
+    }
+
+    /// Give each task (and the initializer) at most `limit` on its worker (`None`: no
+    /// limit). Past it the task fails with [`TaskError::TimeLimit`], and its worker is
+    /// killed and replaced. (Python's `result(timeout)` only stops *waiting*: that is
+    /// [`PoolFuture::result_timeout`].)
+    pub fn task_time_limit(mut self, limit: Option<Duration>) -> Self {
+        self.settings.time_limit = limit;
+        self
+    }
+
+    /// Start the pool's workers, or say which setting is wrong.
+    pub fn build(self) -> Result<ProcessPool<Args, R>, PoolError> {
+        if self.workers == 0 {
+            return Err(PoolError::NoWorkers);
+        }
+        if self.settings.max_tasks_per_child == Some(0) {
+            return Err(PoolError::NoTasksPerChild);
+        }
+        Ok(ProcessPool::start(self.workers, self.settings))
+    }
 }
 
-/// One task on its way to a worker: its place in the order of submission and its line.
-struct Task {
-    index: usize,
+/// One task on its way to a worker: its future's slot and its line.
+struct Task<R> {
+    slot: Arc<Slot<R>>,
     line: String,
-    /// The timeline's label: the task's first argument.
-    label: String,
 }
 
-/// What a feeder thread hands back: the task's place and the worker's answer line.
-struct Answer {
-    index: usize,
-    line: Result<String, BrokenWorker>,
-    span: Span,
+impl<R> Drop for Task<R> {
+    /// A task that leaves the queue unrun (the pool's threads are gone) still gets an
+    /// outcome, so no one waits for it forever.
+    fn drop(&mut self) {
+        let why = "the pool stopped before this task ran".to_string();
+        self.slot.finish_unrun(TaskError::BrokenPool(why));
+    }
 }
 
 /// A pool of worker processes running tasks with arguments `Args` and results `R`.
 /// See the module documentation.
 pub struct ProcessPool<Args, R> {
-    tasks: Option<Sender<Task>>,
-    answers: Receiver<Answer>,
+    tasks: Option<Sender<Task<R>>>,
     feeders: Vec<JoinHandle<()>>,
-    /// The arguments of every task not yet answered, by its place in the order of submission.
-    waiting: Vec<Option<Args>>,
-    received: usize,
-    result: PhantomData<R>,
+    settings: Arc<Settings>,
+    /// The submitted tasks that may still be pending, for `shutdown(cancel_futures)`.
+    queued: Mutex<Vec<Weak<Slot<R>>>>,
+    types: PhantomData<fn(Args) -> R>,
 }
 
-impl<Args: Wire, R: Wire> ProcessPool<Args, R> {
+impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     /// Start `workers` worker processes (at least one). If some cannot start, say so in
     /// one warning and run the tasks on the others; if the OS won't give this process the
     /// threads the pool needs, say so in one line and exit (see `check_threads`).
     pub fn new(workers: usize) -> Self {
-        let workers = workers.max(1);
+        Self::start(workers.max(1), Settings::default())
+    }
+
+    /// A pool with more settings: `ProcessPool::builder(2).max_tasks_per_child(10).build()`.
+    pub fn builder(workers: usize) -> Builder<Args, R> {
+        Builder {
+            workers,
+            settings: Settings::default(),
+            types: PhantomData,
+        }
+    }
+
+    fn start(workers: usize, settings: Settings) -> Self {
         common::workers::check_threads(workers * THREADS_PER_WORKER, "try fewer --workers");
-        let (tasks, queue) = mpsc::channel::<Task>();
+        let (tasks, queue) = mpsc::channel::<Task<R>>();
         // All feeder threads take tasks from one queue: whoever is free takes the next.
         let queue = Arc::new(Mutex::new(queue));
-        let (answer, answers) = mpsc::channel();
+        let settings = Arc::new(settings);
         let (started, starts) = mpsc::channel();
         let start_feeder = |spare| {
-            let (queue, answer, started) = (Arc::clone(&queue), answer.clone(), started.clone());
-            thread::spawn(move || feed_one_worker(&queue, &answer, &started, spare))
+            let (queue, settings, started) = (Arc::clone(&queue), Arc::clone(&settings), started.clone());
+            thread::spawn(move || feed_one_worker(&queue, &settings, &started, spare))
         };
         // Every worker starts at once; a feeder whose worker cannot start just leaves.
         let mut feeders: Vec<_> = (0..workers).map(|_| start_feeder(true)).collect();
-        let failed: Vec<BrokenWorker> = starts.iter().take(workers).filter_map(Result::err).collect();
+        let failed: Vec<TaskError> = starts.iter().take(workers).filter_map(Result::err).collect();
         if failed.len() == workers {
             // None started: one feeder stays and tries again per task, so each says why.
             feeders.push(start_feeder(false));
-        } else if let Some(why) = failed.first() {
+        } else if let Some(why @ TaskError::WorkerDied(_)) = failed.first() {
             common::output::write_error_line(&format!(
                 "warning: {} of {workers} worker processes did not start ({why}); the tasks run on the {} that did.",
                 failed.len(),
@@ -204,82 +232,101 @@ impl<Args: Wire, R: Wire> ProcessPool<Args, R> {
         }
         Self {
             tasks: Some(tasks),
-            answers,
             feeders,
-            waiting: Vec::new(),
-            received: 0,
-            result: PhantomData,
+            settings,
+            queued: Mutex::new(Vec::new()),
+            types: PhantomData,
         }
     }
 
-    /// Queue `function(args)`: the function's name and the arguments go to the next free
-    /// worker, which must be serving that function (see [`serve_if_worker`]).
-    pub fn submit<F: Function<Args, Output = R>>(&mut self, function: F, args: Args) {
+    /// Queue `function(args)` and return its future at once: the function's name and the
+    /// arguments go to the next free worker, which must be serving that function (see
+    /// [`serve_if_worker`]).
+    pub fn submit<F>(&self, function: F, args: Args) -> PoolFuture<Args, R>
+    where
+        F: Function<Args>,
+        F::Output: TaskOutput<Value = R>,
+    {
         let line = to_line(&args);
         let label = line.split(' ').next().unwrap_or_default().to_string();
-        let task = Task {
-            index: self.waiting.len(),
-            line: format!("{} {line}", name_of(&function)),
-            label,
-        };
-        self.waiting.push(Some(args));
-        let queue = self.tasks.as_ref().expect("tasks are open until drop");
-        queue.send(task).expect("feeder threads live as long as the pool");
-    }
-
-    /// Every submitted task's result, in the order they finish.
-    pub fn as_completed(&mut self) -> impl Iterator<Item = Done<Args, R>> + '_ {
-        std::iter::from_fn(move || self.next_done().map(|(_, done)| done))
-    }
-
-    /// The next task to finish, with its place in the order of submission.
-    fn next_done(&mut self) -> Option<(usize, Done<Args, R>)> {
-        if self.received == self.waiting.len() {
-            return None;
+        let slot = Slot::new(label);
+        if let Some(broken) = self.settings.broken() {
+            slot.finish_unrun(broken);
+        } else {
+            self.remember(&slot);
+            let line = format!("{} {line}", name_of(&function));
+            let task = Task {
+                slot: Arc::clone(&slot),
+                line,
+            };
+            // If the feeders are gone, the task comes back and is dropped: its future fails.
+            let _ = self.tasks.as_ref().map(|tasks| tasks.send(task));
         }
-        // Every task gets exactly one answer, even when its worker dies or cannot be
-        // replaced, so this can't hang (unless a task runs forever with no time limit).
-        let answer = self
-            .answers
-            .recv()
-            .expect("feeder threads live as long as the pool");
-        self.received += 1;
-        let args = self.waiting[answer.index].take().expect("one answer per task");
-        let result = answer.line.and_then(|line| {
-            from_line(&line).ok_or_else(|| BrokenWorker(format!("the worker answered nonsense: {line:?}")))
-        });
-        let done = Done {
-            args,
-            result,
-            span: answer.span,
-        };
-        Some((answer.index, done))
+        PoolFuture::new(slot, args)
     }
 
-    /// Run `function` on every item of `all_args`; the results come back in the order of
-    /// the input (Python's `executor.map`), once all of them are done. Collect the results
-    /// of any earlier `submit` first: `map` waits for its own tasks only.
-    pub fn map<F>(&mut self, function: F, all_args: impl IntoIterator<Item = Args>) -> Vec<Done<Args, R>>
+    /// Keep a weak handle on a queued task, forgetting the ones that are done.
+    fn remember(&self, slot: &Arc<Slot<R>>) {
+        let mut queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
+        if queued.len() == queued.capacity() {
+            queued.retain(|slot| slot.strong_count() > 0);
+        }
+        queued.push(Arc::downgrade(slot));
+    }
+
+    /// Python's `executor.map(fn, args, timeout=…, buffersize=…)`: each task's future, in
+    /// the order of `all_args`, each as soon as it and every one before it are done. It
+    /// submits every task at once, or with `buffersize` at most that many at a time (the
+    /// rest as the first are taken). Past `timeout` it yields a `TimeoutError`, cancels
+    /// the tasks not started, and ends; dropping it early cancels them too.
+    pub fn map<'pool, F, I>(
+        &'pool self,
+        function: F,
+        all_args: I,
+        timeout: Option<Duration>,
+        buffersize: Option<usize>,
+    ) -> Map<'pool, Args, R, I::IntoIter>
     where
-        F: Function<Args, Output = R> + Copy,
+        F: Function<Args> + Copy + 'pool,
+        F::Output: TaskOutput<Value = R>,
+        I: IntoIterator<Item = Args>,
     {
-        assert_eq!(
-            self.received,
-            self.waiting.len(),
-            "map: collect the results of earlier submits (as_completed) first"
-        );
-        for args in all_args {
-            self.submit(function, args);
+        let mut map = Map {
+            submit: Box::new(move |args| self.submit(function, args)),
+            all_args: all_args.into_iter(),
+            in_flight: VecDeque::new(),
+            deadline: timeout.map(|timeout| Instant::now() + timeout),
+            buffersize: buffersize.map(|size| size.max(1)),
+            submitted: 0,
+            timed_out: false,
+        };
+        map.submit_more();
+        map
+    }
+
+    /// Python's `executor.shutdown(wait, cancel_futures)`. It takes the pool, so nothing
+    /// can be submitted after it (Python raises `RuntimeError`). With `cancel_futures`
+    /// the tasks not started are cancelled; the others run. With `wait` it returns once
+    /// they are done and the workers have exited; without, at once (the workers stop in
+    /// the background once the queue is done).
+    pub fn shutdown(mut self, wait: bool, cancel_futures: bool) {
+        if cancel_futures {
+            let queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
+            for slot in queued.iter().filter_map(Weak::upgrade) {
+                slot.cancel();
+            }
         }
-        let mut finished: Vec<(usize, Done<Args, R>)> = std::iter::from_fn(|| self.next_done()).collect();
-        finished.sort_by_key(|(index, _)| *index);
-        finished.into_iter().map(|(_, done)| done).collect()
+        drop(self.tasks.take());
+        if !wait {
+            self.feeders.clear(); // they run on, detached
+        }
     }
 }
 
 impl<Args, R> Drop for ProcessPool<Args, R> {
+    /// Like leaving Python's `with` block: `shutdown(wait = true)`.
     fn drop(&mut self) {
-        // Closing the queue tells each feeder to stop its worker; then wait for them all.
+        // Closing the queue tells each feeder to finish the queue, then stop its worker.
         drop(self.tasks.take());
         for feeder in self.feeders.drain(..) {
             let _ = feeder.join();
@@ -287,56 +334,108 @@ impl<Args, R> Drop for ProcessPool<Args, R> {
     }
 }
 
+/// The iterator [`ProcessPool::map`] returns.
+pub struct Map<'pool, Args, R, I> {
+    /// `pool.submit(function, args)`, for the function given to `map`.
+    submit: Box<dyn Fn(Args) -> PoolFuture<Args, R> + 'pool>,
+    all_args: I,
+    in_flight: VecDeque<PoolFuture<Args, R>>,
+    deadline: Option<Instant>,
+    buffersize: Option<usize>,
+    submitted: usize,
+    timed_out: bool,
+}
+
+impl<Args, R: Clone, I: Iterator<Item = Args>> Map<'_, Args, R, I> {
+    /// Submit tasks until `buffersize` are in flight, or all of them without one.
+    fn submit_more(&mut self) {
+        while self.buffersize.is_none_or(|most| self.in_flight.len() < most) {
+            let Some(args) = self.all_args.next() else { break };
+            self.in_flight.push_back((self.submit)(args));
+            self.submitted += 1;
+        }
+    }
+}
+
+impl<Args, R: Clone, I: Iterator<Item = Args>> Iterator for Map<'_, Args, R, I> {
+    type Item = Result<PoolFuture<Args, R>, TimeoutError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.timed_out {
+            return None;
+        }
+        self.submit_more();
+        let next = self.in_flight.pop_front()?;
+        let left = self
+            .deadline
+            .map(|end| end.saturating_duration_since(Instant::now()));
+        let waited = match left {
+            None => next.result(),
+            Some(left) => next.result_timeout(left),
+        };
+        if !matches!(waited, Err(TaskError::WaitTimedOut(_))) {
+            return Some(Ok(next));
+        }
+        // Past the timeout: the tasks not started never will (the running ones finish).
+        self.timed_out = true;
+        next.cancel();
+        let unfinished = 1 + self.in_flight.len();
+        Some(Err(TimeoutError {
+            unfinished,
+            total: self.submitted,
+        }))
+    }
+}
+
+impl<Args, R, I> Drop for Map<'_, Args, R, I> {
+    /// Dropped before the end (or after a timeout): cancel what has not started.
+    fn drop(&mut self) {
+        for future in &self.in_flight {
+            future.cancel();
+        }
+    }
+}
+
 // ANCHOR: feed_one_worker
 /// The thread that owns one worker process for the life of the pool. It reports once on
 /// `started` whether its worker started; a `spare` whose worker did not start leaves.
-fn feed_one_worker(
-    queue: &Mutex<Receiver<Task>>,
-    answers: &Sender<Answer>,
-    started: &Sender<Result<(), BrokenWorker>>,
+fn feed_one_worker<R: Wire>(
+    queue: &Mutex<Receiver<Task<R>>>,
+    settings: &Settings,
+    started: &Sender<Result<(), TaskError>>,
     spare: bool,
 ) {
-    let mut worker = WorkerProcess::start();
-    let _ = started.send(worker.as_ref().map(|_| ()).map_err(BrokenWorker::clone));
+    let mut worker = start_worker(settings);
+    let _ = started.send(worker.as_ref().map(|_| ()).map_err(TaskError::clone));
     if spare && worker.is_err() {
         return;
     }
+    let mut served = 0;
     loop {
         // Holding the lock while waiting is fine: only an idle feeder wants it.
-        let Ok(task) = queue.lock().expect("no feeder panics holding it").recv() else {
-            break; // the pool was dropped
+        let Ok(task) = queue.lock().unwrap_or_else(|p| p.into_inner()).recv() else {
+            break; // the pool is shut down and its queue is empty
         };
+        if let Some(broken) = settings.broken() {
+            task.slot.finish_unrun(broken);
+            continue;
+        }
+        if !task.slot.start() {
+            continue; // cancelled while it waited
+        }
         if worker.is_err() {
-            worker = WorkerProcess::start(); // the last one died and could not be replaced
+            worker = start_worker(settings); // the last one died and could not be replaced
         }
-        let start = Instant::now();
-        let (line, pid) = match &mut worker {
-            Ok(process) => (process.ask(&task.line), process.child.id()),
-            Err(error) => (Err(error.clone()), 0),
-        };
-        let span = Span {
-            label: task.label,
-            worker: Worker::Process(pid),
-            start,
-            end: Instant::now(),
-        };
-        let failed = line.is_err();
-        let answer = Answer {
-            index: task.index,
-            line,
-            span,
-        };
-        // The answer goes first: whatever happens while replacing the worker, the task
-        // has its result and `as_completed` does not wait for it forever.
-        if answers.send(answer).is_err() {
-            break;
-        }
-        if failed {
-            // This worker is gone (or never started): reap it and start a fresh one.
-            if let Ok(dead) = worker {
-                dead.stop();
+        let (outcome, span, worker_is_gone) = run_task(&mut worker, &task, settings.time_limit);
+        task.slot.finish(outcome, span);
+        served += 1;
+        if worker_is_gone || settings.max_tasks_per_child.is_some_and(|most| served >= most) {
+            // Reap this worker (dead, killed, or done its share) and start a fresh one.
+            if let Ok(old) = worker {
+                old.stop();
             }
-            worker = WorkerProcess::start();
+            worker = start_worker(settings);
+            served = 0;
         }
     }
     if let Ok(process) = worker {
@@ -345,207 +444,45 @@ fn feed_one_worker(
 }
 // ANCHOR_END: feed_one_worker
 
-/// One running worker process and the pipes to it.
-struct WorkerProcess {
-    child: Child,
-    stdin: ChildStdin,
-    /// The worker's answer lines, read from its stdout by a thread of their own, so that
-    /// waiting for one can have a time limit (std cannot wait on a pipe with a timeout).
-    answers: Receiver<String>,
-    /// Collects what the worker writes to stderr; yields its last line once the worker ends.
-    stderr: Option<JoinHandle<String>>,
+/// Run one task on `worker`: its outcome, its span, and whether the worker is of no more
+/// use (it died, or ran past the time limit and was killed).
+fn run_task<R: Wire>(
+    worker: &mut Result<WorkerProcess, TaskError>,
+    task: &Task<R>,
+    limit: Option<Duration>,
+) -> (Result<R, TaskError>, Span, bool) {
+    let start = Instant::now();
+    let (answer, pid) = match worker {
+        Ok(process) => (process.ask(&task.line, limit), process.pid()),
+        Err(error) => (Err(error.clone()), 0),
+    };
+    let span = Span {
+        label: task.slot.label.clone(),
+        worker: Worker::Process(pid),
+        start,
+        end: Instant::now(),
+    };
+    let worker_is_gone = answer.is_err();
+    (answer.and_then(|line| read_answer(&line)), span, worker_is_gone)
 }
 
-impl WorkerProcess {
-    fn start() -> Result<Self, BrokenWorker> {
-        // The parent's id goes along: see `die_with_parent`.
-        let started = start_this_program_again(&[WORKER_FLAG.to_string(), std::process::id().to_string()]);
-        let mut child = started.map_err(|e| {
-            let reason = common::output::strip_os_error(&e.to_string());
-            BrokenWorker(format!("cannot start a worker process: {reason}"))
-        })?;
-        let (stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
-        let (Some(stdin), Some(stdout), Some(stderr)) = (stdin, stdout, stderr) else {
-            unreachable!("all three pipes were requested");
-        };
-        let (answer, answers) = mpsc::channel();
-        let readers = read_lines(stdout, move |line| answer.send(line).is_ok()).and_then(|_| {
-            read_lines(stderr, |_| true) // the last line is the worker's last words
-        });
-        match readers {
-            Ok(stderr) => Ok(Self {
-                child,
-                stdin,
-                answers,
-                stderr: Some(stderr),
-            }),
-            Err(error) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                let reason = common::output::strip_os_error(&error.to_string());
-                Err(BrokenWorker(format!(
-                    "cannot start a thread for a worker process: {reason}"
-                )))
-            }
+/// Start a worker and run the initializer in it, if the pool has one. An initializer that
+/// fails breaks the pool: from then on every task fails with the reason.
+fn start_worker(settings: &Settings) -> Result<WorkerProcess, TaskError> {
+    let mut worker = WorkerProcess::start()?;
+    let Some(initializer) = &settings.initializer else {
+        return Ok(worker);
+    };
+    let asked = worker.ask(initializer, settings.time_limit);
+    match asked.and_then(|line| read_answer::<()>(&line)) {
+        Ok(()) => Ok(worker),
+        Err(why) => {
+            let pid = worker.pid();
+            worker.stop();
+            let broken =
+                TaskError::BrokenPool(format!("the initializer failed in worker process {pid}: {why}"));
+            settings.break_pool(&broken);
+            Err(broken)
         }
-    }
-
-    /// Send one task line and wait for the answer line. `Err` means the worker died, or
-    /// took longer than the time limit and was killed.
-    fn ask(&mut self, line: &str) -> Result<String, BrokenWorker> {
-        if writeln!(self.stdin, "{line}")
-            .and_then(|()| self.stdin.flush())
-            .is_err()
-        {
-            return Err(self.why_it_died());
-        }
-        let limit = TASK_TIME_LIMIT.get().copied();
-        let answer = match limit {
-            Some(limit) => self.answers.recv_timeout(limit),
-            None => self.answers.recv().map_err(RecvTimeoutError::from),
-        };
-        match answer {
-            Ok(answer) => Ok(answer),
-            Err(RecvTimeoutError::Timeout) => {
-                // SIGKILL (TerminateProcess on Windows) ends even a stopped worker.
-                let _ = self.child.kill();
-                let limit = limit.map_or(0.0, |limit| limit.as_secs_f64());
-                let pid = self.child.id();
-                Err(BrokenWorker(format!(
-                    "no answer within the {limit} s time limit: worker process {pid} was killed"
-                )))
-            }
-            Err(RecvTimeoutError::Disconnected) => Err(self.why_it_died()),
-        }
-    }
-
-    /// The worker's stdout closed: wait for it to end, then say how it ended.
-    fn why_it_died(&mut self) -> BrokenWorker {
-        let pid = self.child.id();
-        let status = wait_or_kill(&mut self.child, EXIT_GRACE)
-            .map_or_else(|| "killed: it would not exit".to_string(), describe_exit);
-        let last_words = self.stderr.take().and_then(|t| t.join().ok()).unwrap_or_default();
-        let last_words = last_words.strip_prefix("error: ").unwrap_or(&last_words);
-        if last_words.is_empty() {
-            BrokenWorker(format!("worker process {pid} died ({status})"))
-        } else {
-            BrokenWorker(format!("worker process {pid} died ({status}): {last_words}"))
-        }
-    }
-
-    /// Close stdin (the worker's signal to exit), then wait, killing it if it lingers.
-    fn stop(self) {
-        let Self { mut child, stdin, .. } = self;
-        drop(stdin);
-        wait_or_kill(&mut child, EXIT_GRACE);
     }
 }
-
-/// Read `pipe` line by line on a thread of its own, handing each line to `take` until it
-/// says stop; the thread's result is the last line that was not blank.
-fn read_lines(
-    pipe: impl io::Read + Send + 'static,
-    mut take: impl FnMut(String) -> bool + Send + 'static,
-) -> io::Result<JoinHandle<String>> {
-    thread::Builder::new().spawn(move || {
-        let mut last = String::new();
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            if !line.trim().is_empty() {
-                last.clone_from(&line);
-            }
-            if !take(line) {
-                break;
-            }
-        }
-        last
-    })
-}
-
-/// How a process ended, in the same words on every OS (std's own wording differs:
-/// "exit status: 101" on Unix, "exit code: 101" on Windows).
-fn describe_exit(status: ExitStatus) -> String {
-    if let Some(code) = status.code() {
-        return format!("exit code {code}");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            return format!("killed by signal {signal}");
-        }
-    }
-    status.to_string()
-}
-
-/// Was this process started by a pool as one of its workers?
-fn is_worker() -> bool {
-    std::env::args().nth(1).as_deref() == Some(WORKER_FLAG)
-}
-
-// ANCHOR: serve
-/// Call first thing in `main`. In a worker process, serve `function` until the pool is
-/// done, then exit: the rest of `main` never runs there. Elsewhere, return at once.
-pub fn serve_if_worker<Args: Wire, R: Wire>(function: impl Function<Args, Output = R>) {
-    if !is_worker() {
-        return;
-    }
-    die_with_parent();
-    // A panic in a task: one line on stderr, which the pool reports as the task's error.
-    common::panics::install_quiet_hook();
-    let name = name_of(&function);
-    serve(|line| {
-        let (asked, args) = line.split_once(' ').unwrap_or((line, ""));
-        // A panic ends this worker; the pool reports the message as this task's BrokenWorker.
-        assert_eq!(asked, name, "this worker runs {name}, not {asked}");
-        let args = from_line(args).unwrap_or_else(|| panic!("arguments {args:?} do not fit {name}"));
-        to_line(&function.call(args))
-    })
-}
-
-/// Linux: have the kernel kill this worker (SIGKILL, which even a stopped process cannot
-/// ignore) when the pool's thread that started it ends, however it ends, the whole
-/// program being killed included. nix is the safe wrapper for `prctl`.
-#[cfg(target_os = "linux")]
-fn die_with_parent() {
-    use nix::sys::{prctl, signal::Signal};
-    let _ = prctl::set_pdeathsig(Signal::SIGKILL);
-    // If the parent died before that call, we were handed to another parent already.
-    let parent: Option<u32> = std::env::args().nth(2).and_then(|pid| pid.parse().ok());
-    if parent.is_some_and(|pid| pid != std::os::unix::process::parent_id()) {
-        std::process::exit(0);
-    }
-}
-
-/// Elsewhere there is no such signal: the worker exits as soon as its stdin closes (see
-/// `serve`), which happens when the pool's process ends, however it ends.
-#[cfg(not(target_os = "linux"))]
-fn die_with_parent() {}
-
-/// Answer task lines from stdin with `task` until stdin closes, then exit.
-fn serve(task: impl Fn(&str) -> String) -> ! {
-    // Read stdin on its own thread, so that the moment it closes (the pool is done, or the
-    // parent died) this process exits, even in the middle of a task.
-    let (lines, incoming) = mpsc::channel();
-    thread::spawn(move || {
-        for line in io::stdin().lock().lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-        std::process::exit(0);
-    });
-    let mut stdout = io::stdout().lock();
-    for line in incoming {
-        // A panic in `task` ends this process; the pool reports its message (one line on
-        // stderr, thanks to common's quiet panic hook) as this task's BrokenWorker.
-        let answer = task(&line);
-        if writeln!(stdout, "{answer}")
-            .and_then(|()| stdout.flush())
-            .is_err()
-        {
-            break;
-        }
-    }
-    std::process::exit(0)
-}
-// ANCHOR_END: serve

@@ -99,39 +99,35 @@ fn ordered_keeps_the_input_order_even_when_later_tasks_finish_first() {
     );
 }
 
+// CPython test_deadlock.py :: test_error_during_func_exec_on_worker: an exception in the
+// task comes back from `result()` and the pool goes on working.
 #[test]
-fn a_crashing_worker_fails_its_own_task_only() {
+fn a_panicking_task_fails_alone_and_its_worker_goes_on() {
     // 3037000500 squared does not fit in an i64: my_function panics, in the worker process
-    // too, which then dies. Its task reports why; the others finish.
-    let ran = run_lesson(&["--time-scale", "0.02", "--workers", "2", "2", "3037000500", "4"]);
+    // too, which catches it, sends it back as that task's error, and serves the next task.
+    let args = ["--time-scale", "0.02", "--workers", "1", "2", "3037000500", "4"];
+    let ran = run_lesson(&args);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     ran.assert_no_panic_report();
-    let failed = ran.lines_starting("With_executor: 3037000500 failed: worker process ");
+    let failed = ran.lines_starting("With_executor: 3037000500 failed: panicked: x * x does not fit");
     assert_eq!(failed.len(), 1, "{}", ran.stdout);
-    assert!(
-        failed[0].contains("died (exit code 101): panicked: x * x does not fit"),
-        "{}",
-        failed[0]
-    );
     for label in ["Without_executor", "With_executor", "With_threads", "With_rayon"] {
-        assert_eq!(
-            ran.lines_starting(&format!("{label}: 2 squared = 4")).len(),
-            1,
-            "{}",
-            ran.stdout
-        );
-        assert_eq!(
-            ran.lines_starting(&format!("{label}: 4 squared = 16")).len(),
-            1,
-            "{}",
-            ran.stdout
-        );
-        assert_eq!(
-            ran.lines_starting(&format!("{label}: 3037000500 failed: ")).len(),
-            1
-        );
+        for (x, square) in [(2, 4), (4, 16)] {
+            let line = format!("{label}: {x} squared = {square}");
+            assert_eq!(ran.lines_starting(&line).len(), 1, "{line}\n{}", ran.stdout);
+        }
+        let line = format!("{label}: 3037000500 failed: ");
+        assert_eq!(ran.lines_starting(&line).len(), 1, "{line}\n{}", ran.stdout);
     }
     assert!(ran.stdout.contains("4 of 12 tasks failed."), "{}", ran.stdout);
+    // One worker process ran all three tasks: the panic did not cost it its life.
+    let after_pool = ran.stdout.split("With_executor: ").last().unwrap_or_default();
+    let pool_timeline = after_pool.split("With_threads: ").next().unwrap_or_default();
+    assert!(
+        pool_timeline.contains("timeline: 3 tasks on 1 worker;"),
+        "{}",
+        ran.stdout
+    );
 }
 
 #[test]
@@ -148,15 +144,53 @@ fn cpu_work_gives_the_same_squares() {
 }
 
 #[test]
-fn bad_numbers_and_zero_workers_are_usage_errors() {
+fn bad_numbers_zero_workers_and_bad_time_limits_are_usage_errors() {
     for (args, complaint) in [
         (&["abc"][..], "invalid digit"),
         (&["99999999999999999999"][..], "too large"),
         (&["--workers", "0"][..], "0 is not in 1..=256"),
+        // A time limit must be a number of seconds above 0: not 0, negative, or NaN.
+        (&["--task-timeout", "0"][..], "expected a number of seconds > 0"),
+        (&["--task-timeout", "-1"][..], "expected a number of seconds > 0"),
+        (&["--task-timeout", "nan"][..], "expected a number of seconds > 0"),
     ] {
         let ran = run_lesson(args);
         ran.assert_usage_error(complaint);
     }
+}
+
+/// `--task-timeout`: a pool task past the limit fails and its worker is replaced; the
+/// others finish, and the other ways of squaring are not limited.
+#[test]
+fn a_task_timeout_fails_the_slow_pool_tasks_only() {
+    // 2 s tasks scaled to 0.4 s; a limit of 0.2 s fails each pool task.
+    let args = [
+        "--time-scale",
+        "0.2",
+        "--task-timeout",
+        "0.2",
+        "--workers",
+        "2",
+        "--no-timeline",
+        "5",
+        "6",
+    ];
+    let ran = run_lesson(&args);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    let failed = ran.lines_starting("With_executor: ");
+    assert_eq!(failed.len(), 2, "{}", ran.stdout);
+    for line in failed {
+        assert!(
+            line.contains("failed: no answer within the 0.2 s time limit"),
+            "{line}"
+        );
+    }
+    assert_eq!(
+        ran.lines_starting("With_threads: 5 squared = 25").len(),
+        1,
+        "{}",
+        ran.stdout
+    );
 }
 
 #[test]
@@ -234,4 +268,25 @@ mod processes {
 #[test]
 fn the_tutorials_commands_still_run() {
     testkit::run_tutorial_commands("examples-processpool", BINARY);
+}
+
+/// `cargo run -p examples-processpool --example futures` ends in its asserts: it passes them.
+/// (`cargo test` builds the examples next to the test programs, in `target/…/examples`.)
+#[test]
+fn the_futures_example_passes_its_own_asserts() {
+    let tests = std::env::current_exe().expect("this test's path");
+    let profile = tests
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/PROFILE");
+    let example = profile
+        .join("examples")
+        .join(format!("futures{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        example.exists(),
+        "{example:?} is not built: `cargo test -p examples-processpool` builds it (`--test cli` alone does not)"
+    );
+    let ran = run(command(example.to_str().expect("a UTF-8 path"), &[]), DEADLINE);
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(ran.stdout.contains("map: [16, 25, 36]"), "{}", ran.stdout);
 }

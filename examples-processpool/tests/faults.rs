@@ -101,9 +101,10 @@ mod stopped_workers {
         }
     }
 
-    /// A worker crashes and its replacement cannot start (the program's file is gone, so
-    /// there is nothing to start): the crashed task still gets its result, the tasks after
+    /// A worker is killed and its replacement cannot start (the program's file is gone, so
+    /// there is nothing to start): the killed task still gets its result, the tasks after
     /// it fail with the reason, and `as_completed` does not wait forever.
+    // CPython test_process_pool.py :: test_failed_worker_replacement_breaks_pool
     #[test]
     fn a_replacement_that_cannot_start_loses_no_result() {
         let copy = std::env::temp_dir().join(format!("processpool-copy-{}", std::process::id()));
@@ -115,7 +116,7 @@ mod stopped_workers {
             "--time-scale",
             "0.25",
             "--no-timeline",
-            "3037000500",
+            "7",
             "2",
             "3",
         ];
@@ -140,6 +141,8 @@ mod stopped_workers {
         let workers = workers_of(child.id(), 1);
         std::fs::remove_file(&copy).expect("the copy can go while it runs");
         assert_eq!(workers.len(), 1, "the pool's worker should have started");
+        wait_until_serving(workers[0]);
+        signal("-KILL", workers[0]);
         let (status, output) = testkit::faults::finish(child);
         assert_eq!(status.code(), Some(1), "{output}");
         let pool_lines: Vec<&str> = output

@@ -1,0 +1,405 @@
+//! The future: what `submit` hands back at once, and later the task's result.
+//!
+//! A [`PoolFuture`] and the pool's queued task share one [`Slot`]: the pool's thread that
+//! runs the task fills it in, the future reads it. Waiting is a `Condvar` (sleep until the
+//! slot changes); waiting for *any* of several futures ([`as_completed`], [`wait`]) gives
+//! each one a channel to report on when it finishes, as Python gives each future a waiter.
+
+use common::timeline::{Span, Worker};
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Why a task has no value: Python's exceptions from `future.result()`, as one enum.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskError {
+    /// The function returned an `Err`; here is its message. The worker goes on serving.
+    Failed(String),
+    /// The function panicked; the worker caught it, sent its message, and goes on serving.
+    Panicked(String),
+    /// The worker process died (abort, kill, out of memory) or could not start. Only this
+    /// task fails, and a fresh worker takes its place: unlike Python, whose pool is then
+    /// broken (`BrokenProcessPool`) for every task.
+    WorkerDied(String),
+    /// The task ran past the pool's time limit; its worker was killed and replaced.
+    TimeLimit(String),
+    /// The initializer failed in a worker, so no task runs (Python: `BrokenProcessPool`).
+    BrokenPool(String),
+    /// Cancelled before it started (`future.cancel()`, or `shutdown(cancel_futures)`).
+    Cancelled,
+    /// `result_timeout` gave up waiting; the task goes on (Python: `TimeoutError`).
+    WaitTimedOut(Duration),
+}
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TaskError::Failed(why) | TaskError::WorkerDied(why) | TaskError::TimeLimit(why) => {
+                f.write_str(why)
+            }
+            TaskError::Panicked(why) => write!(f, "panicked: {why}"),
+            TaskError::BrokenPool(why) => write!(f, "the pool is broken: {why}"),
+            TaskError::Cancelled => f.write_str("cancelled before it started"),
+            TaskError::WaitTimedOut(waited) => {
+                write!(
+                    f,
+                    "no result within {} s (the task goes on)",
+                    waited.as_secs_f64()
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for TaskError {}
+
+/// `as_completed` or `map` gave up: Python's `TimeoutError("N (of M) futures unfinished")`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeoutError {
+    pub unfinished: usize,
+    pub total: usize,
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (of {}) futures unfinished", self.unfinished, self.total)
+    }
+}
+
+impl std::error::Error for TimeoutError {}
+
+/// Where a task is: waiting in the queue, on a worker, or done (cancelled is done too).
+enum Stage<R> {
+    Pending,
+    Running,
+    /// In an `Arc`, so that done-callbacks can have it after the lock is released.
+    Finished(Arc<Result<R, TaskError>>, Span),
+}
+
+struct State<R> {
+    stage: Stage<R>,
+    /// Who waits for this task among others: a channel and this future's place in their list.
+    waiters: Vec<(Sender<usize>, usize)>,
+    /// What to call with the outcome once there is one (`add_done_callback`).
+    callbacks: Vec<Callback<R>>,
+    /// How many threads sleep on `changed` for the outcome: waking none is a system call saved.
+    sleepers: usize,
+}
+
+type Callback<R> = Box<dyn FnOnce(&Result<R, TaskError>) + Send>;
+
+/// What a future and its queued task share.
+pub(crate) struct Slot<R> {
+    /// The timeline's label: the task's first argument.
+    pub(crate) label: String,
+    state: Mutex<State<R>>,
+    changed: Condvar,
+}
+
+impl<R> Slot<R> {
+    pub(crate) fn new(label: String) -> Arc<Self> {
+        Arc::new(Slot {
+            label,
+            state: Mutex::new(State {
+                stage: Stage::Pending,
+                waiters: Vec::new(),
+                callbacks: Vec::new(),
+                sleepers: 0,
+            }),
+            changed: Condvar::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<R>> {
+        // A panic while holding this lock can't leave the state half-changed: recover it.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The pool takes the task to run: true if it was pending (not cancelled, not done).
+    pub(crate) fn start(&self) -> bool {
+        let mut state = self.lock();
+        let pending = matches!(state.stage, Stage::Pending);
+        if pending {
+            state.stage = Stage::Running; // no one sleeps until this: no one to wake
+        }
+        pending
+    }
+
+    /// Give the task its outcome, unless it has one already; wake whoever waits for it.
+    pub(crate) fn finish(&self, outcome: Result<R, TaskError>, span: Span) -> bool {
+        let mut state = self.lock();
+        if matches!(state.stage, Stage::Finished(..)) {
+            return false;
+        }
+        let outcome = Arc::new(outcome);
+        state.stage = Stage::Finished(Arc::clone(&outcome), span);
+        for (waiter, place) in state.waiters.drain(..) {
+            let _ = waiter.send(place);
+        }
+        if state.sleepers > 0 {
+            self.changed.notify_all();
+        }
+        let callbacks = std::mem::take(&mut state.callbacks);
+        // Called with the lock released: a callback may look at this future again.
+        drop(state);
+        for callback in callbacks {
+            call_back(callback, &outcome);
+        }
+        true
+    }
+
+    /// Call `callback` with the outcome now if there is one, or else once there is.
+    fn on_finish(&self, callback: Callback<R>) {
+        let mut state = self.lock();
+        let done = match &state.stage {
+            Stage::Finished(outcome, _) => Some(Arc::clone(outcome)),
+            _ => None,
+        };
+        match done {
+            Some(outcome) => {
+                drop(state);
+                call_back(callback, &outcome);
+            }
+            None => state.callbacks.push(callback),
+        }
+    }
+
+    /// Cancel the task if it is still pending.
+    pub(crate) fn cancel(&self) -> bool {
+        let pending = matches!(self.lock().stage, Stage::Pending);
+        pending && self.finish_unrun(TaskError::Cancelled)
+    }
+
+    /// Fail the task without running it (unless it has an outcome already).
+    pub(crate) fn finish_unrun(&self, why: TaskError) -> bool {
+        self.finish(Err(why), self.no_time())
+    }
+
+    /// The span of a task that has not run: no time, on no worker.
+    fn no_time(&self) -> Span {
+        let now = Instant::now();
+        Span {
+            label: self.label.clone(),
+            worker: Worker::Process(0),
+            start: now,
+            end: now,
+        }
+    }
+
+    /// Send `place` on `waiter` when this task finishes (at once if it has).
+    fn notify(&self, waiter: &Sender<usize>, place: usize) {
+        let mut state = self.lock();
+        match state.stage {
+            Stage::Finished(..) => drop(waiter.send(place)),
+            _ => state.waiters.push((waiter.clone(), place)),
+        }
+    }
+}
+
+/// Run one done-callback. One that panics is reported in a line on stderr and the others
+/// still run, as Python logs a callback that raises and goes on.
+fn call_back<R>(callback: Callback<R>, outcome: &Result<R, TaskError>) {
+    if let Err(panic) = common::panics::catch_panic(|| callback(outcome)) {
+        common::output::write_error_line(&format!("error: a done-callback panicked: {panic}"));
+    }
+}
+
+/// A task submitted to a [`ProcessPool`](super::ProcessPool): Python's `Future`. It keeps
+/// the task's arguments, so a failed task can still say which one it was.
+pub struct PoolFuture<Args, R> {
+    slot: Arc<Slot<R>>,
+    args: Args,
+}
+
+impl<Args: Clone, R> Clone for PoolFuture<Args, R> {
+    fn clone(&self) -> Self {
+        PoolFuture {
+            slot: Arc::clone(&self.slot),
+            args: self.args.clone(),
+        }
+    }
+}
+
+impl<Args, R: Clone> PoolFuture<Args, R> {
+    /// Wait for the task, then its value or why there is none (`future.result()`).
+    pub fn result(&self) -> Result<R, TaskError> {
+        self.outcome(None).0
+    }
+
+    /// Wait at most `limit` (`future.result(timeout)`): past it, `Err(WaitTimedOut)`, and
+    /// the task goes on; ask again later. A limit of zero only looks.
+    pub fn result_timeout(&self, limit: Duration) -> Result<R, TaskError> {
+        self.outcome(Some(limit)).0
+    }
+
+    /// Wait for the task; its error, or `None` if it has a value (`future.exception()`).
+    pub fn exception(&self) -> Option<TaskError> {
+        self.result().err()
+    }
+
+    /// Call `callback` with the outcome once the task is done, on the pool's thread that
+    /// finished it; at once, on this thread, if it is done already (`add_done_callback`).
+    pub fn add_done_callback(&self, callback: impl FnOnce(&Result<R, TaskError>) + Send + 'static) {
+        self.slot.on_finish(Box::new(callback));
+    }
+
+    /// When and on which worker the task ran (waits for it, like `result`). A task that
+    /// never ran (cancelled, say) has an empty span on worker 0.
+    pub fn span(&self) -> Span {
+        self.outcome(None).1
+    }
+
+    fn outcome(&self, limit: Option<Duration>) -> (Result<R, TaskError>, Span) {
+        let mut state = self.slot.lock();
+        let unfinished = |state: &mut State<R>| !matches!(state.stage, Stage::Finished(..));
+        if unfinished(&mut state) {
+            let changed = &self.slot.changed;
+            state.sleepers += 1;
+            state = match limit {
+                None => changed
+                    .wait_while(state, unfinished)
+                    .unwrap_or_else(PoisonError::into_inner),
+                Some(limit) => {
+                    let waited = changed.wait_timeout_while(state, limit, unfinished);
+                    waited.unwrap_or_else(PoisonError::into_inner).0
+                }
+            };
+            state.sleepers -= 1;
+        }
+        match &state.stage {
+            Stage::Finished(outcome, span) => (Result::clone(outcome), span.clone()),
+            _ => {
+                let waited = limit.unwrap_or_default();
+                (Err(TaskError::WaitTimedOut(waited)), self.slot.no_time())
+            }
+        }
+    }
+}
+
+impl<Args, R> PoolFuture<Args, R> {
+    pub(crate) fn new(slot: Arc<Slot<R>>, args: Args) -> Self {
+        PoolFuture { slot, args }
+    }
+
+    /// The arguments it was submitted with.
+    pub fn args(&self) -> &Args {
+        &self.args
+    }
+
+    /// Finished, with a value or an error, or cancelled (`future.done()`).
+    pub fn done(&self) -> bool {
+        matches!(self.slot.lock().stage, Stage::Finished(..))
+    }
+
+    /// On a worker right now (`future.running()`).
+    pub fn running(&self) -> bool {
+        matches!(self.slot.lock().stage, Stage::Running)
+    }
+
+    /// Cancel the task if it has not started: true if it will never run. A running or
+    /// finished task can't be cancelled (`future.cancel()`).
+    pub fn cancel(&self) -> bool {
+        self.slot.cancel()
+    }
+
+    /// Cancelled before it ran (`future.cancelled()`).
+    pub fn cancelled(&self) -> bool {
+        let state = self.slot.lock();
+        matches!(&state.stage, Stage::Finished(outcome, _) if matches!(outcome.as_ref(), Err(TaskError::Cancelled)))
+    }
+
+    /// Finished with an error other than being cancelled (Python: `exception()` is set).
+    fn failed(&self) -> bool {
+        let state = self.slot.lock();
+        let outcome = match &state.stage {
+            Stage::Finished(outcome, _) => outcome.as_ref(),
+            _ => return false,
+        };
+        matches!(outcome, Err(error) if *error != TaskError::Cancelled)
+    }
+}
+
+/// Each future once, duplicates left out, in the order given.
+fn distinct<'a, Args, R>(
+    futures: impl IntoIterator<Item = &'a PoolFuture<Args, R>>,
+) -> Vec<&'a PoolFuture<Args, R>> {
+    let mut seen = HashSet::new();
+    let futures = futures.into_iter();
+    futures
+        .filter(|future| seen.insert(Arc::as_ptr(&future.slot)))
+        .collect()
+}
+
+/// Python's `as_completed(futures, timeout)`: each future as soon as it is done (those done
+/// already first), each once even if given twice, from any pool. With a `timeout`, an
+/// `Err(TimeoutError)` once it has passed with futures unfinished, and then no more.
+pub fn as_completed<'a, Args, R: Clone + 'a>(
+    futures: impl IntoIterator<Item = &'a PoolFuture<Args, R>>,
+    timeout: Option<Duration>,
+) -> impl Iterator<Item = Result<&'a PoolFuture<Args, R>, TimeoutError>>
+where
+    Args: 'a,
+{
+    let futures = distinct(futures);
+    let deadline = timeout.map(|timeout| Instant::now() + timeout);
+    let (waiter, finished) = mpsc::channel();
+    for (place, future) in futures.iter().enumerate() {
+        future.slot.notify(&waiter, place);
+    }
+    let mut yielded = 0;
+    std::iter::from_fn(move || {
+        if yielded == futures.len() {
+            return None;
+        }
+        let place = match deadline {
+            None => finished.recv().map_err(RecvTimeoutError::from),
+            Some(deadline) => finished.recv_timeout(deadline.saturating_duration_since(Instant::now())),
+        };
+        let Ok(place) = place else {
+            let unfinished = futures.len() - yielded;
+            let total = futures.len();
+            yielded = futures.len(); // no more after the timeout
+            return Some(Err(TimeoutError { unfinished, total }));
+        };
+        yielded += 1;
+        Some(Ok(futures[place]))
+    })
+}
+
+/// When [`wait`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnWhen {
+    /// As soon as any future is done.
+    FirstCompleted,
+    /// As soon as any future fails (cancelled does not count), or all are done.
+    FirstException,
+    /// When all are done.
+    AllCompleted,
+}
+
+/// Some futures, by reference: what [`wait`] returns, twice.
+pub type Futures<'a, Args, R> = Vec<&'a PoolFuture<Args, R>>;
+
+/// Python's `wait(futures, timeout, return_when)`: block until `return_when` holds or the
+/// `timeout` passes, then `(done, not_done)`, each in the order given, duplicates once.
+pub fn wait<'a, Args, R: Clone + 'a>(
+    futures: impl IntoIterator<Item = &'a PoolFuture<Args, R>>,
+    timeout: Option<Duration>,
+    return_when: ReturnWhen,
+) -> (Futures<'a, Args, R>, Futures<'a, Args, R>)
+where
+    Args: 'a,
+{
+    let futures = distinct(futures);
+    for finished in as_completed(futures.iter().copied(), timeout) {
+        let Ok(finished) = finished else { break };
+        match return_when {
+            ReturnWhen::FirstCompleted => break,
+            ReturnWhen::FirstException if finished.failed() => break,
+            _ => {}
+        }
+    }
+    futures.into_iter().partition(|future| future.done())
+}
