@@ -5,6 +5,7 @@
 //! timeouts, and hands back a typed response. Each request is a `String` URL, a request
 //! builder, a header map, and a connection task of its own inside hyper-util.
 
+use crate::get::Get;
 use crate::target::Target;
 use common::fetch::{Discard, describe};
 use std::time::{Duration, Instant};
@@ -32,7 +33,7 @@ impl Client {
     }
 }
 
-impl crate::Get for Client {
+impl Get for Client {
     async fn get(&self) -> Result<(), String> {
         let start = Instant::now();
         let mut response = self

@@ -254,5 +254,5 @@ fn no_server_is_left_when_the_parent_is_killed_or_interrupted() {
 
 #[test]
 fn the_tutorials_commands_still_run() {
-    testkit::run_tutorial_commands("examples-async", BINARY);
+    testkit::run_tutorial_commands("scale", BINARY);
 }

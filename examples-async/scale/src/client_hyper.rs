@@ -6,6 +6,7 @@
 //! frames the body, and runs the connection as a state machine. Its read buffer is what we
 //! may size: reqwest gives no such setting, so each of its connections keeps the default.
 
+use crate::get::{Get, within};
 use crate::target::Target;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -80,8 +81,8 @@ impl Client {
     }
 }
 
-impl crate::Get for Client {
+impl Get for Client {
     async fn get(&self) -> Result<(), String> {
-        crate::within(self.timeout, self.get_once()).await
+        within(self.timeout, self.get_once()).await
     }
 }

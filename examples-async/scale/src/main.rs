@@ -4,11 +4,11 @@
 //! and a raw `TcpStream` under that.
 //!
 //! ```text
-//! cargo run --release -p examples-async --bin scale -- --tasks 10000
-//! cargo run --release -p examples-async --bin scale -- --tasks 10000 --client raw
-//! cargo run --release -p examples-async --bin scale -- --tasks 12 --limit 4    # rounds
-//! cargo run --release -p common --bin demo-sites -- --port 8000                 # then, elsewhere:
-//! cargo run --release -p examples-async --bin scale -- --tasks 1000 --sites http://127.0.0.1:8000
+//! cargo run --release -p scale -- --tasks 10000
+//! cargo run --release -p scale -- --tasks 10000 --client raw
+//! cargo run --release -p scale -- --tasks 12 --limit 4    # rounds
+//! cargo run --release -p common --bin demo-sites -- --port 8000   # then, elsewhere:
+//! cargo run --release -p scale -- --tasks 1000 --sites http://127.0.0.1:8000
 //! ```
 //!
 //! What to look for: the wall time against the ideal (one latency, when all fit at once),
@@ -20,6 +20,7 @@ mod budget;
 mod client_hyper;
 mod client_raw;
 mod client_reqwest;
+mod get;
 mod server;
 mod target;
 mod usage;
@@ -27,8 +28,7 @@ mod usage;
 use clap::{Parser, ValueEnum};
 use common::timing::Timed;
 use common::{say, timeit_async};
-use futures_util::FutureExt;
-use std::future::Future;
+use get::Get;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -77,25 +77,6 @@ enum Layer {
     Hyper,
     /// a `TcpStream`, the request line written by hand, the answer read to the end
     Raw,
-}
-
-/// What each layer's client does: send the same GET again and again, each time to the end.
-/// A trait, not an enum of the three: each layer's task is then only as large as its own
-/// future (reqwest's is the largest by far, and an enum's future is the size of its largest).
-trait Get: Clone + Send + Sync + 'static {
-    fn get(&self) -> impl Future<Output = Result<(), String>> + Send;
-}
-
-/// `attempt`, given up after `timeout`: the lower layers have no timeout of their own.
-/// A plain function returning the timeout's own future, not an `async fn`: an `async fn`
-/// would keep `attempt` twice in its state (as the argument and inside the timeout), and
-/// with 10,000 requests in flight that is 10,000 times a layer's whole future.
-fn within(
-    timeout: Duration,
-    attempt: impl Future<Output = Result<(), String>>,
-) -> impl Future<Output = Result<(), String>> {
-    tokio::time::timeout(timeout, attempt)
-        .map(move |outcome| outcome.unwrap_or_else(|_| Err(format!("timed out after {timeout:?}"))))
 }
 
 fn main() -> ExitCode {

@@ -6,6 +6,7 @@
 //! state machine, no buffers but one small array. Fine for a measurement against a server
 //! we wrote; not a client for the open web (chunked bodies, keep-alive, redirects, TLS...).
 
+use crate::get::{Get, within};
 use crate::target::Target;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -63,8 +64,8 @@ impl Client {
     }
 }
 
-impl crate::Get for Client {
+impl Get for Client {
     async fn get(&self) -> Result<(), String> {
-        crate::within(self.timeout, self.get_once()).await
+        within(self.timeout, self.get_once()).await
     }
 }

@@ -1,10 +1,10 @@
 //! How each way of waiting scales: N = 10, 100, 1,000 and 10,000 requests of 100 ms each,
 //! every way in a process of its own (so its peak memory is its own), against one set of
-//! stand-in sites in this process. Writes `examples-async/scale-chart/sweep.csv` and
+//! stand-in sites in this process. Writes `examples-async/scale/scale-chart/sweep.csv` and
 //! `sweep.svg`:
 //!
 //! ```text
-//! cargo bench -p examples-async --features sweep --bench scale_sweep
+//! cargo bench -p scale --features sweep --bench scale_sweep
 //! ```
 //!
 //! The ways: async on one thread, with each client layer of the scale binary; the thread
