@@ -7,7 +7,7 @@
 
 use crate::get::Get;
 use crate::target::Target;
-use common::fetch::{Discard, describe};
+use common::fetch::{Discard, describe_request};
 use std::time::{Duration, Instant};
 
 #[derive(Clone)]
@@ -41,7 +41,7 @@ impl Get for Client {
             .get(&self.url)
             .send()
             .await
-            .map_err(|e| describe(&e))?;
+            .map_err(|e| describe_request(&self.url, &e))?;
         let status = response.status();
         // Read the body to the end: only then is the request done and its connection free.
         // Each chunk is dropped as it arrives, as in the lessons: whatever a server sends,

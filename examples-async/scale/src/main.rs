@@ -29,20 +29,22 @@ use clap::{Parser, ValueEnum};
 use common::timing::Timed;
 use common::{say, timeit_async};
 use get::Get;
+use server::ServerProcess;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
+use target::Target;
 use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
+use tokio::task::{JoinError, JoinSet};
 
 #[derive(Parser)]
 #[command(about = "How far one thread goes: N requests at once, the server in its own process")]
 struct Args {
-    /// Fetch this many URLs, all at once
+    /// Fetch this many URLs, all at once (or --limit at a time)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     tasks: u32,
 
-    /// How long each of those URLs takes to answer
+    /// How long each of those URLs takes to answer (times --time-scale: at most 600 s)
     #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
     latency_ms: u64,
 
@@ -79,12 +81,24 @@ enum Layer {
     Raw,
 }
 
+/// The longest wait the stand-in sites serve (`/delay/<ms>` stops at 10 minutes): a longer
+/// latency would make the ideal time a promise the server does not keep.
+const MAX_LATENCY: Duration = Duration::from_secs(600);
+
 fn main() -> ExitCode {
     common::init();
     if server::is_child() {
         return server::serve_as_child();
     }
-    let args = Args::parse();
+    let args: Args = common::cli::parse();
+    let Some(latency) = args.latency() else {
+        let asked = args.latency_ms as f64 * args.time_scale / 1000.0;
+        let max = MAX_LATENCY.as_secs();
+        common::output::write_error_line(&format!(
+            "error: --latency-ms times --time-scale asks for {asked} s; the stand-in sites wait at most {max} s"
+        ));
+        return ExitCode::from(2); // a usage error, as clap's own
+    };
     // `current_thread`: one thread runs every task, like asyncio's one event loop.
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -100,79 +114,126 @@ fn main() -> ExitCode {
                 common::output::write_error_line("interrupted (Ctrl-C): stopping now.");
                 ExitCode::from(common::interrupt::INTERRUPTED as u8)
             }
-            outcome = run(args) => outcome,
+            outcome = run(&args, latency) => outcome,
         }
     })
 }
 
-async fn run(args: Args) -> ExitCode {
-    let open_files = budget::raise_open_files_limit();
-    // Started first and held to the end of `run`: dropping it stops the child.
-    let (child, base) = match &args.sites {
-        Some(url) => (None, url.trim_end_matches('/').to_string()),
-        None => match server::ServerProcess::start() {
-            Ok(child) => {
-                let base = child.url();
-                (Some(child), base)
-            }
-            Err(error) => return fail(&format!("cannot start the stand-in sites: {error}")),
-        },
-    };
-    // The scaled latency in whole milliseconds: what the URL asks for.
-    let scaled = Duration::from_millis(args.latency_ms).mul_f64(args.time_scale);
-    let latency = Duration::from_millis(scaled.as_millis() as u64);
-    let url = format!("{base}/delay/{}", latency.as_millis());
-    let target = match target::Target::reachable(&url).await {
-        Ok(target) => target,
+impl Args {
+    /// The latency each URL asks for: `--latency-ms` times `--time-scale`, in whole
+    /// milliseconds (what the URL can say); None beyond what the server waits.
+    fn latency(&self) -> Option<Duration> {
+        let scaled = Duration::from_millis(self.latency_ms).mul_f64(self.time_scale);
+        let latency = Duration::from_millis(scaled.as_millis() as u64);
+        (latency <= MAX_LATENCY).then_some(latency)
+    }
+}
+
+/// Everything a run needs before its first request is sent.
+struct Plan {
+    /// The stand-in sites' process, if we started it: held to the end of the run, since
+    /// dropping it stops the child.
+    server: Option<ServerProcess>,
+    target: Target,
+    latency: Duration,
+    tasks: usize,
+    /// How many requests are in flight at once: `--limit`, or fewer where the OS says so.
+    at_once: usize,
+}
+
+async fn run(args: &Args, latency: Duration) -> ExitCode {
+    let plan = match prepare(args, latency).await {
+        Ok(plan) => plan,
         Err(error) => return fail(&error),
     };
-    if let Some(child) = &child {
+    let layer = args.client.to_possible_value().expect("no variant is skipped");
+    say!(
+        "Fetching {} URLs that each answer after {:.3} sec, {} at a time, with {} on one thread...",
+        plan.tasks,
+        latency.as_secs_f64(),
+        plan.at_once,
+        layer.get_name()
+    );
+    match fetch_with(args.client, &plan, args.timeout).await {
+        Ok(timed) => report(&plan, timed),
+        Err(error) => fail(&error),
+    }
+}
+
+/// Start the server (unless `--sites` names one), check the URL answers, and budget how
+/// many requests run at once.
+async fn prepare(args: &Args, latency: Duration) -> Result<Plan, String> {
+    let open_files = budget::raise_open_files_limit();
+    let server = match &args.sites {
+        Some(_) => None,
+        None => Some(
+            ServerProcess::start()
+                .await
+                .map_err(|e| format!("cannot start the stand-in sites: {e}"))?,
+        ),
+    };
+    let base = match (&server, &args.sites) {
+        (Some(server), _) => server.url(),
+        (None, Some(sites)) => sites.clone(),
+        (None, None) => unreachable!("a server is started when no --sites is given"),
+    };
+    let path = format!("/delay/{}", latency.as_millis());
+    let target = Target::reachable(&base, &path, args.timeout).await?;
+    if let Some(server) = &server {
         say!(
             "Stand-in sites in their own process (pid {}) on {base}",
-            child.pid()
+            server.pid()
         );
     }
-
     let tasks = args.tasks as usize;
     let limit = args.limit.map(|k| k as usize);
     let closes_late = args.client == Layer::Reqwest;
-    let server_files = child.as_ref().map(|child| child.open_files());
-    let at_once = match budget::requests_that_fit(tasks, limit, closes_late, open_files, server_files) {
-        Ok(at_once) => at_once,
-        Err(error) => return fail(&error),
-    };
+    let server_files = server.as_ref().map(ServerProcess::open_files);
+    let at_once = budget::requests_that_fit(tasks, limit, closes_late, open_files, server_files)?;
+    Ok(Plan {
+        server,
+        target,
+        latency,
+        tasks,
+        at_once,
+    })
+}
 
-    let layer = args.client.to_possible_value().expect("no variant is skipped");
-    say!(
-        "Fetching {tasks} URLs that each answer after {:.3} sec, {at_once} at a time, with {} on one thread...",
-        latency.as_secs_f64(),
-        layer.get_name()
-    );
+/// Run the whole fetch with the chosen layer's client, timed.
+async fn fetch_with(layer: Layer, plan: &Plan, timeout: Duration) -> Result<Timed<Failures>, String> {
+    let (target, tasks, at_once) = (&plan.target, plan.tasks, plan.at_once);
+    Ok(match layer {
+        Layer::Reqwest => {
+            let client = client_reqwest::Client::new(target, timeout)
+                .map_err(|e| format!("cannot create the HTTP client: {e}"))?;
+            timeit_async!(fetch_many(&client, tasks, at_once))
+        }
+        Layer::Hyper => {
+            let client = client_hyper::Client::new(target, timeout);
+            timeit_async!(fetch_many(&client, tasks, at_once))
+        }
+        Layer::Raw => {
+            let client = client_raw::Client::new(target, timeout);
+            timeit_async!(fetch_many(&client, tasks, at_once))
+        }
+    })
+}
+
+/// The closing lines: how the run went against its ideal, what each process cost, and the
+/// first failure, if any (exit status 1 then).
+fn report(plan: &Plan, timed: Timed<Failures>) -> ExitCode {
     let Timed {
         value: failures,
         took: wall,
         ..
-    } = match args.client {
-        Layer::Reqwest => match client_reqwest::Client::new(&target, args.timeout) {
-            Ok(client) => timeit_async!(fetch_many(&client, tasks, at_once)),
-            Err(error) => return fail(&format!("cannot create the HTTP client: {error}")),
-        },
-        Layer::Hyper => {
-            let client = client_hyper::Client::new(&target, args.timeout);
-            timeit_async!(fetch_many(&client, tasks, at_once))
-        }
-        Layer::Raw => {
-            let client = client_raw::Client::new(&target, args.timeout);
-            timeit_async!(fetch_many(&client, tasks, at_once))
-        }
-    };
-
+    } = timed;
     // In rounds of `at_once`, each one latency long.
-    let ideal = latency.saturating_mul(u32::try_from(tasks.div_ceil(at_once)).unwrap_or(u32::MAX));
+    let rounds = u32::try_from(plan.tasks.div_ceil(plan.at_once)).unwrap_or(u32::MAX);
+    let ideal = plan.latency.saturating_mul(rounds);
     say!(
         "Done: {} ok, {} failed, in {:.4} sec; ideal {:.4} sec (+{:.1} ms).",
-        tasks - failures.len(),
-        failures.len(),
+        plan.tasks - failures.count,
+        failures.count,
         wall.as_secs_f64(),
         ideal.as_secs_f64(),
         wall.saturating_sub(ideal).as_secs_f64() * 1000.0
@@ -180,10 +241,11 @@ async fn run(args: Args) -> ExitCode {
     if let Some(client_usage) = usage::of_this_process() {
         say!("Client (this process): {client_usage}.");
     }
-    if let Some(server_usage) = child.as_ref().and_then(|child| usage::of_process(child.pid())) {
+    let server_pid = plan.server.as_ref().map(ServerProcess::pid);
+    if let Some(server_usage) = server_pid.and_then(usage::of_process) {
         say!("Server (its own process): {server_usage}.");
     }
-    match failures.first() {
+    match failures.first {
         None => ExitCode::SUCCESS,
         Some(reason) => {
             say!("First failure: {reason}");
@@ -192,29 +254,52 @@ async fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Send the GET `tasks` times, at most `at_once` at a time; the reasons of the failures.
-async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize) -> Vec<String> {
+/// How many requests failed, and why the first one did: all a run reports of its failures,
+/// so a million of them cost no more memory than one.
+#[derive(Default)]
+struct Failures {
+    count: usize,
+    first: Option<String>,
+}
+
+impl Failures {
+    fn note(&mut self, joined: Result<Result<(), String>, JoinError>) {
+        let reason = match joined {
+            Ok(Ok(())) => return,
+            Ok(Err(reason)) => reason,
+            Err(error) => error.to_string(),
+        };
+        self.count += 1;
+        self.first.get_or_insert(reason);
+    }
+}
+
+/// Send the GET `tasks` times, at most `at_once` at a time.
+async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize) -> Failures {
     // A permit per request in flight: `--limit` (or what the OS can hold) as a semaphore.
     // A request gives its permit back only once its socket is closed (dropped).
     let permits = Arc::new(Semaphore::new(at_once));
     let mut requests = JoinSet::new();
+    let mut failures = Failures::default();
     for _ in 0..tasks {
-        let (client, permits) = (client.clone(), Arc::clone(&permits));
+        // The permit is taken before the task is made, so at most `at_once` tasks exist at
+        // a time: memory follows `--limit`, not `--tasks`.
+        let permit = Arc::clone(&permits)
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        // A finished task keeps its memory until it is joined: join those done so far.
+        while let Some(joined) = requests.try_join_next() {
+            failures.note(joined);
+        }
+        let client = client.clone();
         requests.spawn(async move {
-            let _permit = permits
-                .acquire_owned()
-                .await
-                .expect("the semaphore is never closed");
+            let _permit = permit;
             client.get().await
         });
     }
-    let mut failures = Vec::new();
     while let Some(joined) = requests.join_next().await {
-        match joined {
-            Ok(Ok(())) => {}
-            Ok(Err(reason)) => failures.push(reason),
-            Err(error) => failures.push(error.to_string()),
-        }
+        failures.note(joined);
     }
     failures
 }
