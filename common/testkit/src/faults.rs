@@ -21,7 +21,7 @@ pub fn serve(answer: impl Fn(TcpStream) + Clone + Send + 'static) -> String {
 }
 
 /// Read the request's head (up to its blank line), so the client is not cut off mid-send.
-fn read_request(stream: &TcpStream) {
+pub fn read_request(stream: &TcpStream) {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     while reader.read_line(&mut line).is_ok_and(|read| read > 2) {

@@ -79,18 +79,19 @@ fn answer_ok(mut stream: TcpStream) {
 /// `program args` where the OS lets it start fewer than `threads` threads at once.
 ///
 /// `ulimit -u` would be the natural fault, but it does not bind root and counts every
-/// process of the user. So each thread gets a stack of a little over 1/`threads` of a 64 GiB
-/// address space (RUST_MIN_STACK, which tokio's and the pools' threads honour): `threads - 1`
-/// fit, with room to spare for everything else, and `threads` do not. One malloc arena, or
-/// glibc's per-thread arenas would eat the room.
+/// process of the user. So each thread gets a 2 GiB stack (RUST_MIN_STACK, which tokio's and
+/// the pools' threads honour) under an address-space limit of `threads - 0.5` such stacks:
+/// `threads - 1` fit, with 1 GiB to spare for everything else, and `threads` do not. (A
+/// stack larger than the machine's memory would be refused even alone.) One malloc arena,
+/// or glibc's per-thread arenas would eat the spare room.
 #[cfg(target_os = "linux")]
 pub fn refusing_threads(threads: usize, program: &str, args: &[&str]) -> Command {
-    const ADDRESS_SPACE_KIB: u64 = 64 << 20;
+    const STACK_GIB: u64 = 2;
     assert!(threads >= 2, "one thread always runs: the main one");
-    let stack = (ADDRESS_SPACE_KIB << 10) * 2 / (2 * threads as u64 - 1);
-    let mut limited = crate::faults::under_ulimit(&format!("-v {ADDRESS_SPACE_KIB}"), program, args);
+    let limit_kib = (STACK_GIB * threads as u64 - STACK_GIB / 2) << 20;
+    let mut limited = crate::faults::under_ulimit(&format!("-v {limit_kib}"), program, args);
     limited
-        .env("RUST_MIN_STACK", stack.to_string())
+        .env("RUST_MIN_STACK", (STACK_GIB << 30).to_string())
         .env("MALLOC_ARENA_MAX", "1");
     limited
 }
