@@ -119,9 +119,18 @@ pub fn peak_memory_once_it_prints(program: &str, args: &[&str], text: &str, sett
     peak.expect("the peak memory of a running process")
 }
 
+/// clap's own output keeps the promises every other line keeps: no colour for `TERM=dumb`
+/// (in the usage error `bad_args` gives, and in `--help`), and `--help` into a full disk is a
+/// one-line error.
+pub fn assert_clap_keeps_the_output_promises(program: &str, bad_args: &[&str]) {
+    assert_no_colour_on_a_dumb_terminal(program, bad_args);
+    #[cfg(target_os = "linux")]
+    assert_help_into_a_full_disk_fails(program);
+}
+
 /// With `TERM=dumb` nothing is coloured, even when `CLICOLOR_FORCE=1` asks for colour:
 /// neither the usage error `bad_args` gives nor `--help`.
-pub fn assert_no_colour_on_a_dumb_terminal(program: &str, bad_args: &[&str]) {
+fn assert_no_colour_on_a_dumb_terminal(program: &str, bad_args: &[&str]) {
     let dumb = |args: &[&str]| {
         let mut forced = command(program, args);
         forced
@@ -142,7 +151,7 @@ pub fn assert_no_colour_on_a_dumb_terminal(program: &str, bad_args: &[&str]) {
 /// `program --help > /dev/full`: one line saying the output was lost, exit status 1, as for
 /// every other line a program prints (Linux has /dev/full).
 #[cfg(target_os = "linux")]
-pub fn assert_help_into_a_full_disk_fails(program: &str) {
+fn assert_help_into_a_full_disk_fails(program: &str) {
     let ran: Ran = run(
         crate::command_via_shell("", ">/dev/full", program, &["--help"]),
         Duration::from_secs(60),
