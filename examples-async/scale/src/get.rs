@@ -1,5 +1,6 @@
-//! What the three client layers share: the [`Get`] each of them implements, and [`within`],
-//! the timeout the two lower layers (hyper, raw) have no setting for.
+//! What the three client layers share: the [`Get`] each of them implements, [`within`],
+//! the timeout the two lower layers (hyper, raw) have no setting for, and [`plain`], their
+//! errors in plain words.
 
 use futures_util::FutureExt;
 use std::future::Future;
@@ -22,4 +23,10 @@ pub fn within(
 ) -> impl Future<Output = Result<(), String>> {
     tokio::time::timeout(timeout, attempt)
         .map(move |outcome| outcome.unwrap_or_else(|_| Err(format!("timed out after {timeout:?}"))))
+}
+
+/// An error as a failure's reason: its message without the OS's error number, which
+/// differs per OS ("Connection refused", not "Connection refused (os error 111)").
+pub fn plain(error: impl std::fmt::Display) -> String {
+    common::output::strip_os_error(&error.to_string())
 }

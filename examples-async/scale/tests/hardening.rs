@@ -155,6 +155,16 @@ fn errors_have_no_os_error_numbers() {
     let ran = run_scale(&["--tasks", "1", "--sites", &closed]);
     assert_one_line_error(&ran);
     assert!(!ran.stderr.contains("os error"), "{}", ran.stderr);
+    for layer in ["hyper", "raw"] {
+        // A server that accepts the reachability check, then closes its port.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let sites = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || drop(listener.accept()));
+        let ran = run_scale(&["--tasks", "3", "--sites", &sites, "--client", layer]);
+        assert_eq!(ran.status.code(), Some(1), "{layer}: {ran:?}");
+        assert!(ran.stdout.contains("First failure: "), "{layer}: {}", ran.stdout);
+        assert!(!ran.stdout.contains("os error"), "{layer}: {}", ran.stdout);
+    }
 }
 
 #[cfg(target_os = "linux")]
