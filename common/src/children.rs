@@ -1,6 +1,7 @@
 //! Child processes that are this same program started again, with a hidden flag: the
 //! process pool's workers, and the scale binary's stand-in server. Started with pipes to
-//! talk over, and always reaped when they end, so none is left behind as a zombie.
+//! talk over, always reaped when they end, so none is left behind as a zombie, and (on
+//! Linux) ended by the kernel when their parent ends, so none is left behind as an orphan.
 
 use std::io;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -35,3 +36,26 @@ pub fn wait_or_kill(child: &mut Child, grace: Duration) -> Option<ExitStatus> {
     let _ = child.wait();
     None
 }
+
+/// Called first thing in a child: have it end when its parent ends, however the parent ends
+/// (killed outright included), even while the child is stopped (`kill -STOP`) and so cannot
+/// notice its closed stdin. `parent` is the process id the parent passed along
+/// (`std::process::id()`, as an argument), if any.
+///
+/// Linux: the kernel sends the child SIGKILL, which even a stopped process cannot ignore,
+/// when the parent's thread that started it ends (nix is the safe wrapper for `prctl`). If
+/// the parent died before this call, the child was handed to another parent already, and
+/// exits at once. Elsewhere there is no such signal: a child there must also exit when its
+/// stdin closes, which happens when the parent ends, however it ends.
+#[cfg(target_os = "linux")]
+pub fn die_with_parent(parent: Option<u32>) {
+    use nix::sys::{prctl, signal::Signal};
+    let _ = prctl::set_pdeathsig(Signal::SIGKILL);
+    if parent.is_some_and(|pid| pid != std::os::unix::process::parent_id()) {
+        std::process::exit(0);
+    }
+}
+
+/// Elsewhere: nothing to set (see the Linux version); the child exits when its stdin closes.
+#[cfg(not(target_os = "linux"))]
+pub fn die_with_parent(_parent: Option<u32>) {}

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 mod describe;
 mod urls;
 
-pub use describe::describe;
+pub use describe::{describe, describe_request};
 pub use urls::{printable_url, short_name};
 
 /// A URL that answered.

@@ -16,8 +16,10 @@
 //! * [`lesson`]: the runner: records each run, sums them up, checks they agree, exit status,
 //! * [`targets`]: which URLs a lesson fetches (stand-in, given or live), and the client,
 //! * [`sites`]: the stand-in sites, a local HTTP server with site-like latencies,
-//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
-//! * [`children`]: this program started again as a child process, and always reaped,
+//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`), and `parse`,
+//!   clap's own, with no colour for `TERM=dumb` and `--help` into a full disk an error,
+//! * [`children`]: this program started again as a child process, always reaped, and
+//!   ended with its parent,
 //! * [`experiments`]: `--panic-on`, a task made to panic on purpose,
 //! * [`interrupt`]: Ctrl-C ends a program at once, with a message,
 //! * [`tls`]: the TLS provider behind `--live`, installed once.

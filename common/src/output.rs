@@ -45,9 +45,14 @@ pub fn choose_colours() {
     // to read them ("virtual terminal processing"); newer consoles already do.
     #[cfg(windows)]
     let _ = colored::control::set_virtual_terminal(true);
-    if is_dumb_terminal(std::env::var_os("TERM").as_deref()) {
+    if is_dumb_terminal_here() {
         colored::control::set_override(false);
     }
+}
+
+/// Is this program's terminal a dumb one (`TERM=dumb`)? Then nothing it prints is coloured.
+pub fn is_dumb_terminal_here() -> bool {
+    is_dumb_terminal(std::env::var_os("TERM").as_deref())
 }
 
 /// `TERM=dumb` (or `unknown`, as rich also reads it): a terminal without colour or cursor codes.

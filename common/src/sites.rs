@@ -93,6 +93,12 @@ impl StandInSites {
         })
     }
 
+    /// How many threads running sites hold: their runtime's workers (tokio starts one per
+    /// CPU) and the alarm thread. A program may check the OS allows them before it starts.
+    pub fn threads_needed() -> usize {
+        crate::workers::cpus() + 1
+    }
+
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr

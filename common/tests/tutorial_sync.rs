@@ -255,14 +255,8 @@ fn the_tutorials_demo_sites_command_serves() {
 /// The commands a reader is shown: README.md, tutorial.md, and every `//!` header of a binary.
 fn shown_commands(root: &Path) -> Vec<(String, String)> {
     let mut texts = vec![root.join("README.md"), root.join("tutorial.md")];
-    for package in [
-        "common",
-        "common/exercises",
-        "examples-threadpool",
-        "examples-processpool",
-        "examples-async",
-    ] {
-        let src = root.join(package).join("src");
+    for (_, dir) in workspace_packages(root) {
+        let src = dir.join("src");
         texts.push(src.join("main.rs"));
         let bins = fs::read_dir(src.join("bin")).into_iter().flatten().flatten();
         texts.extend(bins.map(|entry| entry.path()).map(|path| match path.is_dir() {
@@ -283,10 +277,33 @@ fn shown_commands(root: &Path) -> Vec<(String, String)> {
     commands
 }
 
+/// Every package of the workspace (the root manifest's `members`): its name and its folder.
+fn workspace_packages(root: &Path) -> Vec<(String, std::path::PathBuf)> {
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).expect("the workspace's manifest");
+    let members = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("members = "))
+        .expect("a one-line `members = [...]`");
+    let folders = members
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(|member| root.join(member));
+    let named = |dir: std::path::PathBuf| {
+        let manifest = fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        let name = manifest.lines().find_map(|line| line.strip_prefix("name = "))?;
+        Some((name.trim_matches('"').to_string(), dir))
+    };
+    folders.filter_map(named).collect()
+}
+
 /// How many binaries cargo finds in `package` (src/main.rs, src/bin/*.rs, src/bin/*/main.rs),
 /// and whether its manifest names the one `cargo run` picks without `--bin`.
 fn binaries_and_default(root: &Path, package: &str) -> (usize, bool) {
-    let dir = package_dir(root, package);
+    let packages = workspace_packages(root);
+    let Some((_, dir)) = packages.iter().find(|(name, _)| name == package) else {
+        panic!("no package {package} in the workspace");
+    };
     let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("each package has a manifest");
     let in_bin = fs::read_dir(dir.join("src/bin")).into_iter().flatten().flatten();
     let bins = in_bin
@@ -299,27 +316,6 @@ fn binaries_and_default(root: &Path, package: &str) -> (usize, bool) {
         main + bins,
         manifest.lines().any(|line| line.starts_with("default-run")),
     )
-}
-
-/// The folder of the workspace member named `package` (`exercises` is `common/exercises`).
-fn package_dir(root: &Path, package: &str) -> std::path::PathBuf {
-    let workspace = fs::read_to_string(root.join("Cargo.toml")).expect("the workspace's manifest");
-    let members = workspace
-        .split("members = [")
-        .nth(1)
-        .and_then(|rest| rest.split(']').next());
-    let dirs = members
-        .unwrap_or_default()
-        .split(',')
-        .map(|m| m.trim().trim_matches('"'));
-    dirs.map(|dir| root.join(dir))
-        .find(|dir| {
-            let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-            manifest
-                .lines()
-                .any(|line| line == format!("name = \"{package}\""))
-        })
-        .unwrap_or_else(|| panic!("no workspace member is named {package}"))
 }
 
 /// `cargo run -p PACKAGE` without `--bin` works only where the package has one binary or

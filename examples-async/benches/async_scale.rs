@@ -1,7 +1,7 @@
 //! `cargo bench -p examples-async --bench async_scale`: the lesson's release binary against
 //! its stand-in sites, reading the times its own `timeit` lines print (so the process start
 //! is not counted): the four sites at once, time over the ideal (the slowest site, 0.8 s).
-//! How far one thread goes is the scale binary's bench: `--bench scale`.
+//! How far one thread goes is the scale crate's bench: `cargo bench -p scale --bench scale`.
 
 use common::say;
 use std::time::Duration;

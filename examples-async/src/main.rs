@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run -p examples-async                          # every section
 //! cargo run -p examples-async -- --only pitfall        # one section: fetch, squaring, pitfall
-//! cargo run --release -p examples-async --bin scale -- --tasks 10000   # how far one thread goes
+//! cargo run --release -p scale -- --tasks 10000                 # how far one thread goes
 //! ```
 //!
 //! What to look for:
@@ -22,7 +22,6 @@
 mod options;
 mod squaring;
 
-use clap::Parser;
 use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic_async, say, timeit_async};
@@ -156,7 +155,7 @@ async fn squares_spawn_blocking(numbers: &[i64], delay: Duration) -> Timeline {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     common::interrupt::exit_on_ctrl_c("interrupted (Ctrl-C): stopping now.");
-    let args = Args::parse();
+    let args: Args = common::cli::parse(); // clap's Args::parse(), honouring TERM=dumb and a full disk
     let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
     let (numbers, delay) = ([2, 3, 4], args.delay()); // the article's 2 s, times --time-scale
     if args.wants(Section::Fetch) {

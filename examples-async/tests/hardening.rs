@@ -13,3 +13,9 @@ fn a_huge_time_scale_is_a_usage_error() {
         ran.assert_no_panic_report();
     }
 }
+
+/// clap's own output (usage errors, `--help`) keeps the promises: `TERM=dumb`, a full disk.
+#[test]
+fn clap_keeps_the_output_promises() {
+    testkit::probes::assert_clap_keeps_the_output_promises(BINARY, &["--only", "nope"]);
+}

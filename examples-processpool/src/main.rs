@@ -28,7 +28,6 @@
 
 mod options; // src/options.rs, compiled into this program (the pool is in the library, src/lib.rs)
 
-use clap::Parser;
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
 use examples_processpool::process_pool::{self, ProcessPool};
@@ -175,7 +174,7 @@ fn with_rayon(numbers: &[i64], work: Work) -> Timeline {
 fn main() -> ExitCode {
     // In a worker process started by the pool, serve `my_function` and nothing else.
     process_pool::serve_if_worker(my_function);
-    let args = Args::parse();
+    let args: Args = common::cli::parse(); // clap's Args::parse(), honouring TERM=dumb and a full disk
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
     // --workers or one per CPU (Python's default); a 2 s sleep, or CPU work with --cpu.
     let (numbers, workers, work) = (&args.numbers, args.workers(), args.work());

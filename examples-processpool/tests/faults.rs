@@ -213,3 +213,9 @@ mod stopped_workers {
         assert_eq!(left, Vec::<u32>::new(), "workers outlived their parent");
     }
 }
+
+/// clap's own output (usage errors, `--help`) keeps the promises: `TERM=dumb`, a full disk.
+#[test]
+fn clap_keeps_the_output_promises() {
+    testkit::probes::assert_clap_keeps_the_output_promises(BINARY, &["--workers", "0"]);
+}

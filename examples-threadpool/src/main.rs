@@ -18,7 +18,6 @@
 
 mod options; // src/options.rs, this program's own module (like importing options.py)
 
-use clap::Parser;
 use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic, timeit};
@@ -96,7 +95,7 @@ fn multithread(client: &Client, urls: &[String], workers: usize) -> Timeline {
 
 // ANCHOR: main
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = common::cli::parse(); // clap's Args::parse(), honouring TERM=dumb and a full disk
     let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
     // `args.workers()`: --workers, or Python's default, min(32, CPUs + 4).
     let (client, urls, workers) = (fetching.blocking_client(), fetching.urls(), args.workers());

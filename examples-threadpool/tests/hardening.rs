@@ -180,3 +180,9 @@ fn output_to_a_full_device_is_a_one_line_error_and_exit_1() {
     );
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
 }
+
+/// clap's own output (usage errors, `--help`) keeps the promises: `TERM=dumb`, a full disk.
+#[test]
+fn clap_keeps_the_output_promises() {
+    testkit::probes::assert_clap_keeps_the_output_promises(BINARY, &["--workers", "0"]);
+}

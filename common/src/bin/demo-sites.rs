@@ -26,12 +26,18 @@ struct Args {
 
 fn main() -> ExitCode {
     common::init();
-    let args = Args::parse();
+    let args: Args = common::cli::parse();
+    // The server's threads, or one line saying why the OS refuses them.
+    common::workers::check_threads(
+        StandInSites::threads_needed(),
+        "the OS allows fewer (`ulimit -u`)",
+    );
     let sites = match StandInSites::start_on(args.port, args.time_scale) {
         Ok(sites) => sites,
         Err(error) => {
+            let reason = common::output::strip_os_error(&error.to_string());
             common::output::write_error_line(&format!(
-                "error: cannot listen on 127.0.0.1:{}: {error}",
+                "error: cannot listen on 127.0.0.1:{}: {reason}",
                 args.port
             ));
             return ExitCode::FAILURE;

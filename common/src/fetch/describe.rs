@@ -32,6 +32,21 @@ pub fn describe(error: &reqwest::Error) -> String {
     }
 }
 
+/// [`describe`], for a request to `requested`: when what failed is the URL a redirect led
+/// to (a redirect to `gopher:`, to a port nobody listens on), the line names that URL, so
+/// the reader does not blame the one they gave.
+pub fn describe_request(requested: &str, error: &reqwest::Error) -> String {
+    let reason = describe(error);
+    let requested = reqwest::Url::parse(requested).ok();
+    match error.url() {
+        Some(failed) if requested.as_ref().is_some_and(|requested| requested != failed) => {
+            let shown = crate::fetch::printable_url(failed.as_str());
+            format!("after a redirect to {shown}: {reason}")
+        }
+        _ => reason,
+    }
+}
+
 /// The longest URL an HTTP request can carry here (the `http` crate's limit on a URI).
 const MAX_URL_LEN: usize = u16::MAX as usize - 1;
 

@@ -21,7 +21,7 @@ pub fn serve(answer: impl Fn(TcpStream) + Clone + Send + 'static) -> String {
 }
 
 /// Read the request's head (up to its blank line), so the client is not cut off mid-send.
-fn read_request(stream: &TcpStream) {
+pub fn read_request(stream: &TcpStream) {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     while reader.read_line(&mut line).is_ok_and(|read| read > 2) {
@@ -55,13 +55,11 @@ pub fn stalled_body(delay: Duration) -> impl Fn(TcpStream) + Clone + Send + 'sta
 pub fn run_with_peak_memory(command: std::process::Command, deadline: Duration) -> (Ran, f64) {
     let (mut child, stdout, stderr) = crate::start(command);
     let end = Instant::now() + deadline;
-    let mut peak_kib = 0_u64;
+    let mut peak_mib = 0.0_f64;
     let status = loop {
-        // VmHWM: the high-water mark of the resident set, gone once the process has exited.
-        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
-        let hwm = status.lines().find_map(|line| line.strip_prefix("VmHWM:"));
-        if let Some(kib) = hwm.and_then(|text| text.trim().trim_end_matches("kB").trim().parse().ok()) {
-            peak_kib = peak_kib.max(kib);
+        // The high-water mark of the resident set, gone once the process has exited.
+        if let Some(mib) = crate::probes::peak_memory_mib(child.id()) {
+            peak_mib = peak_mib.max(mib);
         }
         if let Some(status) = child.try_wait().expect("try_wait") {
             break status;
@@ -77,7 +75,7 @@ pub fn run_with_peak_memory(command: std::process::Command, deadline: Duration) 
         stdout: stdout.join().expect("stdout reader"),
         stderr: stderr.join().expect("stderr reader"),
     };
-    (ran, peak_kib as f64 / 1024.0)
+    (ran, peak_mib)
 }
 
 /// Run `program` with `args` and four URLs whose bodies never end, `--timeout 0.5`:

@@ -5,11 +5,13 @@
 //! * reading a program's timing lines back ([`find_timing`]),
 //! * the tutorial's commands, run the way a reader runs them ([`run_tutorial_commands`]),
 //! * [`faults`]: misbehaving servers, a child's peak memory, processes left behind,
+//! * [`probes`]: peak memory, silent and closed ports, refused threads, output promises,
 //! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
 
 pub mod compiler_errors;
 pub mod faults;
 pub mod measure;
+pub mod probes;
 
 use std::io::{BufRead, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -376,10 +378,7 @@ pub fn assert_piped_into_head_ends_with(program: &str, args: &[&str], code: i32)
 /// it (any one of them): a malformed URL, a port nobody listens on, an unknown host, and
 /// one of `sites` that answers only after 10 minutes: run with a short `--timeout`.
 pub fn unfetchable_urls(sites: &common::sites::StandInSites) -> Vec<(String, &'static [&'static str])> {
-    let closed_port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.local_addr().expect("its address").port()
-    }; // nobody listens there any more
+    let closed_port = probes::closed_port();
     vec![
         ("not a url".to_string(), &["invalid URL"]),
         (format!("http://127.0.0.1:{closed_port}/"), REFUSED),

@@ -66,7 +66,9 @@ pub fn serve_if_worker_with_initializer<InitArgs, Init, Args, Out>(
     if !is_worker() {
         return;
     }
-    die_with_parent();
+    // The parent's id came along as our second argument (see child.rs); on Linux the kernel
+    // then ends this worker with its parent, elsewhere it exits when its stdin closes (`serve`).
+    common::children::die_with_parent(std::env::args().nth(2).and_then(|pid| pid.parse().ok()));
     // A panic in a task is caught and sent back as its error: no printout here.
     common::panics::install_quiet_hook();
     let (name, init) = (name_of(&function), name_of(&initializer));
@@ -88,25 +90,6 @@ pub fn serve_if_worker_with_initializer<InitArgs, Init, Args, Out>(
         }))
     })
 }
-
-/// Linux: have the kernel kill this worker (SIGKILL, which even a stopped process cannot
-/// ignore) when the pool's thread that started it ends, however it ends, the whole
-/// program being killed included. nix is the safe wrapper for `prctl`.
-#[cfg(target_os = "linux")]
-fn die_with_parent() {
-    use nix::sys::{prctl, signal::Signal};
-    let _ = prctl::set_pdeathsig(Signal::SIGKILL);
-    // If the parent died before that call, we were handed to another parent already.
-    let parent: Option<u32> = std::env::args().nth(2).and_then(|pid| pid.parse().ok());
-    if parent.is_some_and(|pid| pid != std::os::unix::process::parent_id()) {
-        std::process::exit(0);
-    }
-}
-
-/// Elsewhere there is no such signal: the worker exits as soon as its stdin closes (see
-/// `serve`), which happens when the pool's process ends, however it ends.
-#[cfg(not(target_os = "linux"))]
-fn die_with_parent() {}
 
 // ANCHOR: serve
 /// Answer lines from stdin with `answer` until stdin closes, then exit.

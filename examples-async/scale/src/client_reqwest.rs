@@ -5,8 +5,9 @@
 //! timeouts, and hands back a typed response. Each request is a `String` URL, a request
 //! builder, a header map, and a connection task of its own inside hyper-util.
 
+use crate::get::Get;
 use crate::target::Target;
-use common::fetch::{Discard, describe};
+use common::fetch::{Discard, describe_request};
 use std::time::{Duration, Instant};
 
 #[derive(Clone)]
@@ -32,7 +33,7 @@ impl Client {
     }
 }
 
-impl crate::Get for Client {
+impl Get for Client {
     async fn get(&self) -> Result<(), String> {
         let start = Instant::now();
         let mut response = self
@@ -40,7 +41,7 @@ impl crate::Get for Client {
             .get(&self.url)
             .send()
             .await
-            .map_err(|e| describe(&e))?;
+            .map_err(|e| describe_request(&self.url, &e))?;
         let status = response.status();
         // Read the body to the end: only then is the request done and its connection free.
         // Each chunk is dropped as it arrives, as in the lessons: whatever a server sends,

@@ -2,16 +2,19 @@
 //! open files are its own, as they would be against a real site.
 //!
 //! The child is this same program, started again (`std::env::current_exe()`) with the hidden
-//! flag [`CHILD_FLAG`], like the process pool's workers. It prints its address on stdout and
-//! serves until its stdin closes. Our end of that pipe closes however this process ends,
-//! even when it is killed outright, so the child never outlives us; on our own exit paths
-//! (the end of a run, an error, Ctrl-C) dropping [`ServerProcess`] also kills and reaps it.
+//! flag [`CHILD_FLAG`] and our process id, like the process pool's workers. It prints its
+//! address on stdout and serves until its stdin closes. Our end of that pipe closes however
+//! this process ends, even when it is killed outright; on Linux the kernel also ends the child
+//! with us, even a child that is stopped and cannot read (`common::children::die_with_parent`).
+//! On our own exit paths (the end of a run, an error, Ctrl-C) dropping [`ServerProcess`] also
+//! kills and reaps it.
 
-use common::children::{start_this_program_again, wait_or_kill};
+use common::children::{die_with_parent, start_this_program_again, wait_or_kill};
+use common::output::strip_os_error;
 use common::sites::StandInSites;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
-use std::process::{Child, ChildStderr, ChildStdin, ExitCode};
+use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, ExitCode};
 use std::time::Duration;
 
 /// The hidden command-line flag that turns this program into the stand-in sites.
@@ -25,8 +28,18 @@ pub fn is_child() -> bool {
     std::env::args().nth(1).as_deref() == Some(CHILD_FLAG)
 }
 
+/// How long the child may take to say where it listens.
+const START_GRACE: Duration = Duration::from_secs(30);
+
 /// Child mode: serve the stand-in sites until stdin closes.
 pub fn serve_as_child() -> ExitCode {
+    die_with_parent(std::env::args().nth(2).and_then(|pid| pid.parse().ok()));
+    // The server's threads, or one line saying why the OS refuses them (the parent passes
+    // it on), rather than a panic inside tokio.
+    common::workers::check_threads(
+        StandInSites::threads_needed(),
+        "the OS allows fewer (`ulimit -u`)",
+    );
     // Every connection holds one of the server's descriptors. `init` has raised the limit
     // as far as it goes; this reads it back, for the parent's budget.
     let open_files = crate::budget::raise_open_files_limit().unwrap_or(u64::MAX);
@@ -58,27 +71,29 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    pub fn start() -> Result<Self, String> {
-        let mut child = start_this_program_again(&[CHILD_FLAG.to_string()])
-            .map_err(|e| format!("cannot start a child process: {e}"))?;
-        let stdin = child.stdin.take();
-        let stderr = child.stderr.take();
-        let mut line = String::new();
-        let read = child
-            .stdout
-            .take()
-            .map(|stdout| BufReader::new(stdout).read_line(&mut line));
+    /// Start the child and wait for it to say where it listens. The wait can be cut short
+    /// (Ctrl-C drops this future): the child is then stopped like any other.
+    pub async fn start() -> Result<Self, String> {
+        let parent = std::process::id().to_string();
+        let mut child = start_this_program_again(&[CHILD_FLAG.to_string(), parent])
+            .map_err(|e| format!("cannot start a child process: {}", strip_os_error(&e.to_string())))?;
+        let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
         let mut server = Self {
+            stdin: child.stdin.take(),
             child,
-            stdin,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             open_files: 0,
+        };
+        let ready = tokio::time::timeout(START_GRACE, first_line(stdout)).await;
+        let line = match ready {
+            Ok(read) => read?,
+            Err(_) => format!("did not start within {} s", START_GRACE.as_secs()),
         };
         let mut words = line.split_whitespace();
         let addr = words.next().and_then(|a| a.parse().ok());
         let open_files = words.next().and_then(|n| n.parse().ok());
-        match (read, addr, open_files) {
-            (Some(Ok(_)), Some(addr), Some(open_files)) => {
+        match (addr, open_files) {
+            (Some(addr), Some(open_files)) => {
                 server.addr = addr;
                 server.open_files = open_files;
                 Ok(server)
@@ -86,7 +101,10 @@ impl ServerProcess {
             // No address: the child failed; its last words say why.
             _ => {
                 server.stop();
-                Err(last_line(stderr).unwrap_or_else(|| "the child process ended early".into()))
+                let said = Some(line.trim().to_string()).filter(|line| !line.is_empty());
+                Err(last_line(stderr)
+                    .or(said)
+                    .unwrap_or_else(|| "the child process ended early".into()))
             }
         }
     }
@@ -115,6 +133,26 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// The first line the child writes (empty if it wrote none), read on a thread of its own:
+/// std's pipes only block, and this way the wait does not block the event loop.
+async fn first_line(stdout: Option<ChildStdout>) -> Result<String, String> {
+    let (send, line) = tokio::sync::oneshot::channel();
+    let reader = std::thread::Builder::new().spawn(move || {
+        let mut line = String::new();
+        if let Some(stdout) = stdout {
+            let _ = BufReader::new(stdout).read_line(&mut line);
+        }
+        let _ = send.send(line);
+    });
+    if let Err(error) = reader {
+        return Err(format!(
+            "cannot start 1 thread: {}",
+            strip_os_error(&error.to_string())
+        ));
+    }
+    Ok(line.await.unwrap_or_default())
 }
 
 /// The last non-empty line a dead child wrote to stderr, without its `error: `.

@@ -1,4 +1,4 @@
-//! `cargo bench -p examples-async --bench scale`: the scale binary (release), each client
+//! `cargo bench -p scale --bench scale`: the scale binary (release), each client
 //! layer, reading the figures each run prints: the time of `fetch_many` (so neither the
 //! process start nor the server's start is counted), and the client's own peak memory and
 //! CPU time (Linux). The layers take turns, run by run, so a busy moment of the machine

@@ -1,10 +1,10 @@
 //! How each way of waiting scales: N = 10, 100, 1,000 and 10,000 requests of 100 ms each,
 //! every way in a process of its own (so its peak memory is its own), against one set of
-//! stand-in sites in this process. Writes `examples-async/scale-chart/sweep.csv` and
+//! stand-in sites in this process. Writes `examples-async/scale/scale-chart/sweep.csv` and
 //! `sweep.svg`:
 //!
 //! ```text
-//! cargo bench -p examples-async --features sweep --bench scale_sweep
+//! cargo bench -p scale --features sweep --bench scale_sweep
 //! ```
 //!
 //! The ways: async on one thread, with each client layer of the scale binary; the thread
@@ -170,14 +170,11 @@ fn one_blocking_way(way: &str, requests: usize, base: &str) {
         println!("{} of {requests} failed", requests - succeeded);
         return;
     }
-    println!("{:.4} {:.1}", wall.as_secs_f64(), peak_mib().unwrap_or(f64::NAN));
-}
-
-/// This process's peak resident memory, in MiB (Linux).
-fn peak_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    Some(line.split_whitespace().nth(1)?.parse::<f64>().ok()? / 1024.0)
+    println!(
+        "{:.4} {:.1}",
+        wall.as_secs_f64(),
+        testkit::probes::peak_memory_mib(std::process::id()).unwrap_or(f64::NAN)
+    );
 }
 
 fn csv_row(point: &Point) -> String {
@@ -205,49 +202,26 @@ fn draw(path: &Path, points: &[Point], pool_size: usize) -> Result<(), Box<dyn s
     let root = SVGBackend::new(path, (1100, 460)).into_drawing_area();
     root.fill(&WHITE)?;
     let (left, right) = root.split_horizontally(550);
-    let mut ways: Vec<&str> = Vec::new();
-    for point in points {
-        if !ways.contains(&point.way.as_str()) {
-            ways.push(&point.way);
-        }
-    }
-    let x_range = (8f64..12_500f64).log_scale();
+    let wall_caption = format!(
+        "Wall time, {} ms each (dashed: ideal; pool of {pool_size})",
+        LATENCY.as_millis()
+    );
     let wall_max = points.iter().map(|p| p.wall_s.max(p.ideal_s)).fold(1.0, f64::max) * 1.5;
-    let mut wall = ChartBuilder::on(&left)
-        .caption(
-            format!(
-                "Wall time, {} ms each (dashed: ideal; pool of {pool_size})",
-                LATENCY.as_millis()
-            ),
-            ("sans-serif", 16),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(55)
-        .build_cartesian_2d(x_range.clone(), (0.05f64..wall_max).log_scale())?;
-    wall.configure_mesh()
-        .x_desc("requests")
-        .y_desc("seconds")
-        .draw()?;
+    let mut wall = panel(&left, &wall_caption, ("seconds", 0.05..wall_max))?;
     let memory_max = points
         .iter()
         .map(|p| p.peak_mib)
         .filter(|m| m.is_finite())
         .fold(1.0, f64::max)
         * 1.5;
-    let mut memory = ChartBuilder::on(&right)
-        .caption("Peak memory of the client's process", ("sans-serif", 16))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(55)
-        .build_cartesian_2d(x_range, (1f64..memory_max).log_scale())?;
-    memory.configure_mesh().x_desc("requests").y_desc("MiB").draw()?;
-    for (index, way) in ways.iter().enumerate() {
+    let memory_caption = "Peak memory of the client's process";
+    let mut memory = panel(&right, memory_caption, ("MiB", 1.0..memory_max))?;
+    for (index, way) in ways(points).into_iter().enumerate() {
         let color = Palette99::pick(index).to_rgba();
-        let of_way: Vec<&Point> = points.iter().filter(|p| p.way == *way).collect();
+        let of_way: Vec<&Point> = points.iter().filter(|p| p.way == way).collect();
         let walls = of_way.iter().map(|p| (p.requests as f64, p.wall_s));
         wall.draw_series(LineSeries::new(walls, color.stroke_width(2)))?
-            .label(*way)
+            .label(way)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
         let ideals: Vec<(f64, f64)> = of_way.iter().map(|p| (p.requests as f64, p.ideal_s)).collect();
         wall.draw_series(DashedLineSeries::new(ideals, 4, 4, color.stroke_width(1)))?;
@@ -261,4 +235,33 @@ fn draw(path: &Path, points: &[Point], pool_size: usize) -> Result<(), Box<dyn s
         .draw()?;
     root.present()?;
     Ok(())
+}
+
+/// The ways, each once, in the order the points first name them.
+fn ways(points: &[Point]) -> Vec<&str> {
+    let mut ways: Vec<&str> = Vec::new();
+    for point in points {
+        if !ways.contains(&point.way.as_str()) {
+            ways.push(&point.way);
+        }
+    }
+    ways
+}
+
+/// One panel: N requests (log scale) across, `y` = (its name, its range; log scale) up.
+type Panel<'a> = ChartContext<'a, SVGBackend<'a>, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
+
+fn panel<'a>(
+    area: &DrawingArea<SVGBackend<'a>, plotters::coord::Shift>,
+    caption: &str,
+    (y_name, y_range): (&str, std::ops::Range<f64>),
+) -> Result<Panel<'a>, Box<dyn std::error::Error>> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 16))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(55)
+        .build_cartesian_2d((8f64..12_500f64).log_scale(), y_range.log_scale())?;
+    chart.configure_mesh().x_desc("requests").y_desc(y_name).draw()?;
+    Ok(chart)
 }

@@ -6,6 +6,7 @@
 //! frames the body, and runs the connection as a state machine. Its read buffer is what we
 //! may size: reqwest gives no such setting, so each of its connections keeps the default.
 
+use crate::get::{Get, plain, within};
 use crate::target::Target;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -42,21 +43,21 @@ impl Client {
     async fn get_once(&self) -> Result<(), String> {
         let stream = TcpStream::connect(self.addr)
             .await
-            .map_err(|e| format!("cannot connect: {e}"))?;
+            .map_err(|e| format!("cannot connect: {}", plain(e)))?;
         // Send the request at once, not after the kernel's wait for more bytes (Nagle).
-        stream.set_nodelay(true).map_err(|e| e.to_string())?;
+        stream.set_nodelay(true).map_err(plain)?;
         let (mut sender, connection) = http1::Builder::new()
             .read_buf_exact_size(Some(READ_BUFFER))
             .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(plain)?;
         let (path, host) = &*self.request;
         let request = Request::get(path.clone())
             .header(HOST, host.as_str())
             // The server closes after answering: it, not we, keeps the closed port waiting.
             .header(CONNECTION, "close")
             .body(Empty::new())
-            .map_err(|e| e.to_string())?;
+            .map_err(plain)?;
         let exchange = async move {
             let response = sender.send_request(request).await?;
             let status = response.status();
@@ -71,8 +72,8 @@ impl Client {
         // The connection is a future that moves bytes; it must run beside the exchange, in
         // this same task (no second task per request). It ends when the socket is closed.
         let (status, closed) = tokio::join!(exchange, connection);
-        let status = status.map_err(|e| e.to_string())?;
-        closed.map_err(|e| e.to_string())?;
+        let status = status.map_err(plain)?;
+        closed.map_err(plain)?;
         match status.is_success() {
             true => Ok(()),
             false => Err(format!("HTTP status {status}")),
@@ -80,8 +81,8 @@ impl Client {
     }
 }
 
-impl crate::Get for Client {
+impl Get for Client {
     async fn get(&self) -> Result<(), String> {
-        crate::within(self.timeout, self.get_once()).await
+        within(self.timeout, self.get_once()).await
     }
 }

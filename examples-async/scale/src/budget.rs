@@ -6,7 +6,8 @@
 //! count against the client, since the server runs in its own process (with its own limit,
 //! which it reports). Every connection also takes a local port, from the OS's range of
 //! ephemeral ports. If N still doesn't fit, we say so and run fewer at once, rather than
-//! fail with "Too many open files" halfway through.
+//! fail with "Too many open files" halfway through. The same goes for memory where the
+//! address space is limited (`ulimit -v`): running out of it would abort the program.
 
 use common::say;
 
@@ -79,6 +80,46 @@ pub fn requests_that_fit(
         return Ok(fits);
     }
     Ok(wanted)
+}
+
+/// Address space this process takes before its first request, with room to spare: the
+/// program, the event loop, a thread's stack and malloc arena, the pipes to the server.
+const RESERVED_MEMORY: u64 = 192 << 20;
+
+/// `at_once`, or fewer (with a one-line note) where the address-space limit cannot hold that
+/// many requests of `per_request` bytes each; an error if it cannot hold even one.
+pub fn requests_in_memory(at_once: usize, per_request: u64) -> Result<usize, String> {
+    let Some(limit) = address_space_limit() else {
+        return Ok(at_once);
+    };
+    let fits = limit.saturating_sub(RESERVED_MEMORY) / per_request;
+    let fits = usize::try_from(fits).unwrap_or(usize::MAX);
+    let why = format!(
+        "this process may use {} MiB, about {} KiB a request",
+        limit >> 20,
+        per_request >> 10
+    );
+    if fits == 0 {
+        return Err(format!("no request fits in memory: {why}; raise `ulimit -v`"));
+    }
+    if fits < at_once {
+        say!("note: {at_once} requests at once do not fit in memory ({why}); running {fits} at a time.");
+        return Ok(fits);
+    }
+    Ok(at_once)
+}
+
+/// The most address space this process may map (`ulimit -v`), if it is limited.
+fn address_space_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let (soft, _hard) = rlimit::Resource::AS.get().ok()?;
+        (soft != rlimit::INFINITY).then_some(soft)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 /// How many local ports the OS hands out to outgoing connections.

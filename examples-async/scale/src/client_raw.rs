@@ -6,6 +6,7 @@
 //! state machine, no buffers but one small array. Fine for a measurement against a server
 //! we wrote; not a client for the open web (chunked bodies, keep-alive, redirects, TLS...).
 
+use crate::get::{Get, plain, within};
 use crate::target::Target;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,15 +38,15 @@ impl Client {
     async fn get_once(&self) -> Result<(), String> {
         let mut stream = TcpStream::connect(self.addr)
             .await
-            .map_err(|e| format!("cannot connect: {e}"))?;
-        stream.set_nodelay(true).map_err(|e| e.to_string())?;
-        stream.write_all(&self.request).await.map_err(|e| e.to_string())?;
+            .map_err(|e| format!("cannot connect: {}", plain(e)))?;
+        stream.set_nodelay(true).map_err(plain)?;
+        stream.write_all(&self.request).await.map_err(plain)?;
         // "HTTP/1.1 200 OK\r\n...": keep the first bytes, read and drop the rest.
         let mut first = [0u8; 12];
         let mut chunk = [0u8; 256];
         let mut received = 0;
         loop {
-            let read = stream.read(&mut chunk).await.map_err(|e| e.to_string())?;
+            let read = stream.read(&mut chunk).await.map_err(plain)?;
             if read == 0 {
                 break; // the server closed: the answer is complete
             }
@@ -63,8 +64,8 @@ impl Client {
     }
 }
 
-impl crate::Get for Client {
+impl Get for Client {
     async fn get(&self) -> Result<(), String> {
-        crate::within(self.timeout, self.get_once()).await
+        within(self.timeout, self.get_once()).await
     }
 }

@@ -1,0 +1,208 @@
+//! The scale binary against bad input and a hostile machine, end to end: the promises the
+//! lessons keep (README, "What happens when things go wrong"), kept here too.
+
+use std::time::Duration;
+use testkit::{Ran, command, probes, run};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_scale");
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn run_scale(args: &[&str]) -> Ran {
+    run(command(BINARY, args), DEADLINE)
+}
+
+/// A one-line error on stderr and exit status 1.
+fn assert_one_line_error(ran: &Ran) {
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(ran.stderr.starts_with("error: "), "{}", ran.stderr);
+    assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    ran.assert_no_panic_report();
+}
+
+/// Row 1: `--sites` is printed as the lessons print a URL: no password, one line, cut short.
+#[test]
+fn a_bad_sites_url_is_printed_masked_escaped_and_cut() {
+    let masked = run_scale(&["--tasks", "1", "--sites", "http://ann:s3cr3tPW@127.0.0.1:99999"]);
+    assert_one_line_error(&masked);
+    assert!(!masked.stderr.contains("s3cr3tPW"), "{}", masked.stderr);
+    assert!(masked.stderr.contains("ann:***@"), "{}", masked.stderr);
+    let forged = run_scale(&["--tasks", "1", "--sites", "https://127.0.0.1:1/\nerror: FAKE"]);
+    assert_one_line_error(&forged);
+    assert!(forged.stderr.contains("\\n"), "{}", forged.stderr);
+    let long = format!("https://127.0.0.1:1/{}", "x".repeat(120_000));
+    let long = run_scale(&["--tasks", "1", "--sites", &long]);
+    assert_one_line_error(&long);
+    assert!(long.stderr.len() < 1_000, "{} bytes", long.stderr.len());
+}
+
+/// Row 2: an IPv6 address in brackets, and an IPv4 address written as IPv6, are fetched.
+#[test]
+fn ipv6_sites_are_fetched_by_every_layer() {
+    let v4 = probes::serve_ok_at("127.0.0.1:0").expect("a server on 127.0.0.1");
+    let mapped = v4.replace("127.0.0.1", "[::ffff:127.0.0.1]");
+    let v6 = probes::serve_ok_at("[::1]:0"); // None on a machine without IPv6
+    for sites in [Some(mapped), v6].into_iter().flatten() {
+        for layer in ["reqwest", "hyper", "raw"] {
+            let args = [
+                "--tasks",
+                "3",
+                "--latency-ms",
+                "0",
+                "--sites",
+                &sites,
+                "--client",
+                layer,
+            ];
+            let ran = run_scale(&args);
+            assert!(ran.status.success(), "{sites} {layer}: {ran:?}");
+            assert!(ran.stdout.contains("Done: 3 ok, 0 failed"), "{}", ran.stdout);
+        }
+    }
+}
+
+/// Row 4: the OS refuses the server's threads (simulated: see `probes::refusing_threads`):
+/// one line, exit status 1, no hang, and no server left running.
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_refused_to_the_server_are_a_one_line_error() {
+    let threads = common::workers::cpus() + 1; // what the stand-in sites hold
+    let limited = probes::refusing_threads(threads, BINARY, &["--tasks", "10"]);
+    let ran = run(limited, DEADLINE);
+    assert_one_line_error(&ran);
+    let expected = format!("error: cannot start the stand-in sites: cannot start {threads} threads: ");
+    assert!(ran.stderr.starts_with(&expected), "{}", ran.stderr);
+}
+
+/// Row 5: memory follows `--limit`, not `--tasks`: 200,000 requests 100 at a time hold
+/// about what 100 requests hold (each waits a minute, so neither run gets further than its
+/// first round, and the peak is read there).
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_is_bounded_by_the_limit_not_by_the_tasks() {
+    let peak_with = |tasks: &str| {
+        let args = [
+            "--tasks",
+            tasks,
+            "--limit",
+            "100",
+            "--latency-ms",
+            "60000",
+            "--client",
+            "raw",
+        ];
+        probes::peak_memory_once_it_prints(BINARY, &args, "Fetching", Duration::from_secs(2))
+    };
+    let (hundred, many) = (peak_with("100"), peak_with("200000"));
+    assert!(
+        many < hundred * 1.5 + 2.0,
+        "200,000 tasks: {many:.1} MiB; 100 tasks: {hundred:.1} MiB"
+    );
+}
+
+/// Row 5: under an address-space limit (`ulimit -v`, 390 MiB), a million requests run as
+/// many at a time as fit, with a note, where they used to abort the program ("memory
+/// allocation of 768 bytes failed"). Each waits a minute: the run is read at its first round.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_memory_limit_caps_requests_at_once_with_a_note() {
+    use std::io::BufRead;
+    let args = ["--tasks", "1000000", "--latency-ms", "60000"];
+    let mut limited = testkit::faults::under_ulimit("-v 400000", BINARY, &args);
+    let mut child = limited
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = stdout.lines().map_while(Result::ok);
+    let before: Vec<String> = lines
+        .by_ref()
+        .take_while(|l| !l.starts_with("Fetching"))
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    let running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    let note = before.iter().any(|line| line.contains("do not fit in memory"));
+    assert!(note, "{before:?}");
+    assert!(running, "it ended in its first round: {before:?}");
+}
+
+/// Row 7: a base URL with a query or a fragment: the delay path goes where it belongs, so
+/// each request waits its latency (before, every request hit `/` and answered at once).
+#[test]
+fn a_query_or_fragment_in_sites_keeps_the_latency() {
+    let sites = common::sites::StandInSites::start(1.0).unwrap();
+    for suffix in ["/?x=1", "/#frag"] {
+        let url = sites.url(suffix);
+        let ran = run_scale(&["--tasks", "3", "--latency-ms", "300", "--sites", &url]);
+        assert!(ran.status.success(), "{url}: {ran:?}");
+        let took = ran.seconds_of("fetch_many");
+        assert!(took >= 0.29, "{url}: {took} s for a latency of 0.3 s");
+    }
+}
+
+/// Rows 8 and 9: clap's own output keeps the promises: `TERM=dumb`, a full disk.
+#[test]
+fn clap_keeps_the_output_promises() {
+    probes::assert_clap_keeps_the_output_promises(BINARY, &["--tasks", "0"]);
+}
+
+/// Row 11: plain words (no OS error numbers), and the reachability check waits `--timeout`.
+#[test]
+fn errors_have_no_os_error_numbers() {
+    let closed = format!("http://127.0.0.1:{}", probes::closed_port());
+    let ran = run_scale(&["--tasks", "1", "--sites", &closed]);
+    assert_one_line_error(&ran);
+    assert!(!ran.stderr.contains("os error"), "{}", ran.stderr);
+    for layer in ["hyper", "raw"] {
+        // A server that accepts the reachability check, then closes its port.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let sites = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || drop(listener.accept()));
+        let ran = run_scale(&["--tasks", "3", "--sites", &sites, "--client", layer]);
+        assert_eq!(ran.status.code(), Some(1), "{layer}: {ran:?}");
+        assert!(ran.stdout.contains("First failure: "), "{layer}: {}", ran.stdout);
+        assert!(!ran.stdout.contains("os error"), "{layer}: {}", ran.stdout);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_reachability_check_waits_the_timeout_given() {
+    let silent = probes::SilentPort::open();
+    let sites = format!("http://127.0.0.1:{}", silent.port);
+    let started = std::time::Instant::now();
+    let ran = run_scale(&["--tasks", "1", "--timeout", "0.5", "--sites", &sites]);
+    let took = started.elapsed();
+    assert_one_line_error(&ran);
+    assert!(ran.stderr.contains("nothing answers"), "{}", ran.stderr);
+    assert!(took < Duration::from_secs(3), "{took:?} with --timeout 0.5");
+}
+
+/// Row 11: a redirect to a scheme no client follows is blamed on where it led.
+#[test]
+fn a_refused_redirect_names_where_it_led() {
+    let sites = testkit::faults::serve(|mut stream| {
+        use std::io::Write;
+        testkit::faults::read_request(&stream);
+        let moved = "HTTP/1.1 302 Found\r\nLocation: gopher://example.com/x\r\nContent-Length: 0\r\n\r\n";
+        let _ = stream.write_all(moved.as_bytes());
+    });
+    let ran = run_scale(&["--tasks", "1", "--latency-ms", "0", "--sites", &sites]);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    let first = ran.lines_starting("First failure: ").concat();
+    assert!(
+        first.contains("redirect to gopher://example.com/x"),
+        "{}",
+        ran.stdout
+    );
+}
+
+/// Row 11: an ideal the server can deliver: it waits at most 600 s.
+#[test]
+fn a_latency_beyond_what_the_server_waits_is_a_usage_error() {
+    let ran = run_scale(&["--tasks", "1", "--latency-ms", "600000", "--time-scale", "1000"]);
+    ran.assert_usage_error("at most 600 s");
+    assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+}
