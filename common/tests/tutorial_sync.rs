@@ -252,7 +252,8 @@ fn the_tutorials_demo_sites_command_serves() {
     }
 }
 
-/// The commands a reader is shown: README.md, tutorial.md, and every `//!` header of a binary.
+/// The commands a reader is shown: README.md, tutorial.md, and every `//!` header of a binary
+/// or of a Cargo example.
 fn shown_commands(root: &Path) -> Vec<(String, String)> {
     let mut texts = vec![root.join("README.md"), root.join("tutorial.md")];
     for (_, dir) in workspace_packages(root) {
@@ -263,6 +264,8 @@ fn shown_commands(root: &Path) -> Vec<(String, String)> {
             true => path.join("main.rs"),
             false => path,
         }));
+        let examples = fs::read_dir(dir.join("examples")).into_iter().flatten().flatten();
+        texts.extend(examples.map(|entry| entry.path()));
     }
     let mut commands = Vec::new();
     for path in texts.iter().filter(|path| path.exists()) {
@@ -331,7 +334,7 @@ fn every_cargo_run_shown_knows_which_binary_to_run() {
         let Some(package) = words.windows(2).find(|pair| pair[0] == "-p").map(|pair| pair[1]) else {
             continue;
         };
-        if words.contains(&"--bin") {
+        if words.contains(&"--bin") || words.contains(&"--example") {
             continue;
         }
         let (binaries, has_default) = binaries_and_default(&root, package);
@@ -341,5 +344,33 @@ fn every_cargo_run_shown_knows_which_binary_to_run() {
             ));
         }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `cargo run -p PACKAGE --example NAME`, wherever a reader is shown it (the examples' own
+/// headers included), names a file PACKAGE/examples/NAME.rs that exists.
+#[test]
+fn every_example_shown_exists() {
+    let root = workspace_root();
+    let packages = workspace_packages(&root);
+    let commands = shown_commands(&root);
+    let mut shown = 0;
+    let mut problems = Vec::new();
+    for (file, command) in commands {
+        let words: Vec<&str> = command.split_whitespace().take_while(|w| *w != "--").collect();
+        let after = |flag: &str| words.windows(2).find(|pair| pair[0] == flag).map(|pair| pair[1]);
+        let (Some(package), Some(example)) = (after("-p"), after("--example")) else {
+            continue;
+        };
+        shown += 1;
+        let dir = packages
+            .iter()
+            .find(|(name, _)| name == package)
+            .map(|(_, dir)| dir);
+        if !dir.is_some_and(|dir| dir.join("examples").join(format!("{example}.rs")).exists()) {
+            problems.push(format!("{file}: `{command}`: no {package}/examples/{example}.rs"));
+        }
+    }
+    assert!(shown >= 12, "found only {shown} `--example` commands");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -62,7 +62,7 @@ struct Args {
     sites: Option<String>,
 
     /// Give up on a request after this many seconds
-    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = common::cli::positive_seconds)]
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = common::cli::positive_seconds)]
     timeout: Duration,
 
     /// Multiply the latency by F: 0.1 asks for answers 10x sooner
