@@ -17,9 +17,9 @@
 use crate::cli::LessonArgs;
 use crate::output::count;
 use crate::say;
-use crate::sites::StandInSites;
 use crate::timeline::{Timeline, What};
 use crate::timing::Timed;
+use demo_sites::StandInSites;
 use std::collections::HashSet;
 use std::process::ExitCode;
 

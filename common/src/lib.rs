@@ -15,7 +15,6 @@
 //!
 //! * [`lesson`]: the runner: records each run, sums them up, checks they agree, exit status,
 //! * [`targets`]: which URLs a lesson fetches (stand-in, given or live), and the client,
-//! * [`sites`]: the stand-in sites, a local HTTP server with site-like latencies,
 //! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`),
 //! * [`children`]: this program started again as a child process, and always reaped,
 //! * [`experiments`]: `--panic-on`, a task made to panic on purpose,
@@ -32,7 +31,6 @@ pub mod interrupt;
 pub mod lesson;
 pub mod output;
 pub mod panics;
-pub mod sites;
 pub mod squares;
 pub mod targets;
 pub mod timeline;
@@ -42,7 +40,7 @@ pub mod workers;
 
 /// Colours only where a person is watching, panics as one line, TLS ready for `--live`,
 /// and as many open files as the OS allows (every connection holds one; macOS starts at
-/// 256). The lesson runner calls it; a program without one (demo-sites) calls it first thing.
+/// 256). The lesson runner calls it first thing.
 pub fn init() {
     output::choose_colours();
     panics::install_quiet_hook();

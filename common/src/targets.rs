@@ -6,8 +6,8 @@
 use crate::cli::{LessonArgs, positive_seconds};
 use crate::fetch::size;
 use crate::lesson::{Lesson, Summary};
-use crate::sites::StandInSites;
 use clap::Args;
+use demo_sites::StandInSites;
 use std::time::Duration;
 
 /// The article's own list.

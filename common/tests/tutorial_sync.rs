@@ -253,47 +253,35 @@ fn the_progress_command_explains_bad_input_in_one_line() {
     );
 }
 
-/// `cargo run -p common --bin demo-sites -- ...` as the tutorial shows it (on a free port, as
-/// the real one may be taken): it serves, and says where.
-#[test]
-fn the_tutorials_demo_sites_command_serves() {
-    let commands = testkit::tutorial_commands("common", "demo-sites");
-    let demo: Vec<&Vec<String>> = commands
-        .iter()
-        .filter(|args| args.iter().any(|a| a == "--port"))
-        .collect();
-    assert!(!demo.is_empty(), "the tutorial shows demo-sites --port");
-    for args in demo {
-        let args: Vec<&str> = args
-            .iter()
-            .map(|a| if a.parse::<u16>().is_ok() { "0" } else { a.as_str() })
-            .collect();
-        let mut child = testkit::command(env!("CARGO_BIN_EXE_demo-sites"), &args)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("demo-sites starts");
-        let mut first = String::new();
-        let stdout = child.stdout.take().expect("piped");
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first).unwrap();
-        let _ = child.kill();
-        let _ = child.wait();
-        assert!(
-            first.contains("Stand-in sites on http://127.0.0.1:"),
-            "{args:?}: {first}"
-        );
-    }
+/// Each workspace member's package name and folder, from the manifests.
+fn packages(root: &Path) -> Vec<(String, std::path::PathBuf)> {
+    let workspace = fs::read_to_string(root.join("Cargo.toml")).expect("the workspace manifest");
+    let members = workspace
+        .lines()
+        .find_map(|line| line.strip_prefix("members = "))
+        .expect("a one-line members list");
+    members
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(|folder| {
+            let manifest = fs::read_to_string(root.join(folder).join("Cargo.toml")).expect("a manifest");
+            let name = manifest
+                .lines()
+                .find_map(|line| line.strip_prefix("name = \""))
+                .and_then(|rest| rest.strip_suffix('"'))
+                .expect("a package name")
+                .to_string();
+            (name, root.join(folder))
+        })
+        .collect()
 }
 
 /// The commands a reader is shown: README.md, tutorial.md, and every `//!` header of a binary.
 fn shown_commands(root: &Path) -> Vec<(String, String)> {
     let mut texts = vec![root.join("README.md"), root.join("tutorial.md")];
-    for package in [
-        "common",
-        "examples-threadpool",
-        "examples-processpool",
-        "examples-async",
-    ] {
-        let src = root.join(package).join("src");
+    for (_, folder) in packages(root) {
+        let src = folder.join("src");
         texts.push(src.join("main.rs"));
         let bins = fs::read_dir(src.join("bin")).into_iter().flatten().flatten();
         texts.extend(bins.map(|entry| entry.path()).map(|path| match path.is_dir() {
@@ -317,7 +305,10 @@ fn shown_commands(root: &Path) -> Vec<(String, String)> {
 /// How many binaries cargo finds in `package` (src/main.rs, src/bin/*.rs, src/bin/*/main.rs),
 /// and whether its manifest names the one `cargo run` picks without `--bin`.
 fn binaries_and_default(root: &Path, package: &str) -> (usize, bool) {
-    let dir = root.join(package);
+    let dir = packages(root)
+        .into_iter()
+        .find_map(|(name, folder)| (name == package).then_some(folder))
+        .unwrap_or_else(|| panic!("no package {package} in the workspace"));
     let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("each package has a manifest");
     let in_bin = fs::read_dir(dir.join("src/bin")).into_iter().flatten().flatten();
     let bins = in_bin

@@ -1,7 +1,7 @@
 //! examples-threadpool end to end: the real binary, offline, at a small time scale.
 //! Times are compared as ratios with slack, never as absolute numbers.
 
-use common::sites::StandInSites;
+use demo_sites::StandInSites;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use testkit::{Ran, command, run, unfetchable_urls};

@@ -9,7 +9,7 @@
 //! in a hurry might take (named in each check's comment): they fail it.
 //! `cargo run -p common --bin exercises` runs them all and shows your progress.
 
-use common::sites::{SITES, StandInSites};
+use demo_sites::{SITES, StandInSites};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! an OS that refuses threads. Each fault ends in one line, a bounded run and an honest
 //! exit status, never a hang, an abort or a panic report.
 
-use common::sites::StandInSites;
+use demo_sites::StandInSites;
 use std::time::Duration;
 use testkit::{command, faults, run};
 

@@ -3,7 +3,7 @@
 //! limit, a full output device, `TERM=dumb`, `| head`. The real binary, offline, against
 //! stand-in sites started here.
 
-use common::sites::StandInSites;
+use demo_sites::StandInSites;
 use std::time::Duration;
 use testkit::{Ran, command, run};
 

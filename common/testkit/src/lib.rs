@@ -362,10 +362,23 @@ pub fn assert_piped_into_head_ends_with(program: &str, args: &[&str], code: i32)
     );
 }
 
+/// An HTTP client for servers on this machine: never through a proxy, and a new connection
+/// for every request, so a request never meets a connection the server has just hung up on
+/// (nor is retried on another).
+pub fn loopback_client() -> reqwest::blocking::Client {
+    common::tls::install_crypto_provider();
+    reqwest::blocking::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a client for 127.0.0.1")
+}
+
 /// URLs that cannot be fetched, each with the starts of the reasons a lesson may print for
 /// it (any one of them): a malformed URL, a port nobody listens on, an unknown host, and
 /// one of `sites` that answers only after 10 minutes: run with a short `--timeout`.
-pub fn unfetchable_urls(sites: &common::sites::StandInSites) -> Vec<(String, &'static [&'static str])> {
+pub fn unfetchable_urls(sites: &demo_sites::StandInSites) -> Vec<(String, &'static [&'static str])> {
     let closed_port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
         listener.local_addr().expect("its address").port()

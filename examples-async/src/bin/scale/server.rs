@@ -8,7 +8,7 @@
 //! (the end of a run, an error, Ctrl-C) dropping [`ServerProcess`] also kills and reaps it.
 
 use common::children::{start_this_program_again, wait_or_kill};
-use common::sites::StandInSites;
+use demo_sites::StandInSites;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
 use std::process::{Child, ChildStderr, ChildStdin, ExitCode};
