@@ -23,7 +23,7 @@ mod options;
 mod squaring;
 
 use clap::Parser;
-use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
+use common::fetch::{DiscardedBody, FetchError, FetchResult, Fetched, print_result, short_name};
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic_async, say, timeit_async};
 use options::{Args, Section};
@@ -47,7 +47,7 @@ async fn fetch_url(client: &Client, url: &str) -> FetchResult {
     let elapsed = start.elapsed();
     let status = response.status().as_u16();
     // Read the body to its end, throwing each chunk away as it arrives: flat memory.
-    let mut body = Discard::since(start);
+    let mut body = DiscardedBody::since(start);
     while let Some(chunk) = response.chunk().await.map_err(|e| body.error(url, &e))? {
         body.add(&chunk);
     }

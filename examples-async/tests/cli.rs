@@ -123,27 +123,6 @@ fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
 }
 
 #[test]
-fn a_panicking_task_is_its_urls_error_and_the_rest_finish() {
-    let ran = run_lesson(&["--only", "fetch", "--time-scale", "0.05", "--panic-on", "yahoo"]);
-    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    ran.assert_no_panic_report();
-    assert!(
-        ran.stderr.trim().is_empty(),
-        "told once, on stdout: {}",
-        ran.stderr
-    );
-    let failed = ran.lines_starting("URL: http://127.0.0.1");
-    let failed: Vec<&&str> = failed.iter().filter(|l| l.contains("error")).collect();
-    assert_eq!(failed.len(), 1, "{}", ran.stdout);
-    assert!(
-        failed[0].contains("/yahoo [ error: the task panicked: --panic-on asked"),
-        "{}",
-        failed[0]
-    );
-    assert_eq!(ran.lines_starting("URL: ").len(), 8, "{}", ran.stdout);
-}
-
-#[test]
 fn usage_errors_are_reported_by_clap() {
     for (args, complaint) in [
         (&["--only", "nothing"][..], "invalid value 'nothing'"),

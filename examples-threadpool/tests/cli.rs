@@ -180,29 +180,6 @@ fn a_server_that_hangs_up_is_one_clear_error() {
 }
 
 #[test]
-fn a_panicking_task_is_one_error_and_the_pool_does_not_hang() {
-    let ran = run_lesson(&["--time-scale", "0.05", "--panic-on", "google"]);
-    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    ran.assert_no_panic_report();
-    let runs = url_lines_per_run(&ran);
-    // One by one is untouched; in the pool, google's task panics and the other three finish.
-    assert!(runs[0].iter().all(|l| l.contains("[ 200 / ")), "{:?}", runs[0]);
-    assert_eq!(runs[1].len(), 4);
-    let failed: Vec<&String> = runs[1].iter().filter(|l| l.contains("error")).collect();
-    assert_eq!(failed.len(), 1, "{:?}", runs[1]);
-    assert!(
-        failed[0].contains("/google [ error: the task panicked: --panic-on"),
-        "{}",
-        failed[0]
-    );
-    assert!(
-        ran.stdout.contains("(failed)"),
-        "the timeline marks it: {}",
-        ran.stdout
-    );
-}
-
-#[test]
 fn live_without_a_network_fails_fast_with_a_hint() {
     // A proxy that refuses to pass anything on (the stand-in sites answer its requests with
     // a 404 at once): every live URL fails at once, as with no network at all, on every OS,

@@ -6,7 +6,7 @@
 //! builder, a header map, and a connection task of its own inside hyper-util.
 
 use crate::target::Target;
-use common::fetch::{Discard, describe};
+use common::fetch::{DiscardedBody, describe};
 use std::time::{Duration, Instant};
 
 #[derive(Clone)]
@@ -45,7 +45,7 @@ impl crate::Get for Client {
         // Read the body to the end: only then is the request done and its connection free.
         // Each chunk is dropped as it arrives, as in the lessons: whatever a server sends,
         // memory stays flat (an endless body is stopped by --timeout).
-        let mut body = Discard::since(start);
+        let mut body = DiscardedBody::since(start);
         while let Some(chunk) = response
             .chunk()
             .await
