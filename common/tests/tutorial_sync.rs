@@ -241,11 +241,8 @@ fn the_progress_command_explains_bad_input_in_one_line() {
         assert!(!ran.status.success(), "{args:?}");
         assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
         assert!(ran.stderr.contains(expected), "{}", ran.stderr);
-        assert!(
-            ran.stderr.contains("in_input_order"),
-            "it lists the exercises: {}",
-            ran.stderr
-        );
+        let said = &ran.stderr;
+        assert!(said.contains("in_input_order"), "it lists the exercises: {said}");
     }
     assert!(
         tutorial().contains("cargo run -p common --bin exercises"),

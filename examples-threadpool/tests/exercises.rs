@@ -360,29 +360,21 @@ fn panic_one_site() {
     let urls = ran.lines_starting("URL: ");
     let failed: Vec<&&str> = urls.iter().filter(|line| line.contains("error")).collect();
     assert_eq!((urls.len(), failed.len()), (4, 1), "{}", ran.stdout);
+    let google = failed[0];
     assert!(
-        failed[0].contains("/google [ error: the task panicked: "),
-        "{}",
-        failed[0]
+        google.contains("/google [ error: the task panicked: "),
+        "{google}"
     );
-    assert!(
-        ran.stdout.contains("(failed)"),
-        "the timeline marks it: {}",
-        ran.stdout
-    );
-    assert!(ran.stdout.contains("1 of 4 fetches failed."), "{}", ran.stdout);
+    ran.assert_printed("(failed)"); // the timeline marks it
+    ran.assert_printed("1 of 4 fetches failed.");
 
     let ran = run_lesson(&["--time-scale", "0.05", "--only", "sequential"]);
-    assert_eq!(
-        ran.status.code(),
-        Some(101),
-        "one by one, nothing catches it: {ran:?}"
-    );
+    // One by one, nothing catches it: one line, and Rust's exit status for a panic.
+    assert_eq!(ran.status.code(), Some(101), "{ran:?}");
     ran.assert_no_panic_report();
     let said: Vec<&str> = ran.stderr.lines().collect();
     assert!(
         said.len() == 1 && said[0].starts_with("error: panicked: "),
-        "{}",
-        ran.stderr
+        "{said:?}"
     );
 }
