@@ -478,16 +478,19 @@ pub fn loopback_client() -> reqwest::blocking::Client {
 /// it (any one of them): a malformed URL, a port nobody listens on, an unknown host, and
 /// one of `sites` that answers only after 10 minutes: run with a short `--timeout`.
 pub fn unfetchable_urls(sites: &demo_sites::StandInSites) -> Vec<(String, &'static [&'static str])> {
-    let closed_port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.local_addr().expect("its address").port()
-    }; // nobody listens there any more
+    let closed_port = closed_port();
     vec![
         ("not a url".to_string(), &["invalid URL"]),
         (format!("http://127.0.0.1:{closed_port}/"), REFUSED),
         ("http://no-such-host.invalid/".to_string(), &["unknown host"]),
         (sites.url("/delay/600000"), &["timed out"]),
     ]
+}
+
+/// A port on 127.0.0.1 that nobody listens on: one the OS just gave out, and took back.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("its address").port()
 }
 
 /// Linux and macOS refuse a connection to a closed port at once. Windows retries for about
