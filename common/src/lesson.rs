@@ -11,7 +11,7 @@
 //!
 //! A lesson is made here, complete, by [`Lesson::fetching`] or [`Lesson::squaring`]. Which
 //! URLs a fetching lesson fetches, and with which client, is in [`fetching`](crate::fetching);
-//! the closing summary, with its ideal times, is [`Summary`] in `lesson/summary.rs`.
+//! the closing summary, with its ideal times, is `Summary`, in `lesson/summary.rs`.
 
 use crate::cli::LessonArgs;
 use crate::fetching::{FetchArgs, Fetching};

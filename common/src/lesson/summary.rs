@@ -23,81 +23,83 @@ impl Summary {
     /// The closing lines: the runs against each other and against their ideal.
     pub(super) fn print(&self, runs: &[Timed<Timeline>]) {
         match self {
-            Summary::OneByOneThenConcurrently { latencies } => compare_fetches(runs, latencies.as_deref()),
-            Summary::Rounds { cpu_bound } => compare_rounds(runs, *cpu_bound),
+            Summary::OneByOneThenConcurrently { latencies } => {
+                Self::compare_fetches(runs, latencies.as_deref())
+            }
+            Summary::Rounds { cpu_bound } => Self::compare_rounds(runs, *cpu_bound),
         }
     }
-}
 
-/// Listing 1's closing lines, for its first two fetch runs, unless every fetch failed.
-fn compare_fetches(runs: &[Timed<Timeline>], latencies: Option<&[Duration]>) {
-    let fetches = runs_of(runs, FetchResult::KIND);
-    let [one_by_one, concurrently, ..] = fetches[..] else {
-        return;
-    };
-    if fetches
-        .iter()
-        .all(|run| run.value.failures() == run.value.task_count())
-    {
-        return;
-    }
-    let measured: Vec<Duration>;
-    let (latencies, source) = match latencies {
-        Some(known) => (known, "the stand-in sites' latencies"),
-        None => {
-            measured = one_by_one.value.durations().collect();
-            (&measured[..], "as measured one by one")
-        }
-    };
-    let sum: Duration = latencies.iter().sum();
-    let slowest = latencies.iter().max().copied().unwrap_or_default();
-    rprint!(
-        "Summary: one by one {:.4} sec, concurrently {:.4} sec: {}.",
-        one_by_one.took.as_secs_f64(),
-        concurrently.took.as_secs_f64(),
-        speedup(one_by_one.took, concurrently.took)
-    );
-    if sum.is_zero() {
-        rprint!("Ideal ({source}): no waiting at all, so nothing for concurrency to save.");
-        return;
-    }
-    rprint!(
-        "Ideal ({source}): {:.4} sec one by one (the sum), {:.4} sec at once (the slowest): {:.2}x.",
-        sum.as_secs_f64(),
-        slowest.as_secs_f64(),
-        ratio(sum, slowest)
-    );
-}
-
-/// Listing 2's closing table: each run's time beside the best its workers could do.
-fn compare_rounds(runs: &[Timed<Timeline>], cpu_bound: bool) {
-    let Some(first) = runs.first() else {
-        return;
-    };
-    let tasks: Vec<Duration> = first.value.durations().collect();
-    let cpus = crate::workers::cpus();
-    let average = tasks.iter().sum::<Duration>() / tasks.len().max(1) as u32;
-    let kind = if cpu_bound { "computing" } else { "sleeping" };
-    rprint!(
-        "Summary: {} of {:.2} sec each ({kind}) on {}:",
-        count(tasks.len(), "task"),
-        average.as_secs_f64(),
-        count(cpus, "CPU")
-    );
-    for run in runs {
-        let (lanes, processes) = run.value.most_at_once();
-        let ideal = best_time(&tasks, lanes, cpu_bound.then_some(cpus));
-        let how = match (lanes, processes) {
-            (0 | 1, _) => "one at a time".to_string(),
-            (n, true) => format!("{n} processes at once"),
-            (n, false) => format!("{n} threads at once"),
+    /// Listing 1's closing lines, for its first two fetch runs, unless every fetch failed.
+    fn compare_fetches(runs: &[Timed<Timeline>], latencies: Option<&[Duration]>) {
+        let fetches = runs_of(runs, FetchResult::KIND);
+        let [one_by_one, concurrently, ..] = fetches[..] else {
+            return;
         };
+        if fetches
+            .iter()
+            .all(|run| run.value.failures() == run.value.task_count())
+        {
+            return;
+        }
+        let measured: Vec<Duration>;
+        let (latencies, source) = match latencies {
+            Some(known) => (known, "the stand-in sites' latencies"),
+            None => {
+                measured = one_by_one.value.durations().collect();
+                (&measured[..], "as measured one by one")
+            }
+        };
+        let sum: Duration = latencies.iter().sum();
+        let slowest = latencies.iter().max().copied().unwrap_or_default();
         rprint!(
-            "  {:<17} {:.4} sec   ideal {:.4} sec ({how})",
-            run.name,
-            run.took.as_secs_f64(),
-            ideal.as_secs_f64()
+            "Summary: one by one {:.4} sec, concurrently {:.4} sec: {}.",
+            one_by_one.took.as_secs_f64(),
+            concurrently.took.as_secs_f64(),
+            speedup(one_by_one.took, concurrently.took)
         );
+        if sum.is_zero() {
+            rprint!("Ideal ({source}): no waiting at all, so nothing for concurrency to save.");
+            return;
+        }
+        rprint!(
+            "Ideal ({source}): {:.4} sec one by one (the sum), {:.4} sec at once (the slowest): {:.2}x.",
+            sum.as_secs_f64(),
+            slowest.as_secs_f64(),
+            ratio(sum, slowest)
+        );
+    }
+
+    /// Listing 2's closing table: each run's time beside the best its workers could do.
+    fn compare_rounds(runs: &[Timed<Timeline>], cpu_bound: bool) {
+        let Some(first) = runs.first() else {
+            return;
+        };
+        let tasks: Vec<Duration> = first.value.durations().collect();
+        let cpus = crate::workers::cpus();
+        let average = tasks.iter().sum::<Duration>() / tasks.len().max(1) as u32;
+        let kind = if cpu_bound { "computing" } else { "sleeping" };
+        rprint!(
+            "Summary: {} of {:.2} sec each ({kind}) on {}:",
+            count(tasks.len(), "task"),
+            average.as_secs_f64(),
+            count(cpus, "CPU")
+        );
+        for run in runs {
+            let (lanes, processes) = run.value.most_at_once();
+            let ideal = best_time(&tasks, lanes, cpu_bound.then_some(cpus));
+            let how = match (lanes, processes) {
+                (0 | 1, _) => "one at a time".to_string(),
+                (n, true) => format!("{n} processes at once"),
+                (n, false) => format!("{n} threads at once"),
+            };
+            rprint!(
+                "  {:<17} {:.4} sec   ideal {:.4} sec ({how})",
+                run.name,
+                run.took.as_secs_f64(),
+                ideal.as_secs_f64()
+            );
+        }
     }
 }
 
