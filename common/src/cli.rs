@@ -41,26 +41,12 @@ fn exit_with(error: &clap::Error) -> ! {
 #[derive(Debug, Clone, Args)]
 pub struct LessonArgs {
     /// Multiply every simulated wait (site latencies, sleeps) by F; 0.1 runs the lesson 10x faster.
-    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = non_negative_number)]
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = demo_sites::parse_time_scale)]
     pub time_scale: f64,
 
     /// Don't draw the timeline picture after each run.
     #[arg(long)]
     pub no_timeline: bool,
-}
-
-/// The largest `--time-scale`: waits up to 1000x the real ones (the longest stand-in wait,
-/// 10 minutes, becomes a week). Beyond that a wait overflows what a `Duration` can hold.
-pub const MAX_TIME_SCALE: f64 = 1000.0;
-
-/// A number from 0 to [`MAX_TIME_SCALE`] (for `--time-scale`).
-pub fn non_negative_number(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(value) if (0.0..=MAX_TIME_SCALE).contains(&value) => Ok(value),
-        _ => Err(format!(
-            "expected a number >= 0 and at most {MAX_TIME_SCALE}, like 0.1, not `{text}`"
-        )),
-    }
 }
 
 /// The shortest `--timeout`: a millisecond. Anything shorter would round to no time at all,
@@ -88,13 +74,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_are_checked() {
-        assert_eq!(non_negative_number("0.25"), Ok(0.25));
-        assert_eq!(non_negative_number("0"), Ok(0.0));
-        assert_eq!(non_negative_number("1000"), Ok(1000.0));
-        for bad in ["-1", "NaN", "inf", "fast", "1e19", "1000.5"] {
-            assert!(non_negative_number(bad).is_err(), "{bad}");
-        }
+    fn timeouts_are_checked() {
         assert_eq!(positive_seconds("1.5"), Ok(Duration::from_millis(1500)));
         assert_eq!(positive_seconds("0.001"), Ok(MIN_TIMEOUT));
         for bad in ["0", "1e-300", "0.0009", "-2", "NaN", "soon", "1e9"] {

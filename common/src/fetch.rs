@@ -5,7 +5,7 @@
 //! a failure to get any answer at all (bad URL, nobody listening, unknown host, too slow)
 //! is an error, and it takes the place of that URL's result without stopping the others.
 
-use crate::timeline::{Outcome, What};
+use crate::timeline::{Outcome, TaskKind};
 use colored::Colorize;
 use std::io;
 use std::time::{Duration, Instant};
@@ -47,7 +47,7 @@ pub type FetchResult = Result<Fetched, FetchError>;
 
 /// Every way of fetching the same URLs must get the same status for each.
 impl Outcome for FetchResult {
-    const WHAT: What = What {
+    const KIND: TaskKind = TaskKind {
         tasks: "fetches",
         task: "URL",
         value: "status",
@@ -60,8 +60,8 @@ impl Outcome for FetchResult {
         }
     }
 
-    fn value(&self) -> Option<String> {
-        self.as_ref().ok().map(|fetched| fetched.status.to_string())
+    fn value(&self) -> Option<i64> {
+        self.as_ref().ok().map(|fetched| i64::from(fetched.status))
     }
 }
 
@@ -83,16 +83,17 @@ impl FetchError {
     }
 }
 
-/// A response body read and thrown away as it arrives, counting its bytes. The lesson needs
-/// the status and the time, not the bytes, so memory stays flat however long the body is
-/// (even one that never ends: `--timeout` stops it). As an `io::Write` it is a counting
-/// `io::sink()`, for `response.copy_to(&mut body)`; async code calls [`add`](Self::add).
-pub struct Discard {
+/// A response body thrown away as it arrives, with a count of its bytes, and the one-line
+/// error for a body that stopped early. The lesson needs the status and the time, not the
+/// bytes, so memory stays flat however long the body is (even one that never ends:
+/// `--timeout` stops it). As an `io::Write` it is a counting `io::sink()`, for
+/// `response.copy_to(&mut body)`; async code calls [`add`](Self::add).
+pub struct DiscardedBody {
     start: Instant,
     received: u64,
 }
 
-impl Discard {
+impl DiscardedBody {
     /// A body of the request that started at `start` (its error says how long it took).
     pub fn since(start: Instant) -> Self {
         Self { start, received: 0 }
@@ -120,7 +121,7 @@ impl Discard {
     }
 }
 
-impl io::Write for Discard {
+impl io::Write for DiscardedBody {
     fn write(&mut self, chunk: &[u8]) -> io::Result<usize> {
         self.add(chunk);
         Ok(chunk.len())

@@ -9,36 +9,53 @@
 //! lesson.finish() // the summary, the check that every way agreed, the exit status
 //! ```
 //!
-//! Setting up the URLs and the HTTP client (`Lesson::fetching`) lives in
-//! [`targets`](crate::targets); this file
-//! keeps the runs, draws them, checks that they agree and says how the lesson ended; the
-//! closing summary, with its ideal times, is in `lesson/summary.rs`.
+//! A lesson is made here, complete, by [`Lesson::fetching`] or [`Lesson::squaring`]. Which
+//! URLs a fetching lesson fetches, and with which client, is in [`fetching`](crate::fetching);
+//! the closing summary, with its ideal times, is `Summary`, in `lesson/summary.rs`.
 
 use crate::cli::LessonArgs;
+use crate::fetching::{FetchArgs, Fetching};
 use crate::say;
-use crate::sites::StandInSites;
-use crate::timeline::{Timeline, What};
+use crate::timeline::{TaskKind, Timeline};
 use crate::timing::Timed;
+use demo_sites::StandInSites;
 use std::collections::HashSet;
 use std::process::ExitCode;
 
 mod summary;
 
-pub(crate) use summary::Summary;
+use summary::Summary;
 
 /// A lesson in progress: its runs so far, and what it needs to sum them up.
 pub struct Lesson {
     show_timelines: bool,
     runs: Vec<Timed<Timeline>>,
     summary: Summary,
-    /// The stand-in sites, served for as long as the lesson runs.
-    pub(crate) sites: Option<StandInSites>,
-    pub(crate) live: bool,
+    /// The stand-in sites, served for as long as the lesson runs (none for given URLs).
+    _sites: Option<StandInSites>,
+    /// `--live`: if no site answers, the closing lines suggest the stand-in sites.
+    live: bool,
 }
 
 impl Lesson {
-    /// Start a lesson (after `crate::init`): the time scale said once.
-    pub(crate) fn new(options: &LessonArgs, summary: Summary) -> Self {
+    /// Listing 1's lesson: start the stand-in sites unless URLs or `--live` were given.
+    /// If the sites cannot start, say so in one line and exit.
+    pub fn fetching(args: &FetchArgs) -> (Lesson, Fetching) {
+        crate::init(); // first: colours, one-line panics, TLS, open files
+        let (fetching, sites) = Fetching::start(args);
+        let latencies = fetching.latencies();
+        let summary = Summary::OneByOneThenConcurrently { latencies };
+        (Lesson::new(&args.lesson, summary, sites, args.live), fetching)
+    }
+
+    /// Listing 2's lesson: `my_function` over some numbers, several ways.
+    pub fn squaring(options: &LessonArgs, cpu_bound: bool) -> Self {
+        crate::init(); // first: colours, one-line panics, TLS, open files
+        Lesson::new(options, Summary::Rounds { cpu_bound }, None, false)
+    }
+
+    /// The one constructor: a lesson with no runs yet, after the time scale is said once.
+    fn new(options: &LessonArgs, summary: Summary, sites: Option<StandInSites>, live: bool) -> Self {
         if options.time_scale == 0.0 {
             say!("(every wait in this lesson is skipped: --time-scale 0)");
         } else if options.time_scale != 1.0 {
@@ -48,19 +65,13 @@ impl Lesson {
             );
         }
         say!(); // the article's `print(f'')`
-        Self {
+        Lesson {
             show_timelines: !options.no_timeline,
             runs: Vec::new(),
             summary,
-            sites: None,
-            live: false,
+            _sites: sites,
+            live,
         }
-    }
-
-    /// Listing 2's lesson: `my_function` over some numbers, several ways.
-    pub fn squaring(options: &LessonArgs, cpu_bound: bool) -> Self {
-        crate::init(); // first: colours, one-line panics, TLS, open files
-        Self::new(options, Summary::Rounds { cpu_bound })
     }
 
     /// Keep a finished run and draw its timeline.
@@ -74,7 +85,7 @@ impl Lesson {
     /// The summary, the check that every way got the same results, and the exit status:
     /// failure if any task failed or two runs disagree.
     pub fn finish(self) -> ExitCode {
-        self.print_summary();
+        self.summary.print(&self.runs);
         let agree = self.check_agreement();
         let failed = self.report_failures();
         if agree && !failed {
@@ -88,8 +99,8 @@ impl Lesson {
     /// result for each task that succeeded in both. Says so in one line per kind of task.
     fn check_agreement(&self) -> bool {
         let mut all_agree = true;
-        for what in self.kinds() {
-            let runs = self.runs_of(what);
+        for kind in self.kinds() {
+            let runs = runs_of(&self.runs, kind);
             let [first, others @ ..] = &runs[..] else {
                 continue;
             };
@@ -102,14 +113,14 @@ impl Lesson {
                 .map(|run| run.name)
                 .collect();
             if differing.is_empty() {
-                say!("{}", summary::agreement_line(&runs, what));
+                say!("{}", summary::agreement_line(&runs, kind));
             } else {
                 all_agree = false;
                 say!(
                     "Check FAILED: {}() did not get the same {}s, with the same {} for each, as {}().",
                     differing.join("(), "),
-                    what.task,
-                    what.value,
+                    kind.task,
+                    kind.value,
                     first.name
                 );
             }
@@ -120,15 +131,15 @@ impl Lesson {
     /// Say how many tasks of each kind failed (with a hint if no live site answered at all).
     fn report_failures(&self) -> bool {
         let mut any_failed = false;
-        for what in self.kinds() {
-            let runs = self.runs_of(what);
+        for kind in self.kinds() {
+            let runs = runs_of(&self.runs, kind);
             let failures: usize = runs.iter().map(|run| run.value.failures()).sum();
-            let attempts: usize = runs.iter().map(|run| run.value.len()).sum();
+            let attempts: usize = runs.iter().map(|run| run.value.task_count()).sum();
             if failures == 0 {
                 continue;
             }
             any_failed = true;
-            say!("{failures} of {attempts} {} failed.", what.tasks);
+            say!("{failures} of {attempts} {} failed.", kind.tasks);
             if self.live && failures == attempts {
                 say!("hint: no live site answered; without --live the lesson uses its own stand-in sites.");
             }
@@ -137,23 +148,20 @@ impl Lesson {
     }
 
     /// The kinds of task the runs did, in the order they first came.
-    fn kinds(&self) -> Vec<What> {
-        let mut kinds: Vec<What> = Vec::new();
-        for what in self.runs.iter().filter_map(|run| run.value.what()) {
-            if !kinds.contains(&what) {
-                kinds.push(what);
+    fn kinds(&self) -> Vec<TaskKind> {
+        let mut kinds: Vec<TaskKind> = Vec::new();
+        for kind in self.runs.iter().filter_map(|run| run.value.kind()) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
             }
         }
         kinds
     }
+}
 
-    /// The runs that did tasks of this kind.
-    fn runs_of(&self, what: What) -> Vec<&Timed<Timeline>> {
-        self.runs
-            .iter()
-            .filter(|run| run.value.what() == Some(what))
-            .collect()
-    }
+/// The runs that did tasks of this kind.
+fn runs_of(runs: &[Timed<Timeline>], kind: TaskKind) -> Vec<&Timed<Timeline>> {
+    runs.iter().filter(|run| run.value.kind() == Some(kind)).collect()
 }
 
 /// The same tasks, and the same result for every task that succeeded in both runs.
@@ -168,7 +176,7 @@ fn same_results(a: &Timeline, b: &Timeline) -> bool {
         .map(|(task, _)| *task)
         .collect();
     let same_tasks = a.iter().map(|(task, _)| task).eq(b.iter().map(|(task, _)| task));
-    let succeeded_in_both = |(task, _): &&(&str, Option<&str>)| !failed.contains(task);
+    let succeeded_in_both = |(task, _): &&(&str, Option<i64>)| !failed.contains(task);
     same_tasks
         && a.iter()
             .filter(succeeded_in_both)

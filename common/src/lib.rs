@@ -1,6 +1,8 @@
-//! Shared by every example in this workspace.
+//! What the lessons link: the types and helpers their listings read, and the lesson runner
+//! around the listings. (The stand-in sites are the crate `demo-sites`, in `common/sites`;
+//! what only tests and benchmarks use is the dev-only crate `common/testkit`.)
 //!
-//! What the listings use, and a learner reads beside them:
+//! What the listings call, and a learner reads beside them:
 //!
 //! * [`timing`]: the article's `@timeit` decorator ([`timeit!`]),
 //! * [`timeline`]: [`Span::measure`](timeline::Span::measure) times one task; a
@@ -9,34 +11,30 @@
 //! * [`squares`]: what squaring a number gives back (Listing 2), printed likewise,
 //! * [`panics`]: a panicking task becomes that task's one-line error,
 //! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
-//! * [`workers`]: Python's default pool sizes.
+//! * [`workers`]: Python's default pool sizes, and threads checked before a pool needs them,
+//! * [`interrupt`]: Ctrl-C ends the async lesson at once, with a message.
 //!
-//! What runs the lessons around the listings, one click away:
+//! What runs the lessons around the listings, one click away from each `main`:
 //!
 //! * [`lesson`]: the runner: records each run, sums them up, checks they agree, exit status,
-//! * [`targets`]: which URLs a lesson fetches (stand-in, given or live), and the client,
-//! * [`sites`]: the stand-in sites, a local HTTP server with site-like latencies,
+//! * [`fetching`]: which URLs a lesson fetches (stand-in, given or live), and the client,
 //! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`), and `parse`,
 //!   clap's own, with no colour for `TERM=dumb` and `--help` into a full disk an error,
-//! * [`children`]: this program started again as a child process, always reaped, and
-//!   ended with its parent,
-//! * [`experiments`]: `--panic-on`, a task made to panic on purpose,
-//! * [`interrupt`]: Ctrl-C ends a program at once, with a message,
 //! * [`tls`]: the TLS provider behind `--live`, installed once.
 //!
-//! What only tests and benchmarks use lives in the dev-only crate `common/testkit`.
+//! What the hand-written process pool (Listing 2) and the scale binary start their workers
+//! with: [`children`], this program started again as a child process, always reaped, and
+//! ended with its parent.
 
 pub mod children;
 pub mod cli;
-pub mod experiments;
 pub mod fetch;
+pub mod fetching;
 pub mod interrupt;
 pub mod lesson;
 pub mod output;
 pub mod panics;
-pub mod sites;
 pub mod squares;
-pub mod targets;
 pub mod timeline;
 pub mod timing;
 pub mod tls;
@@ -44,7 +42,7 @@ pub mod workers;
 
 /// Colours only where a person is watching, panics as one line, TLS ready for `--live`,
 /// and as many open files as the OS allows (every connection holds one; macOS starts at
-/// 256). The lesson runner calls it; a program without one (demo-sites) calls it first thing.
+/// 256). The lesson runner calls it first thing; so does the scale binary.
 pub fn init() {
     output::choose_colours();
     panics::install_quiet_hook();

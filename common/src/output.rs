@@ -15,7 +15,6 @@
 
 use colored::Colorize;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Print one line, highlighted like rich's `print`.
 #[macro_export]
@@ -60,25 +59,18 @@ fn is_dumb_terminal(term: Option<&std::ffi::OsStr>) -> bool {
     term.is_some_and(|term| term.eq_ignore_ascii_case("dumb") || term.eq_ignore_ascii_case("unknown"))
 }
 
-/// Set once stdout turns out to be a closed pipe: nobody is left to read what follows.
-static READER_GONE: AtomicBool = AtomicBool::new(false);
-
 /// Write `text` and a newline to stdout.
 ///
 /// * The reader went away (`| head -3`): print nothing more, but keep running, so the
-///   exit status still says whether every task succeeded.
+///   exit status still says whether every task succeeded. Every later line meets the same
+///   closed pipe, and is dropped the same way.
 /// * Any other failure (a full disk, `> /dev/full`): say so in one line and exit with 1,
 ///   since everything printed from here on would be lost.
 pub fn write_line(text: &str) {
-    if READER_GONE.load(Ordering::Relaxed) {
-        return;
-    }
     let mut out = io::stdout().lock();
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
         Ok(()) => {}
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
-            READER_GONE.store(true, Ordering::Relaxed);
-        }
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
         Err(error) => {
             write_error_line(&format!(
                 "error: cannot write output: {}",

@@ -17,10 +17,12 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 
+// The hook's bookkeeping, the only state in this file: Rust calls the panic hook before it
+// unwinds, and tells the hook nothing about who will catch the panic. So `catch_panic` marks
+// its thread as CATCHING, and the hook then keeps the one-line message in LAST_PANIC (for
+// `catch_panic` to return) instead of printing it. Per thread: each thread catches its own.
 thread_local! {
-    /// True while this thread runs inside `catch_panic`.
     static CATCHING: Cell<bool> = const { Cell::new(false) };
-    /// The message of the panic `catch_panic` caught last, with where it happened.
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
@@ -43,21 +45,14 @@ pub fn install_quiet_hook() {
 /// Run `work`; if it panics, return the panic's one-line description as an error.
 pub fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     // AssertUnwindSafe: after a panic we only read the message; nothing `work` touched is reused.
-    let work = AssertUnwindSafe(|| {
-        crate::experiments::panic_if_asked();
-        work()
-    });
+    let work = AssertUnwindSafe(work);
     while_catching(|| panic::catch_unwind(work)).map_err(describe_caught)
 }
 
 /// The async form: await `work`; if it panics, return the panic's description as an error.
 /// Inside a spawned task this keeps the panic in the task, as its result.
 pub async fn catch_panic_async<T>(work: impl Future<Output = T>) -> Result<T, String> {
-    let work = AssertUnwindSafe(async {
-        crate::experiments::panic_if_asked();
-        work.await
-    });
-    let mut caught = std::pin::pin!(work.catch_unwind());
+    let mut caught = std::pin::pin!(AssertUnwindSafe(work).catch_unwind());
     // Each poll is a call that may panic: tell the hook that this one is caught.
     let outcome = std::future::poll_fn(|context| while_catching(|| caught.as_mut().poll(context))).await;
     outcome.map_err(describe_caught)

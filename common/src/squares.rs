@@ -2,7 +2,7 @@
 //! process pool, threads, rayon and async tasks.
 
 use crate::say;
-use crate::timeline::{Outcome, Span, Timeline, What};
+use crate::timeline::{Outcome, Span, TaskKind, Timeline};
 
 /// One number's result: its square, or why there is none.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +45,7 @@ impl From<(i64, i64)> for Squared {
 
 /// Every way of squaring the same numbers must get the same square for each.
 impl Outcome for Squared {
-    const WHAT: What = What {
+    const KIND: TaskKind = TaskKind {
         tasks: "tasks",
         task: "number",
         value: "square",
@@ -55,7 +55,7 @@ impl Outcome for Squared {
         self.x.to_string()
     }
 
-    fn value(&self) -> Option<String> {
-        self.square.as_ref().ok().map(i64::to_string)
+    fn value(&self) -> Option<i64> {
+        self.square.as_ref().ok().copied()
     }
 }

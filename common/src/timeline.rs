@@ -30,7 +30,7 @@ pub struct Span {
     pub end: Instant,
 }
 
-/// Who ran a task: a thread, or (for async code) a task on some thread.
+/// Who ran a task: a thread (for an async task, the thread it finished on), or a worker process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Worker {
     Thread(ThreadId),
@@ -42,7 +42,7 @@ impl Span {
     pub fn measure<T>(label: impl Into<String>, work: impl FnOnce() -> T) -> (T, Span) {
         let label = label.into();
         let start = Instant::now();
-        let value = crate::experiments::as_task(&label, work);
+        let value = work();
         (value, Span::ending_now(label, start))
     }
 
@@ -51,7 +51,7 @@ impl Span {
     pub async fn measure_async<T>(label: impl Into<String>, work: impl Future<Output = T>) -> (T, Span) {
         let label = label.into();
         let start = Instant::now();
-        let value = crate::experiments::as_task_async(&label, work).await;
+        let value = work.await;
         (value, Span::ending_now(label, start))
     }
 
@@ -73,17 +73,18 @@ impl Span {
 
 /// What a finished task hands its timeline, for the picture and the lesson's closing check.
 pub trait Outcome {
-    /// What these tasks and their results are called, for the closing lines.
-    const WHAT: What;
+    /// Which kind of task this is, with the words the closing lines use for it.
+    const KIND: TaskKind;
     /// Which task this was: the URL, the number.
     fn task(&self) -> String;
-    /// Its result, the same whichever way it ran (a status, a square); `None` if it failed.
-    fn value(&self) -> Option<String>;
+    /// Its result, the same whichever way it ran (a status code, a square); `None` if it failed.
+    fn value(&self) -> Option<i64>;
 }
 
-/// Words for the closing lines: `3 of 8 fetches failed`, `the same status for each URL`.
+/// A kind of task, by the words the closing lines use for it: `3 of 8 fetches failed`,
+/// `the same status for each URL`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct What {
+pub struct TaskKind {
     pub tasks: &'static str,
     pub task: &'static str,
     pub value: &'static str,
@@ -94,14 +95,14 @@ pub struct What {
 struct Row {
     span: Span,
     task: String,
-    value: Option<String>,
+    value: Option<i64>,
 }
 
 /// The spans of one run, drawn after it ends, with what each task produced.
 #[derive(Debug, Default)]
 pub struct Timeline {
     rows: Vec<Row>,
-    what: Option<What>,
+    kind: Option<TaskKind>,
 }
 
 impl Timeline {
@@ -111,7 +112,7 @@ impl Timeline {
 
     /// Add a finished task and what it produced.
     pub fn add<T: Outcome>(&mut self, span: Span, outcome: &T) {
-        self.what = Some(T::WHAT);
+        self.kind = Some(T::KIND);
         self.rows.push(Row {
             span,
             task: outcome.task(),
@@ -119,9 +120,9 @@ impl Timeline {
         });
     }
 
-    /// What the tasks were, once one was added.
-    pub fn what(&self) -> Option<What> {
-        self.what
+    /// The kind of its tasks, once one was added.
+    pub fn kind(&self) -> Option<TaskKind> {
+        self.kind
     }
 
     /// How many tasks failed.
@@ -130,20 +131,16 @@ impl Timeline {
     }
 
     /// How many tasks were added.
-    pub fn len(&self) -> usize {
+    pub fn task_count(&self) -> usize {
         self.rows.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// Each task and its result (`None`: it failed), sorted, so runs can be compared.
-    pub fn results(&self) -> Vec<(&str, Option<&str>)> {
+    pub fn results(&self) -> Vec<(&str, Option<i64>)> {
         let mut results: Vec<_> = self
             .rows
             .iter()
-            .map(|row| (row.task.as_str(), row.value.as_deref()))
+            .map(|row| (row.task.as_str(), row.value))
             .collect();
         results.sort_unstable();
         results

@@ -26,7 +26,7 @@ pub fn thread_pool_default() -> usize {
 ///
 /// It starts the `n` threads for real, holds them until the last one is running, and ends
 /// them all, so the answer is the OS's own.
-pub fn check_threads(n: usize, hint: &str) {
+pub fn exit_if_threads_refused(n: usize, hint: &str) {
     let gate = Arc::new(RwLock::new(()));
     let closed = gate.write().unwrap_or_else(PoisonError::into_inner);
     let mut started = Vec::with_capacity(n);

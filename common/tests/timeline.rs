@@ -1,6 +1,6 @@
 //! The timeline picture: staircases, overlaps, and what a run remembers of its tasks.
 
-use common::timeline::{BAR_WIDTH, Outcome, Span, Timeline, What, Worker};
+use common::timeline::{BAR_WIDTH, Outcome, Span, TaskKind, Timeline, Worker};
 use std::time::{Duration, Instant};
 use unicode_width::UnicodeWidthStr;
 
@@ -22,7 +22,7 @@ fn span(label: &str, worker: u32, start_ms: u64, end_ms: u64, origin: Instant) -
 struct Done(bool);
 
 impl Outcome for Done {
-    const WHAT: What = What {
+    const KIND: TaskKind = TaskKind {
         tasks: "tasks",
         task: "task",
         value: "result",
@@ -30,8 +30,8 @@ impl Outcome for Done {
     fn task(&self) -> String {
         "a task".to_string()
     }
-    fn value(&self) -> Option<String> {
-        self.0.then(|| "done".to_string())
+    fn value(&self) -> Option<i64> {
+        self.0.then_some(1)
     }
 }
 

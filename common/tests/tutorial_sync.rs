@@ -221,37 +221,6 @@ fn every_check_has_a_patch_and_the_tutorial_shows_it() {
     }
 }
 
-/// `cargo run -p common --bin demo-sites -- ...` as the tutorial shows it (on a free port, as
-/// the real one may be taken): it serves, and says where.
-#[test]
-fn the_tutorials_demo_sites_command_serves() {
-    let commands = testkit::tutorial_commands("common", "demo-sites");
-    let demo: Vec<&Vec<String>> = commands
-        .iter()
-        .filter(|args| args.iter().any(|a| a == "--port"))
-        .collect();
-    assert!(!demo.is_empty(), "the tutorial shows demo-sites --port");
-    for args in demo {
-        let args: Vec<&str> = args
-            .iter()
-            .map(|a| if a.parse::<u16>().is_ok() { "0" } else { a.as_str() })
-            .collect();
-        let mut child = testkit::command(env!("CARGO_BIN_EXE_demo-sites"), &args)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("demo-sites starts");
-        let mut first = String::new();
-        let stdout = child.stdout.take().expect("piped");
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first).unwrap();
-        let _ = child.kill();
-        let _ = child.wait();
-        assert!(
-            first.contains("Stand-in sites on http://127.0.0.1:"),
-            "{args:?}: {first}"
-        );
-    }
-}
-
 /// The commands a reader is shown: README.md, tutorial.md, and every `//!` header of a binary
 /// or of a Cargo example.
 fn shown_commands(root: &Path) -> Vec<(String, String)> {

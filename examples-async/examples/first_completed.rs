@@ -9,7 +9,7 @@
 //!
 //! `cargo run -p examples-async --example first_completed` (its own stand-in sites, offline)
 
-use common::sites::StandInSites;
+use demo_sites::StandInSites;
 use reqwest::Client;
 use tokio::task::JoinSet;
 

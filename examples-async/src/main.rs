@@ -22,7 +22,7 @@
 mod options;
 mod squaring;
 
-use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
+use common::fetch::{DiscardedBody, FetchError, FetchResult, Fetched, print_result, short_name};
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic_async, say, timeit_async};
 use options::{Args, Section};
@@ -46,7 +46,7 @@ async fn fetch_url(client: &Client, url: &str) -> FetchResult {
     let elapsed = start.elapsed();
     let status = response.status().as_u16();
     // Read the body to its end, throwing each chunk away as it arrives: flat memory.
-    let mut body = Discard::since(start);
+    let mut body = DiscardedBody::since(start);
     while let Some(chunk) = response.chunk().await.map_err(|e| body.error(url, &e))? {
         body.add(&chunk);
     }
@@ -96,11 +96,17 @@ async fn fetch_concurrently(client: &Client, urls: &[String]) -> Timeline {
 // ANCHOR_END: fetch_concurrently
 
 // ANCHOR: my_function
+/// `x` and its square, as `my_function` returns them. An `i64` overflows where Python's
+/// integers never do: `checked_mul` makes that a clear panic.
+fn square(x: i64) -> (i64, i64) {
+    (x, x.checked_mul(x).expect("x * x does not fit in an i64"))
+}
+
 /// The article's `my_function`, async: `tokio::time::sleep` lets the thread serve other
 /// tasks while this one waits.
 async fn my_function(x: i64, delay: Duration) -> (i64, i64) {
     tokio::time::sleep(delay).await;
-    (x, x.checked_mul(x).expect("x * x does not fit in an i64"))
+    square(x)
 }
 // ANCHOR_END: my_function
 
@@ -108,7 +114,7 @@ async fn my_function(x: i64, delay: Duration) -> (i64, i64) {
 /// The article's `my_function` as it is: a plain function that blocks its thread while it sleeps.
 fn my_function_sync(x: i64, delay: Duration) -> (i64, i64) {
     std::thread::sleep(delay);
-    (x, x.checked_mul(x).expect("x * x does not fit in an i64"))
+    square(x)
 }
 
 /// The pitfall: calling the blocking function from async code. It compiles, but while it

@@ -2,7 +2,7 @@
 //! types (the Rust counterpart of Python's argparse).
 
 use clap::{Parser, ValueEnum};
-use common::targets::FetchArgs;
+use common::fetching::FetchArgs;
 use std::time::Duration;
 
 /// The async variant: tokio and async reqwest on one thread, and its pitfall

@@ -1,25 +1,15 @@
 //! examples-async end to end: the real binary, offline, at a small time scale.
 //! Times are compared as ratios with slack, never as absolute numbers.
 
-use common::sites::StandInSites;
-use std::process::Command;
+use demo_sites::StandInSites;
 use std::time::Duration;
-use testkit::{Ran, command, run, unfetchable_urls};
+use testkit::{command, run_program, unfetchable_urls};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
-const DEADLINE: Duration = Duration::from_secs(60);
-
-fn lesson(args: &[&str]) -> Command {
-    command(BINARY, args)
-}
-
-fn run_lesson(args: &[&str]) -> Ran {
-    run(lesson(args), DEADLINE)
-}
 
 #[test]
 fn fetch_runs_on_one_thread_and_concurrency_wins() {
-    let ran = run_lesson(&["--only", "fetch", "--time-scale", "0.2"]);
+    let ran = run_program(BINARY, &["--only", "fetch", "--time-scale", "0.2"]);
     assert!(ran.status.success(), "{ran:?}");
     ran.assert_no_panic_report();
     assert_eq!(ran.lines_starting("URL: ").len(), 8, "{}", ran.stdout);
@@ -32,12 +22,8 @@ fn fetch_runs_on_one_thread_and_concurrency_wins() {
         ["google", "bing", "duckduckgo", "yahoo"]
     );
     // Both timelines: every task on the same one worker.
-    assert_eq!(
-        ran.stdout.matches("timeline: 4 tasks on 1 worker;").count(),
-        2,
-        "{}",
-        ran.stdout
-    );
+    let one_worker = ran.stdout.matches("timeline: 4 tasks on 1 worker;").count();
+    assert_eq!(one_worker, 2, "{}", ran.stdout);
     let speedup = ran.seconds_of("fetch_one_by_one") / ran.seconds_of("fetch_concurrently");
     assert!(
         speedup > 1.6,
@@ -49,7 +35,7 @@ fn fetch_runs_on_one_thread_and_concurrency_wins() {
 
 #[test]
 fn async_sleeps_overlap_blocking_sleeps_do_not_and_spawn_blocking_cures_it() {
-    let ran = run_lesson(&["--time-scale", "0.1", "--only", "squaring"]);
+    let ran = run_program(BINARY, &["--time-scale", "0.1", "--only", "squaring"]);
     assert!(ran.status.success(), "{ran:?}");
     for (x, square) in [(2, 4), (3, 9), (4, 16)] {
         assert_eq!(
@@ -58,14 +44,10 @@ fn async_sleeps_overlap_blocking_sleeps_do_not_and_spawn_blocking_cures_it() {
             1
         );
     }
-    assert!(
-        ran.stdout.contains("timeline: 3 tasks on 1 worker;"),
-        "{}",
-        ran.stdout
-    );
+    ran.assert_printed("timeline: 3 tasks on 1 worker;");
     let together = ran.seconds_of("squares_concurrently");
 
-    let ran = run_lesson(&["--time-scale", "0.1", "--only", "pitfall"]);
+    let ran = run_program(BINARY, &["--time-scale", "0.1", "--only", "pitfall"]);
     assert!(ran.status.success(), "{ran:?}");
     let blocked = ran.seconds_of("squares_blocking");
     let cured = ran.seconds_of("squares_spawn_blocking");
@@ -82,77 +64,27 @@ fn async_sleeps_overlap_blocking_sleeps_do_not_and_spawn_blocking_cures_it() {
         "spawn_blocking / concurrent = {ratio:.2}\n{}",
         ran.stdout
     );
-    assert!(
-        ran.stdout.contains("timeline: 3 tasks on 3 workers;"),
-        "{}",
-        ran.stdout
-    );
+    ran.assert_printed("timeline: 3 tasks on 3 workers;");
 }
 
 #[test]
 fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
     let sites = StandInSites::start(0.1).unwrap();
-    let good = sites.url("/status/404");
     let bad = unfetchable_urls(&sites);
-    let mut args: Vec<&str> = bad.iter().map(|(url, _)| url.as_str()).collect();
-    args.extend([
-        good.as_str(),
-        "--timeout",
-        "0.5",
-        "--no-timeline",
-        "--only",
-        "fetch",
-    ]);
-    let ran = run_lesson(&args);
-    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    ran.assert_no_panic_report();
-    for (url, reasons) in bad {
-        let lines: usize = reasons
-            .iter()
-            .map(|reason| ran.lines_starting(&format!("URL: {url} [ error: {reason}")).len())
-            .sum();
-        assert_eq!(lines, 2, "{url}:\n{}", ran.stdout);
-    }
-    assert_eq!(
-        ran.lines_starting(&format!("URL: {good} [ 404 / ")).len(),
-        2,
-        "{}",
-        ran.stdout
-    );
-    assert!(ran.stdout.contains("8 of 10 fetches failed."), "{}", ran.stdout);
+    let args = ["--timeout", "0.5", "--no-timeline", "--only", "fetch"];
+    testkit::assert_bad_urls_fail_alone(BINARY, &bad, &sites.url("/status/404"), 404, &args);
 }
 
-#[test]
-fn a_panicking_task_is_its_urls_error_and_the_rest_finish() {
-    let ran = run_lesson(&["--only", "fetch", "--time-scale", "0.05", "--panic-on", "yahoo"]);
-    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    ran.assert_no_panic_report();
-    assert!(
-        ran.stderr.trim().is_empty(),
-        "told once, on stdout: {}",
-        ran.stderr
-    );
-    let failed = ran.lines_starting("URL: http://127.0.0.1");
-    let failed: Vec<&&str> = failed.iter().filter(|l| l.contains("error")).collect();
-    assert_eq!(failed.len(), 1, "{}", ran.stdout);
-    assert!(
-        failed[0].contains("/yahoo [ error: the task panicked: --panic-on asked"),
-        "{}",
-        failed[0]
-    );
-    assert_eq!(ran.lines_starting("URL: ").len(), 8, "{}", ran.stdout);
-}
+/// Options clap refuses, each with what it says.
+const BAD_OPTIONS: &[(&[&str], &str)] = &[
+    (&["--only", "nothing"], "invalid value 'nothing'"),
+    (&["--repeat", "0"], "0 is not in"),
+    (&["--tasks", "5"], "unexpected argument '--tasks'"),
+];
 
 #[test]
 fn usage_errors_are_reported_by_clap() {
-    for (args, complaint) in [
-        (&["--only", "nothing"][..], "invalid value 'nothing'"),
-        (&["--repeat", "0"][..], "0 is not in"),
-        (&["--tasks", "5"][..], "unexpected argument '--tasks'"),
-    ] {
-        let ran = run_lesson(args);
-        ran.assert_usage_error(complaint);
-    }
+    testkit::assert_usage_errors(BINARY, BAD_OPTIONS);
 }
 
 #[test]
@@ -166,21 +98,16 @@ fn output_piped_into_head_ends_quietly() {
 fn ctrl_c_stops_promptly_with_a_message_even_while_the_thread_is_blocked() {
     use std::process::Stdio;
     use std::time::Instant;
-    use testkit::wait_until;
 
     // The pitfall section blocks the event loop's only thread for 6 s at this scale.
-    let mut child = lesson(&["--only", "pitfall"])
+    let mut child = command(BINARY, &["--only", "pitfall"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(500));
     let interrupted = Instant::now();
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = wait_until(&mut child, Instant::now() + DEADLINE).expect("it must end");
+    let status = testkit::interrupt(&mut child);
     assert!(
         interrupted.elapsed() < Duration::from_secs(3),
         "took {:?}",

@@ -9,7 +9,7 @@
 //! in a hurry might take (named in each check's comment): they fail it.
 //! `cargo run -p exercises` runs them all and shows your progress.
 
-use common::sites::StandInSites;
+use demo_sites::StandInSites;
 use std::path::Path;
 use std::time::Duration;
 use testkit::{Ran, TimedRun, command, function_source, run, run_timed};

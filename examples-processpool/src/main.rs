@@ -179,7 +179,7 @@ fn main() -> ExitCode {
     // --workers or one per CPU (Python's default); a 2 s sleep, or CPU work with --cpu.
     let (numbers, workers, work) = (&args.numbers, args.workers(), args.work());
     // The threads of with_threads (one per number) and rayon (one per CPU), or a one-line error.
-    common::workers::check_threads(numbers.len().max(common::workers::cpus()), "try fewer numbers");
+    common::workers::exit_if_threads_refused(numbers.len().max(common::workers::cpus()), "try fewer numbers");
 
     lesson.record(timeit!(without_executor(numbers, work)));
     let task_timeout = args.task_timeout;

@@ -192,7 +192,7 @@ pub struct ProcessPool<Args, R> {
 impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     /// Start `workers` worker processes (at least one). If some cannot start, say so in
     /// one warning and run the tasks on the others; if the OS won't give this process the
-    /// threads the pool needs, say so in one line and exit (see `check_threads`).
+    /// threads the pool needs, say so in one line and exit (see `exit_if_threads_refused`).
     pub fn new(workers: usize) -> Self {
         Self::start(workers.max(1), Settings::default())
     }
@@ -207,7 +207,7 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     }
 
     fn start(workers: usize, settings: Settings) -> Self {
-        common::workers::check_threads(workers * THREADS_PER_WORKER, "try fewer --workers");
+        common::workers::exit_if_threads_refused(workers * THREADS_PER_WORKER, "try fewer --workers");
         let (tasks, queue) = mpsc::channel::<Task<R>>();
         // All feeder threads take tasks from one queue: whoever is free takes the next.
         let queue = Arc::new(Mutex::new(queue));

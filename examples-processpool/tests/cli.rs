@@ -1,24 +1,14 @@
 //! examples-processpool end to end: the real binary and its real worker processes,
 //! at a small time scale. Times are compared as ratios with slack.
 
-use std::process::Command;
 use std::time::Duration;
-use testkit::{Ran, command, run};
+use testkit::{DEADLINE, command, run, run_program};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
-const DEADLINE: Duration = Duration::from_secs(60);
-
-fn lesson(args: &[&str]) -> Command {
-    command(BINARY, args)
-}
-
-fn run_lesson(args: &[&str]) -> Ran {
-    run(lesson(args), DEADLINE)
-}
 
 #[test]
 fn the_default_lesson_squares_two_three_four_four_ways() {
-    let ran = run_lesson(&["--time-scale", "0.1", "--workers", "2"]);
+    let ran = run_program(BINARY, &["--time-scale", "0.1", "--workers", "2"]);
     assert!(ran.status.success(), "{ran:?}");
     ran.assert_no_panic_report();
     for label in ["Without_executor", "With_executor", "With_threads", "With_rayon"] {
@@ -46,17 +36,8 @@ fn the_default_lesson_squares_two_three_four_four_ways() {
         "threads speed-up {threads_ratio:.2} (ideal 3)\n{}",
         ran.stdout
     );
-    assert!(
-        ran.stdout.contains("timeline: 3 tasks on 2 workers;"),
-        "{}",
-        ran.stdout
-    );
-    assert!(
-        ran.stdout
-            .contains("Summary: 3 tasks of 0.20 sec each (sleeping)"),
-        "{}",
-        ran.stdout
-    );
+    ran.assert_printed("timeline: 3 tasks on 2 workers;");
+    ran.assert_printed("Summary: 3 tasks of 0.20 sec each (sleeping)");
 }
 
 #[test]
@@ -64,7 +45,7 @@ fn two_hundred_numbers_through_two_workers_all_come_back_right() {
     let numbers: Vec<String> = (1..=200).map(|n: i64| n.to_string()).collect();
     let mut args = vec!["--time-scale", "0", "--workers", "2", "--no-timeline"];
     args.extend(numbers.iter().map(String::as_str));
-    let ran = run_lesson(&args);
+    let ran = run_program(BINARY, &args);
     assert!(ran.status.success(), "{ran:?}");
     let pool_lines = ran.lines_starting("With_executor: ");
     assert_eq!(pool_lines.len(), 200);
@@ -76,17 +57,20 @@ fn two_hundred_numbers_through_two_workers_all_come_back_right() {
 
 #[test]
 fn ordered_keeps_the_input_order_even_when_later_tasks_finish_first() {
-    let ran = run_lesson(&[
-        "--time-scale",
-        "0.02",
-        "--workers",
-        "3",
-        "--ordered",
-        "--no-timeline",
-        "9",
-        "8",
-        "7",
-    ]);
+    let ran = run_program(
+        BINARY,
+        &[
+            "--time-scale",
+            "0.02",
+            "--workers",
+            "3",
+            "--ordered",
+            "--no-timeline",
+            "9",
+            "8",
+            "7",
+        ],
+    );
     assert!(ran.status.success(), "{ran:?}");
     let pool_lines = ran.lines_starting("With_executor: ");
     assert_eq!(
@@ -106,7 +90,7 @@ fn a_panicking_task_fails_alone_and_its_worker_goes_on() {
     // 3037000500 squared does not fit in an i64: my_function panics, in the worker process
     // too, which catches it, sends it back as that task's error, and serves the next task.
     let args = ["--time-scale", "0.02", "--workers", "1", "2", "3037000500", "4"];
-    let ran = run_lesson(&args);
+    let ran = run_program(BINARY, &args);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     ran.assert_no_panic_report();
     let failed = ran.lines_starting("With_executor: 3037000500 failed: panicked: x * x does not fit");
@@ -132,7 +116,10 @@ fn a_panicking_task_fails_alone_and_its_worker_goes_on() {
 
 #[test]
 fn cpu_work_gives_the_same_squares() {
-    let ran = run_lesson(&["--cpu", "--time-scale", "0.02", "--no-timeline", "5", "6"]);
+    let ran = run_program(
+        BINARY,
+        &["--cpu", "--time-scale", "0.02", "--no-timeline", "5", "6"],
+    );
     assert!(ran.status.success(), "{ran:?}");
     assert_eq!(
         ran.lines_starting("With_rayon: 6 squared = 36").len(),
@@ -140,23 +127,23 @@ fn cpu_work_gives_the_same_squares() {
         "{}",
         ran.stdout
     );
-    assert!(ran.stdout.contains("(computing)"), "{}", ran.stdout);
+    ran.assert_printed("(computing)");
 }
 
 #[test]
 fn bad_numbers_zero_workers_and_bad_time_limits_are_usage_errors() {
-    for (args, complaint) in [
-        (&["abc"][..], "invalid digit"),
-        (&["99999999999999999999"][..], "too large"),
-        (&["--workers", "0"][..], "0 is not in 1..=256"),
-        // A time limit must be a number of seconds above 0: not 0, negative, or NaN.
-        (&["--task-timeout", "0"][..], "expected a number of seconds > 0"),
-        (&["--task-timeout", "-1"][..], "expected a number of seconds > 0"),
-        (&["--task-timeout", "nan"][..], "expected a number of seconds > 0"),
-    ] {
-        let ran = run_lesson(args);
-        ran.assert_usage_error(complaint);
-    }
+    testkit::assert_usage_errors(
+        BINARY,
+        &[
+            (&["abc"][..], "invalid digit"),
+            (&["99999999999999999999"][..], "too large"),
+            (&["--workers", "0"][..], "0 is not in 1..=256"),
+            // A time limit must be a number of seconds above 0: not 0, negative, or NaN.
+            (&["--task-timeout", "0"][..], "expected a number of seconds > 0"),
+            (&["--task-timeout", "-1"][..], "expected a number of seconds > 0"),
+            (&["--task-timeout", "nan"][..], "expected a number of seconds > 0"),
+        ],
+    );
 }
 
 /// `--task-timeout`: a pool task past the limit fails and its worker is replaced; the
@@ -175,7 +162,7 @@ fn a_task_timeout_fails_the_slow_pool_tasks_only() {
         "5",
         "6",
     ];
-    let ran = run_lesson(&args);
+    let ran = run_program(BINARY, &args);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     let failed = ran.lines_starting("With_executor: ");
     assert_eq!(failed.len(), 2, "{}", ran.stdout);
@@ -203,26 +190,27 @@ fn output_piped_into_head_ends_quietly_and_leaves_no_worker() {
 mod processes {
     use super::*;
     use std::process::Stdio;
-    use std::time::Instant;
-    use testkit::faults::processes::{alive, left_behind, workers_of};
-    use testkit::wait_until;
 
-    #[test]
-    fn a_killed_worker_fails_its_task_and_no_process_is_left_behind() {
-        // Sleeps of 2 s: time enough to kill a worker in the middle of its task.
-        let child = lesson(&["--workers", "2", "--no-timeline", "7", "8"])
-            .stdout(Stdio::piped())
+    use testkit::faults::processes::{alive, left_behind, workers_of};
+
+    /// The lesson squaring 7 and 8 on two worker processes (sleeps of 2 s: time enough to
+    /// act on a worker in the middle of its task), and the workers' ids.
+    fn start_with_two_workers(stdout: Stdio) -> (std::process::Child, Vec<u32>) {
+        let child = command(BINARY, &["--workers", "2", "--no-timeline", "7", "8"])
+            .stdout(stdout)
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         let workers = workers_of(child.id(), 2);
         assert_eq!(workers.len(), 2, "two workers should have started");
+        (child, workers)
+    }
+
+    #[test]
+    fn a_killed_worker_fails_its_task_and_no_process_is_left_behind() {
+        let (child, workers) = start_with_two_workers(Stdio::piped());
         std::thread::sleep(Duration::from_millis(300));
-        let killed = Command::new("kill")
-            .args(["-KILL", &workers[0].to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
+        testkit::send_signal(workers[0], "-KILL");
 
         let (status, output) = testkit::faults::finish(child);
         assert_eq!(status.code(), Some(1), "{output}");
@@ -231,14 +219,8 @@ mod processes {
             .filter(|l| l.contains("died (killed by signal 9)"))
             .collect();
         assert_eq!(died.len(), 1, "{output}");
-        assert_eq!(
-            output
-                .lines()
-                .filter(|l| l.starts_with("With_executor: "))
-                .count(),
-            2,
-            "{output}"
-        );
+        let pool_lines = testkit::lines_starting(&output, "With_executor: ");
+        assert_eq!(pool_lines.len(), 2, "{output}");
         for pid in workers {
             assert!(!alive(pid), "worker {pid} outlived the run");
         }
@@ -248,18 +230,8 @@ mod processes {
     fn killing_the_program_leaves_no_worker_behind() {
         // Like Ctrl-C on a program whose workers get no signal of their own: they see
         // their stdin close and exit at once.
-        let mut child = lesson(&["--workers", "2", "--no-timeline", "7", "8"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let workers = workers_of(child.id(), 2);
-        assert_eq!(workers.len(), 2, "two workers should have started");
-        Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
-        wait_until(&mut child, Instant::now() + DEADLINE).expect("it must end");
+        let (mut child, workers) = start_with_two_workers(Stdio::null());
+        testkit::interrupt(&mut child);
         let left = left_behind(&workers, Duration::from_secs(5));
         assert_eq!(left, Vec::<u32>::new(), "workers outlived their pool");
     }

@@ -3,10 +3,9 @@
 //! status; no worker outlives its program.
 
 use std::time::Duration;
-use testkit::{command, run};
+use testkit::{DEADLINE, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
-const DEADLINE: Duration = Duration::from_secs(60);
 
 /// Few open files allowed: the workers that cannot start are left out with one warning,
 /// and every task runs on the ones that did.
@@ -56,7 +55,7 @@ fn one_task_is_one_task() {
         DEADLINE,
     );
     assert!(ran.status.success(), "{ran:?}");
-    assert!(ran.stdout.contains("Summary: 1 task of "), "{}", ran.stdout);
+    ran.assert_printed("Summary: 1 task of ");
 }
 
 /// Linux: a worker stopped with `kill -STOP` cannot read or answer anything.
@@ -68,14 +67,6 @@ mod stopped_workers {
     use testkit::faults::processes::{left_behind, workers_of};
     use testkit::wait_until;
 
-    fn signal(signal: &str, pid: u32) {
-        let sent = std::process::Command::new("kill")
-            .args([signal, &pid.to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success(), "kill {signal} {pid}");
-    }
-
     /// Start the lesson, wait for its pool's two workers, and stop the first one once it
     /// serves: stopped before that, it would never have asked to die with its parent.
     fn start_and_stop_a_worker(lesson: &mut std::process::Command) -> (std::process::Child, Vec<u32>) {
@@ -83,7 +74,7 @@ mod stopped_workers {
         let workers = workers_of(child.id(), 2);
         assert_eq!(workers.len(), 2, "two workers should have started");
         wait_until_serving(workers[0]);
-        signal("-STOP", workers[0]);
+        testkit::send_signal(workers[0], "-STOP");
         (child, workers)
     }
 
@@ -142,13 +133,10 @@ mod stopped_workers {
         std::fs::remove_file(&copy).expect("the copy can go while it runs");
         assert_eq!(workers.len(), 1, "the pool's worker should have started");
         wait_until_serving(workers[0]);
-        signal("-KILL", workers[0]);
+        testkit::send_signal(workers[0], "-KILL");
         let (status, output) = testkit::faults::finish(child);
         assert_eq!(status.code(), Some(1), "{output}");
-        let pool_lines: Vec<&str> = output
-            .lines()
-            .filter(|l| l.starts_with("With_executor: "))
-            .collect();
+        let pool_lines = testkit::lines_starting(&output, "With_executor: ");
         assert_eq!(pool_lines.len(), 3, "{output}");
         let crashed = pool_lines.iter().filter(|l| l.contains("died (")).count();
         let not_started = pool_lines
@@ -180,10 +168,7 @@ mod stopped_workers {
             "no answer within the 2 s time limit: worker process {} was killed",
             workers[0]
         );
-        let pool_lines: Vec<&str> = output
-            .lines()
-            .filter(|l| l.starts_with("With_executor: "))
-            .collect();
+        let pool_lines = testkit::lines_starting(&output, "With_executor: ");
         assert_eq!(pool_lines.len(), 2, "{output}");
         assert_eq!(
             pool_lines.iter().filter(|l| l.contains(&expected)).count(),
@@ -204,11 +189,11 @@ mod stopped_workers {
     fn a_stopped_worker_dies_with_its_killed_parent() {
         let args = ["--workers", "2", "--time-scale", "0.5", "--no-timeline", "7", "8"];
         let (mut child, workers) = start_and_stop_a_worker(command(BINARY, &args).stdout(Stdio::null()));
-        signal("-KILL", child.id());
+        testkit::send_signal(child.id(), "-KILL");
         wait_until(&mut child, Instant::now() + DEADLINE).expect("it must end");
         let left = left_behind(&workers, Duration::from_secs(5));
         for &pid in &left {
-            signal("-KILL", pid); // do not leave them to the machine either
+            testkit::send_signal(pid, "-KILL"); // do not leave them to the machine either
         }
         assert_eq!(left, Vec::<u32>::new(), "workers outlived their parent");
     }

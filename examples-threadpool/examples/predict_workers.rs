@@ -18,7 +18,7 @@ fn predicted_wall(latencies: &[Duration], workers: usize) -> Duration {
 // ANCHOR_END: predict_workers
 
 fn main() {
-    let latencies: Vec<Duration> = common::sites::SITES.iter().map(|(_, latency)| *latency).collect();
+    let latencies: Vec<Duration> = demo_sites::SITES.iter().map(|(_, latency)| *latency).collect();
     for workers in 1..=4 {
         let wall = predicted_wall(&latencies, workers);
         common::say!("--workers {workers}: about {:.1} s", wall.as_secs_f64());

@@ -18,7 +18,7 @@
 
 mod options; // src/options.rs, this program's own module (like importing options.py)
 
-use common::fetch::{Discard, FetchError, FetchResult, Fetched, print_result, short_name};
+use common::fetch::{DiscardedBody, FetchError, FetchResult, Fetched, print_result, short_name};
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic, timeit};
 use options::{Args, Run};
@@ -40,7 +40,7 @@ fn fetch_url(client: &Client, url: &str) -> FetchResult {
     let status = response.status().as_u16();
     // `requests.get` reads the whole body before it returns; so do we, but we throw the
     // bytes away as they arrive: an endless body costs time (up to --timeout), not memory.
-    let mut body = Discard::since(start);
+    let mut body = DiscardedBody::since(start);
     response.copy_to(&mut body).map_err(|e| body.error(url, &e))?;
     Ok(Fetched::new(url, status, elapsed))
 }
@@ -99,7 +99,7 @@ fn main() -> ExitCode {
     let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
     // `args.workers()`: --workers, or Python's default, min(32, CPUs + 4).
     let (client, urls, workers) = (fetching.blocking_client(), fetching.urls(), args.workers());
-    common::workers::check_threads(workers, "try fewer --workers"); // or exit with one line
+    common::workers::exit_if_threads_refused(workers, "try fewer --workers"); // or exit with one line
 
     if args.wants(Run::Sequential) {
         lesson.record(timeit!(singlethread(&client, &urls)));

@@ -2,7 +2,7 @@
 //! (the Rust counterpart of Python's argparse).
 
 use clap::{Parser, ValueEnum};
-use common::targets::FetchArgs;
+use common::fetching::FetchArgs;
 
 /// Listing 1: fetch four sites one by one, then with a thread pool
 #[derive(Parser)]

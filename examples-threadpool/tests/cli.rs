@@ -1,100 +1,55 @@
 //! examples-threadpool end to end: the real binary, offline, at a small time scale.
 //! Times are compared as ratios with slack, never as absolute numbers.
 
-use common::sites::StandInSites;
-use std::process::Command;
+use demo_sites::StandInSites;
 use std::time::{Duration, Instant};
-use testkit::{Ran, command, run, unfetchable_urls};
+use testkit::{DEADLINE, command, run, run_program, site_of, unfetchable_urls};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
-const DEADLINE: Duration = Duration::from_secs(60);
-
-fn lesson(args: &[&str]) -> Command {
-    command(BINARY, args)
-}
-
-fn run_lesson(args: &[&str]) -> Ran {
-    run(lesson(args), DEADLINE)
-}
-
-/// The URL lines of each run, split at the timing line that ends it.
-fn url_lines_per_run(ran: &Ran) -> Vec<Vec<String>> {
-    let mut runs = vec![Vec::new()];
-    for line in ran.stdout.lines() {
-        if line.starts_with("URL: ") {
-            runs.last_mut().unwrap().push(line.to_string());
-        } else if line.starts_with(" [*] ") {
-            runs.push(Vec::new());
-        }
-    }
-    runs.pop();
-    runs
-}
 
 #[test]
 fn default_run_fetches_the_four_sites_twice_and_threads_win() {
-    let ran = run_lesson(&["--time-scale", "0.2"]);
+    let ran = run_program(BINARY, &["--time-scale", "0.2"]);
     assert!(ran.status.success(), "{ran:?}");
     ran.assert_no_panic_report();
 
-    let runs = url_lines_per_run(&ran);
-    assert_eq!(runs.len(), 2, "{}", ran.stdout);
-    let order = |run: &[String]| -> Vec<String> {
-        run.iter()
-            .map(|line| {
-                line.split('/')
-                    .nth(3)
-                    .unwrap()
-                    .split(' ')
-                    .next()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect()
-    };
+    let sites_of = |run| -> Vec<&str> { ran.url_lines_of(run).into_iter().map(site_of).collect() };
     // One by one: the list's order. Threaded: completion order, fastest site first.
-    assert_eq!(order(&runs[0]), ["bing", "duckduckgo", "google", "yahoo"]);
-    assert_eq!(order(&runs[1]), ["google", "bing", "duckduckgo", "yahoo"]);
-    assert!(runs.iter().flatten().all(|line| line.contains("[ 200 / ")));
+    assert_eq!(
+        sites_of("singlethread"),
+        ["bing", "duckduckgo", "google", "yahoo"]
+    );
+    assert_eq!(sites_of("multithread"), ["google", "bing", "duckduckgo", "yahoo"]);
+    let urls = ran.lines_starting("URL: ");
+    assert!(
+        urls.len() == 8 && urls.iter().all(|line| line.contains("[ 200 / ")),
+        "{}",
+        ran.stdout
+    );
 
     // Ideal ratio: sum / max = 1.8 / 0.8 = 2.25.
     let speedup = ran.seconds_of("singlethread") / ran.seconds_of("multithread");
     assert!(speedup > 1.6, "speed-up only {speedup:.2}\n{}", ran.stdout);
 
-    assert!(
-        ran.stdout.contains("timeline: 4 tasks on 1 worker;"),
-        "{}",
-        ran.stdout
-    );
-    assert!(
-        ran.stdout.contains("timeline: 4 tasks on 4 workers;"),
-        "{}",
-        ran.stdout
-    );
+    ran.assert_printed("timeline: 4 tasks on 1 worker;");
+    ran.assert_printed("timeline: 4 tasks on 4 workers;");
     assert_eq!(
         ran.stdout.matches("scaled x0.2").count(),
         1,
         "said once: {}",
         ran.stdout
     );
-    assert!(
-        ran.stdout
-            .contains("Check: all 2 runs got the same 4 URLs, and the same status for each."),
-        "{}",
-        ran.stdout
-    );
+    ran.assert_printed("Check: all 2 runs got the same 4 URLs, and the same status for each.");
     assert_eq!(ran.lines_starting("Summary: ").len(), 1, "{}", ran.stdout);
-    assert!(
-        ran.stdout
-            .contains("Ideal (the stand-in sites' latencies): 0.3600 sec"),
-        "{}",
-        ran.stdout
-    );
+    ran.assert_printed("Ideal (the stand-in sites' latencies): 0.3600 sec");
 }
 
 #[test]
 fn one_worker_makes_the_pool_as_slow_as_one_by_one() {
-    let ran = run_lesson(&["--time-scale", "0.1", "--workers", "1", "--no-timeline"]);
+    let ran = run_program(
+        BINARY,
+        &["--time-scale", "0.1", "--workers", "1", "--no-timeline"],
+    );
     assert!(ran.status.success(), "{ran:?}");
     let ratio = ran.seconds_of("multithread") / ran.seconds_of("singlethread");
     assert!((0.7..1.4).contains(&ratio), "ratio {ratio:.2}\n{}", ran.stdout);
@@ -103,58 +58,42 @@ fn one_worker_makes_the_pool_as_slow_as_one_by_one() {
 
 #[test]
 fn repeat_and_only_shape_the_run() {
-    let ran = run_lesson(&["--time-scale", "0.05", "--repeat", "3", "--only", "threaded"]);
+    let ran = run_program(
+        BINARY,
+        &["--time-scale", "0.05", "--repeat", "3", "--only", "threaded"],
+    );
     assert!(ran.status.success(), "{ran:?}");
     assert_eq!(ran.lines_starting("URL: ").len(), 12);
     assert!(!ran.stdout.contains("singlethread()"), "{}", ran.stdout);
-    assert!(ran.stdout.contains("timeline: 12 tasks on"), "{}", ran.stdout);
+    ran.assert_printed("timeline: 12 tasks on");
 }
 
 #[test]
 fn a_status_code_is_a_result_not_an_error() {
     let sites = StandInSites::start(0.1).unwrap();
-    let ran = run_lesson(&[
-        &sites.url("/status/404"),
-        &sites.url("/status/503"),
-        &sites.url("/google"),
-    ]);
+    let ran = run_program(
+        BINARY,
+        &[
+            &sites.url("/status/404"),
+            &sites.url("/status/503"),
+            &sites.url("/google"),
+        ],
+    );
     assert!(ran.status.success(), "{ran:?}");
     assert_eq!(ran.lines_starting("URL: ").len(), 6);
-    assert!(ran.stdout.contains("/status/404 [ 404 / "), "{}", ran.stdout);
-    assert!(ran.stdout.contains("/status/503 [ 503 / "), "{}", ran.stdout);
+    ran.assert_printed("/status/404 [ 404 / ");
+    ran.assert_printed("/status/503 [ 503 / ");
 }
 
 #[test]
 fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
     let sites = StandInSites::start(0.1).unwrap();
-    let good = sites.url("/bing");
     // The slow one answers long after the 0.5 s timeout below.
     let mut bad = unfetchable_urls(&sites);
     bad.insert(1, ("ftp://127.0.0.1/file".to_string(), &["invalid URL"]));
-    let mut args: Vec<&str> = bad.iter().map(|(url, _)| url.as_str()).collect();
-    args.extend([good.as_str(), "--timeout", "0.5", "--no-timeline"]);
-
     let started = Instant::now();
-    let ran = run_lesson(&args);
-    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    ran.assert_no_panic_report();
-    for (url, reasons) in bad {
-        let lines: Vec<&str> = ran
-            .stdout
-            .lines()
-            .filter(|l| l.starts_with(&format!("URL: {url} [")))
-            .collect();
-        assert_eq!(lines.len(), 2, "{url} once per run:\n{}", ran.stdout);
-        let gives_a_reason = |line: &&str| {
-            reasons
-                .iter()
-                .any(|reason| line.contains(&format!("[ error: {reason}")))
-        };
-        assert!(lines.iter().all(gives_a_reason), "{lines:?}");
-    }
-    let good_lines = ran.lines_starting(&format!("URL: {good} [ 200 / "));
-    assert_eq!(good_lines.len(), 2, "{}", ran.stdout);
-    assert!(ran.stdout.contains("10 of 12 fetches failed."), "{}", ran.stdout);
+    let args = ["--timeout", "0.5", "--no-timeline"];
+    testkit::assert_bad_urls_fail_alone(BINARY, &bad, &sites.url("/bing"), 200, &args);
     // Two timeouts one by one plus one threaded: well under the 60 s deadline.
     assert!(started.elapsed() < Duration::from_secs(20));
 }
@@ -164,7 +103,7 @@ fn a_server_that_hangs_up_is_one_clear_error() {
     // /flaky hangs up the first time: in the one-by-one run, then answers the threaded one.
     let sites = StandInSites::start(0.1).unwrap();
     let flaky = sites.url("/flaky/hang-up");
-    let ran = run_lesson(&[&flaky, "--no-timeline"]);
+    let ran = run_program(BINARY, &[&flaky, "--no-timeline"]);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     let lines = ran.lines_starting(&format!("URL: {flaky} ["));
     assert_eq!(lines.len(), 2, "{}", ran.stdout);
@@ -180,35 +119,12 @@ fn a_server_that_hangs_up_is_one_clear_error() {
 }
 
 #[test]
-fn a_panicking_task_is_one_error_and_the_pool_does_not_hang() {
-    let ran = run_lesson(&["--time-scale", "0.05", "--panic-on", "google"]);
-    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    ran.assert_no_panic_report();
-    let runs = url_lines_per_run(&ran);
-    // One by one is untouched; in the pool, google's task panics and the other three finish.
-    assert!(runs[0].iter().all(|l| l.contains("[ 200 / ")), "{:?}", runs[0]);
-    assert_eq!(runs[1].len(), 4);
-    let failed: Vec<&String> = runs[1].iter().filter(|l| l.contains("error")).collect();
-    assert_eq!(failed.len(), 1, "{:?}", runs[1]);
-    assert!(
-        failed[0].contains("/google [ error: the task panicked: --panic-on"),
-        "{}",
-        failed[0]
-    );
-    assert!(
-        ran.stdout.contains("(failed)"),
-        "the timeline marks it: {}",
-        ran.stdout
-    );
-}
-
-#[test]
 fn live_without_a_network_fails_fast_with_a_hint() {
     // A proxy that refuses to pass anything on (the stand-in sites answer its requests with
     // a 404 at once): every live URL fails at once, as with no network at all, on every OS,
     // and this test never touches the real internet.
     let proxy = StandInSites::start(0.0).unwrap();
-    let mut offline = lesson(&["--live", "--no-timeline"]);
+    let mut offline = command(BINARY, &["--live", "--no-timeline"]);
     offline
         .env("HTTPS_PROXY", proxy.url(""))
         .env("HTTP_PROXY", proxy.url(""));
@@ -225,18 +141,18 @@ fn live_without_a_network_fails_fast_with_a_hint() {
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
+/// Options clap refuses, each with what it says.
+const BAD_OPTIONS: &[(&[&str], &str)] = &[
+    (&["--workers", "0"], "0 is not in 1..=10000"),
+    (&["--time-scale=-1"], "expected a number >= 0"),
+    (&["--timeout", "0"], "expected a number of seconds > 0"),
+    (&["--live", "http://example.com"], "cannot be used with"),
+];
+
 #[test]
 fn usage_errors_are_reported_by_clap() {
-    for (args, complaint) in [
-        (&["--workers", "0"][..], "0 is not in 1..=10000"),
-        (&["--time-scale=-1"][..], "expected a number >= 0"),
-        (&["--timeout", "0"][..], "expected a number of seconds > 0"),
-        (&["--live", "http://example.com"][..], "cannot be used with"),
-    ] {
-        let ran = run_lesson(args);
-        ran.assert_usage_error(complaint);
-    }
-    let help = run_lesson(&["--help"]);
+    testkit::assert_usage_errors(BINARY, BAD_OPTIONS);
+    let help = run_program(BINARY, &["--help"]);
     assert!(
         help.status.success() && help.stdout.contains("--time-scale"),
         "{help:?}"

@@ -2,7 +2,7 @@
 //! an OS that refuses threads. Each fault ends in one line, a bounded run and an honest
 //! exit status, never a hang, an abort or a panic report.
 
-use common::sites::StandInSites;
+use demo_sites::StandInSites;
 use std::time::Duration;
 use testkit::{command, faults, run};
 
@@ -52,9 +52,9 @@ fn no_waits_and_one_url_read_as_english() {
     );
     assert!(ran.status.success(), "{ran:?}");
     assert!(!ran.stdout.contains("0.00x"), "{}", ran.stdout);
-    assert!(ran.stdout.contains("the same 1 URL,"), "{}", ran.stdout);
+    ran.assert_printed("the same 1 URL,");
     let scale_note = "(every wait in this lesson is skipped: --time-scale 0)";
-    assert!(ran.stdout.contains(scale_note), "{}", ran.stdout);
+    ran.assert_printed(scale_note);
 }
 
 /// The OS refuses the pool's threads: one line and exit status 1, not the threadpool

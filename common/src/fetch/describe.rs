@@ -90,7 +90,7 @@ fn certificate_problem(why: &rustls::CertificateError) -> String {
         // A self-signed certificate is either its own unknown issuer or, when marked as an
         // authority, a CA certificate used as the server's own.
         Why::UnknownIssuer => "self-signed, or from an authority this computer does not know".to_string(),
-        Why::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+        Why::Other(other) if other.0.downcast_ref() == Some(&webpki::Error::CaUsedAsEndEntity) => {
             "self-signed, or from an authority this computer does not know".to_string()
         }
         Why::Expired | Why::ExpiredContext { .. } => "it has expired".to_string(),

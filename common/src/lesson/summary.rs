@@ -1,10 +1,11 @@
 //! The closing summary of a lesson: each run's time beside the ideal one, so a learner sees
 //! how close the pool came to what its workers allow.
 
-use super::Lesson;
+use super::runs_of;
+use crate::fetch::FetchResult;
 use crate::output::count;
 use crate::rprint;
-use crate::timeline::{Timeline, What};
+use crate::timeline::{Outcome, TaskKind, Timeline};
 use crate::timing::Timed;
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
@@ -19,18 +20,20 @@ pub(crate) enum Summary {
     Rounds { cpu_bound: bool },
 }
 
-impl Lesson {
+impl Summary {
     /// The closing lines: the runs against each other and against their ideal.
-    pub(super) fn print_summary(&self) {
-        match &self.summary {
-            Summary::OneByOneThenConcurrently { latencies } => self.compare_fetches(latencies.as_deref()),
-            Summary::Rounds { cpu_bound } => self.compare_rounds(*cpu_bound),
+    pub(super) fn print(&self, runs: &[Timed<Timeline>]) {
+        match self {
+            Summary::OneByOneThenConcurrently { latencies } => {
+                Self::compare_fetches(runs, latencies.as_deref())
+            }
+            Summary::Rounds { cpu_bound } => Self::compare_rounds(runs, *cpu_bound),
         }
     }
 
     /// Listing 1's closing lines, for its first two fetch runs.
-    fn compare_fetches(&self, latencies: Option<&[Duration]>) {
-        let fetches = self.runs_of(<crate::fetch::FetchResult as crate::timeline::Outcome>::WHAT);
+    fn compare_fetches(runs: &[Timed<Timeline>], latencies: Option<&[Duration]>) {
+        let fetches = runs_of(runs, FetchResult::KIND);
         let [one_by_one, concurrently, ..] = fetches[..] else {
             return;
         };
@@ -40,8 +43,8 @@ impl Lesson {
     }
 
     /// Listing 2's closing table: each run's time beside the best its workers could do.
-    fn compare_rounds(&self, cpu_bound: bool) {
-        let Some(first) = self.runs.first() else {
+    fn compare_rounds(runs: &[Timed<Timeline>], cpu_bound: bool) {
+        let Some(first) = runs.first() else {
             return;
         };
         let tasks: Vec<Duration> = first.value.durations().collect();
@@ -54,12 +57,15 @@ impl Lesson {
             average.as_secs_f64(),
             count(cpus, "CPU")
         );
-        for run in &self.runs {
+        for run in runs {
             let beside = match (run.value.failures(), first.value.failures()) {
                 (0, 0) => ideal_of(&run.value, &tasks, cpu_bound.then_some(cpus)),
                 // A failed task may have ended early (a crash, a time limit): no ideal holds.
                 (0, _) => "no ideal: a task failed one by one, so its length is unknown".to_string(),
-                (failed, _) => format!("no ideal: {failed} of {} failed", count(run.value.len(), "task")),
+                (failed, _) => format!(
+                    "no ideal: {failed} of {} failed",
+                    count(run.value.task_count(), "task")
+                ),
             };
             rprint!("  {:<17} {:.4} sec   {beside}", run.name, run.took.as_secs_f64());
         }
@@ -86,7 +92,7 @@ fn fetch_summary(
     concurrently: &Timed<Timeline>,
     latencies: Option<&[Duration]>,
 ) -> Vec<String> {
-    let attempts = one_by_one.value.len() + concurrently.value.len();
+    let attempts = one_by_one.value.task_count() + concurrently.value.task_count();
     let failures = one_by_one.value.failures() + concurrently.value.failures();
     if failures == attempts {
         return Vec::new();
@@ -151,13 +157,13 @@ fn at_a_time(latencies: &[Duration], lanes: usize) -> (Duration, String) {
 /// The check line for runs that agree (the same tasks, the same result for every task that
 /// succeeded in both): it claims the same result for each task only where that holds, and
 /// names the tasks that failed.
-pub(super) fn agreement_line(runs: &[&Timed<Timeline>], what: What) -> String {
+pub(super) fn agreement_line(runs: &[&Timed<Timeline>], what: TaskKind) -> String {
     let all = format!(
         "all {} runs got the same {}",
         runs.len(),
-        count(runs.first().map_or(0, |run| run.value.len()), what.task)
+        count(runs.first().map_or(0, |run| run.value.task_count()), what.task)
     );
-    let attempts: usize = runs.iter().map(|run| run.value.len()).sum();
+    let attempts: usize = runs.iter().map(|run| run.value.task_count()).sum();
     let failures: usize = runs.iter().map(|run| run.value.failures()).sum();
     if failures == 0 {
         return format!("Check: {all}, and the same {} for each.", what.value);
@@ -349,7 +355,7 @@ mod tests {
             "{lines:?}"
         );
         let ms = Duration::from_millis;
-        let sites: Vec<Duration> = crate::sites::SITES.iter().map(|(_, latency)| *latency).collect();
+        let sites: Vec<Duration> = demo_sites::SITES.iter().map(|(_, latency)| *latency).collect();
         let ten_rounds = sites.repeat(10);
         // 8 workers: never under 18 s / 8 = 2.25 s; in list order, to the first free, 2.7 s.
         assert_eq!(at_a_time(&ten_rounds, 8).0, ms(2700));
@@ -375,7 +381,7 @@ mod tests {
 
     #[test]
     fn the_check_claims_the_same_results_only_where_they_are() {
-        let what = <Squared as crate::timeline::Outcome>::WHAT;
+        let what = <Squared as crate::timeline::Outcome>::KIND;
         let (one_by_one, two) = one_by_one_then_two_at_a_time(None);
         assert_eq!(
             agreement_line(&[&one_by_one, &two], what),

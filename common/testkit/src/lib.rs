@@ -12,6 +12,7 @@ pub mod compiler_errors;
 pub mod faults;
 pub mod measure;
 pub mod probes;
+pub use probes::closed_port;
 
 use std::io::{BufRead, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -29,7 +30,7 @@ pub struct Ran {
 impl Ran {
     /// The stdout lines that start with `prefix`.
     pub fn lines_starting(&self, prefix: &str) -> Vec<&str> {
-        self.stdout.lines().filter(|l| l.starts_with(prefix)).collect()
+        lines_starting(&self.stdout, prefix)
     }
 
     /// The seconds `name()` took, as its `timeit!` line printed them.
@@ -46,6 +47,17 @@ impl Ran {
             .find(&format!(" [*] {name}()"))
             .unwrap_or_else(|| panic!("no timing line for {name}() in:\n{}", self.stdout));
         &self.stdout[start..]
+    }
+
+    /// The `URL: ...` lines that the run `name()` printed: those before its timing line, after
+    /// the timing line of the run before it.
+    pub fn url_lines_of(&self, name: &str) -> Vec<&str> {
+        let before = &self.stdout[..self.stdout.len() - self.after(name).len()];
+        let start = before.rfind(" [*] ").unwrap_or(0);
+        before[start..]
+            .lines()
+            .filter(|l| l.starts_with("URL: "))
+            .collect()
     }
 
     /// The `URL: ...` lines after `name`'s timing line, up to the next timing line: the
@@ -88,11 +100,33 @@ impl Ran {
             Some(2),
             "expected a usage error about {complaint:?}: {self:?}"
         );
-        assert!(
-            self.stderr.contains(complaint),
-            "expected {complaint:?} in:\n{}",
-            self.stderr
-        );
+        let stderr = &self.stderr;
+        assert!(stderr.contains(complaint), "expected {complaint:?} in:\n{stderr}");
+    }
+
+    /// Fail unless each of `bad` (a URL, and the starts of the reasons it may fail with, as
+    /// [`unfetchable_urls`] gives them) has an error line with one of its reasons in each of
+    /// the lesson's two runs.
+    pub fn assert_each_failed_in_both_runs(&self, bad: &[(String, &[&str])]) {
+        for (url, reasons) in bad {
+            let lines = self.lines_starting(&format!("URL: {url} ["));
+            let gives_a_reason = |line: &&str| {
+                reasons
+                    .iter()
+                    .any(|reason| line.contains(&format!("[ error: {reason}")))
+            };
+            assert!(
+                lines.len() == 2 && lines.iter().all(gives_a_reason),
+                "{url}, once per run, with one of {reasons:?}:\n{}",
+                self.stdout
+            );
+        }
+    }
+
+    /// Fail unless stdout contains `text`, and show stdout if it does not.
+    pub fn assert_printed(&self, text: &str) {
+        let stdout = &self.stdout;
+        assert!(stdout.contains(text), "expected {text:?} in:\n{stdout}");
     }
 
     /// Fail if stderr shows Rust's default panic report: a failure must be one line.
@@ -101,6 +135,11 @@ impl Ran {
             assert!(!self.stderr.contains(noise), "stderr:\n{}", self.stderr);
         }
     }
+}
+
+/// The lines of `text` that start with `prefix`.
+pub fn lines_starting<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
+    text.lines().filter(|l| l.starts_with(prefix)).collect()
 }
 
 /// Read back the time of `name()` from a program's output: its ` [*] name(): ...` line.
@@ -152,6 +191,67 @@ pub fn command_via_shell(before: &str, after: &str, program: &str, args: &[&str]
     let mut shell_args = vec!["-c", script.as_str(), program];
     shell_args.extend(args);
     command("sh", &shell_args)
+}
+
+/// How long one end-to-end run may take before its test fails: far longer than any lesson
+/// takes at the time scales the tests use, so only a hang reaches it.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
+/// Run `program` with each of `cases`' arguments, and expect a usage error (exit status 2)
+/// with that case's complaint on stderr, and no panic report.
+pub fn assert_usage_errors(program: &str, cases: &[(&[&str], &str)]) {
+    for (args, complaint) in cases {
+        let ran = run_program(program, args);
+        ran.assert_usage_error(complaint);
+        ran.assert_no_panic_report();
+    }
+}
+
+/// Run the fetching lesson `program` on every URL of `bad` (each with the starts of the
+/// reasons it may fail with, as [`unfetchable_urls`] gives them), then `good`, then `args`:
+/// each bad URL gets its own one-line error in both runs, `good` answers `status` in both,
+/// and the exit status is 1.
+pub fn assert_bad_urls_fail_alone(
+    program: &str,
+    bad: &[(String, &[&str])],
+    good: &str,
+    status: u16,
+    args: &[&str],
+) {
+    let mut all: Vec<&str> = bad.iter().map(|(url, _)| url.as_str()).collect();
+    all.push(good);
+    all.extend(args);
+    let ran = run_program(program, &all);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    ran.assert_no_panic_report();
+    ran.assert_each_failed_in_both_runs(bad);
+    let good_lines = ran.lines_starting(&format!("URL: {good} [ {status} / "));
+    assert_eq!(good_lines.len(), 2, "{}", ran.stdout);
+    let (failed, fetched) = (2 * bad.len(), 2 * all.len() - 2 * args.len());
+    ran.assert_printed(&format!("{failed} of {fetched} fetches failed."));
+}
+
+/// Run `program ARGS` to the end (see [`command`]), under [`DEADLINE`].
+pub fn run_program(program: &str, args: &[&str]) -> Ran {
+    run(command(program, args), DEADLINE)
+}
+
+/// Unix: send `signal` (`-INT`, `-KILL`, `-STOP`, ...) to process `pid` with the `kill`
+/// command; fail if it cannot be sent.
+#[cfg(unix)]
+pub fn send_signal(pid: u32, signal: &str) {
+    let sent = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "kill {signal} {pid}");
+}
+
+/// Unix: Ctrl-C as a terminal sends it (SIGINT), then wait for `child` to end, under [`DEADLINE`].
+#[cfg(unix)]
+pub fn interrupt(child: &mut Child) -> ExitStatus {
+    send_signal(child.id(), "-INT");
+    wait_until(child, Instant::now() + DEADLINE).expect("it ends after Ctrl-C")
 }
 
 /// Run `command` to the end, or kill it and panic once `deadline` has passed.
@@ -374,10 +474,23 @@ pub fn assert_piped_into_head_ends_with(program: &str, args: &[&str], code: i32)
     );
 }
 
+/// An HTTP client for servers on this machine: never through a proxy, and a new connection
+/// for every request, so a request never meets a connection the server has just hung up on
+/// (nor is retried on another).
+pub fn loopback_client() -> reqwest::blocking::Client {
+    common::tls::install_crypto_provider();
+    reqwest::blocking::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a client for 127.0.0.1")
+}
+
 /// URLs that cannot be fetched, each with the starts of the reasons a lesson may print for
 /// it (any one of them): a malformed URL, a port nobody listens on, an unknown host, and
 /// one of `sites` that answers only after 10 minutes: run with a short `--timeout`.
-pub fn unfetchable_urls(sites: &common::sites::StandInSites) -> Vec<(String, &'static [&'static str])> {
+pub fn unfetchable_urls(sites: &demo_sites::StandInSites) -> Vec<(String, &'static [&'static str])> {
     let closed_port = probes::closed_port();
     vec![
         ("not a url".to_string(), &["invalid URL"]),

@@ -5,18 +5,11 @@ use std::time::Duration;
 
 /// The middle of several measurements: unlike the mean, one slow outlier can't move it.
 pub fn median(samples: &[Duration]) -> Duration {
-    assert!(!samples.is_empty(), "the median of nothing");
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    let middle = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
-        sorted[middle]
-    } else {
-        (sorted[middle - 1] + sorted[middle]) / 2
-    }
+    let nanos: Vec<f64> = samples.iter().map(|sample| sample.as_nanos() as f64).collect();
+    Duration::from_nanos(median_of(&nanos).round() as u64)
 }
 
-/// The median of plain numbers (MiB, CPU seconds): the middle one, or the mean of the two.
+/// The median of plain numbers (nanoseconds, MiB): the middle one, or the mean of the two.
 pub fn median_of(values: &[f64]) -> f64 {
     assert!(!values.is_empty(), "the median of nothing");
     let mut sorted = values.to_vec();

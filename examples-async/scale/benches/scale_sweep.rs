@@ -42,7 +42,7 @@ fn main() {
         return one_blocking_way(&args[2], args[3].parse().expect("a count"), &args[4]);
     }
     // The stand-in sites raise this process's open-files limit themselves.
-    let sites = common::sites::StandInSites::start(1.0).expect("the stand-in sites start");
+    let sites = demo_sites::StandInSites::start(1.0).expect("the stand-in sites start");
     let base = sites.url("");
     let pool_size = common::workers::thread_pool_default();
     let mut points = Vec::new();

@@ -7,7 +7,7 @@
 
 use crate::get::Get;
 use crate::target::Target;
-use common::fetch::{Discard, describe_request};
+use common::fetch::{DiscardedBody, describe_request};
 use std::time::{Duration, Instant};
 
 #[derive(Clone)]
@@ -46,7 +46,7 @@ impl Get for Client {
         // Read the body to the end: only then is the request done and its connection free.
         // Each chunk is dropped as it arrives, as in the lessons: whatever a server sends,
         // memory stays flat (an endless body is stopped by --timeout).
-        let mut body = Discard::since(start);
+        let mut body = DiscardedBody::since(start);
         while let Some(chunk) = response
             .chunk()
             .await

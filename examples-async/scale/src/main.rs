@@ -7,7 +7,7 @@
 //! cargo run --release -p scale -- --tasks 10000
 //! cargo run --release -p scale -- --tasks 10000 --client raw
 //! cargo run --release -p scale -- --tasks 12 --limit 4    # rounds
-//! cargo run --release -p common --bin demo-sites -- --port 8000   # then, elsewhere:
+//! cargo run --release -p demo-sites -- --port 8000              # then, elsewhere:
 //! cargo run --release -p scale -- --tasks 1000 --sites http://127.0.0.1:8000
 //! ```
 //!
@@ -56,7 +56,7 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Layer::Reqwest)]
     client: Layer,
 
-    /// Use stand-in sites already running there (`cargo run -p common --bin demo-sites`)
+    /// Use stand-in sites already running there (`cargo run -p demo-sites`)
     /// instead of starting them in a child process
     #[arg(long, value_name = "URL")]
     sites: Option<String>,
@@ -66,7 +66,7 @@ struct Args {
     timeout: Duration,
 
     /// Multiply the latency by F: 0.1 asks for answers 10x sooner
-    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = common::cli::non_negative_number)]
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = demo_sites::parse_time_scale)]
     time_scale: f64,
 }
 

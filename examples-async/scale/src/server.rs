@@ -11,7 +11,7 @@
 
 use common::children::{die_with_parent, start_this_program_again, wait_or_kill};
 use common::output::strip_os_error;
-use common::sites::StandInSites;
+use demo_sites::StandInSites;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
 use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, ExitCode};
@@ -36,7 +36,7 @@ pub fn serve_as_child() -> ExitCode {
     die_with_parent(std::env::args().nth(2).and_then(|pid| pid.parse().ok()));
     // The server's threads, or one line saying why the OS refuses them (the parent passes
     // it on), rather than a panic inside tokio.
-    common::workers::check_threads(
+    common::workers::exit_if_threads_refused(
         StandInSites::threads_needed(),
         "the OS allows fewer (`ulimit -u`)",
     );

@@ -132,7 +132,7 @@ fn a_memory_limit_caps_requests_at_once_with_a_note() {
 /// each request waits its latency (before, every request hit `/` and answered at once).
 #[test]
 fn a_query_or_fragment_in_sites_keeps_the_latency() {
-    let sites = common::sites::StandInSites::start(1.0).unwrap();
+    let sites = demo_sites::StandInSites::start(1.0).unwrap();
     for suffix in ["/?x=1", "/#frag"] {
         let url = sites.url(suffix);
         let ran = run_scale(&["--tasks", "3", "--latency-ms", "300", "--sites", &url]);

@@ -1,7 +1,7 @@
 //! The scale binary end to end: the real program and its stand-in sites' child process,
 //! offline, with short latencies. Times are compared as ratios with slack.
 
-use common::sites::StandInSites;
+use demo_sites::StandInSites;
 use std::time::Duration;
 use testkit::{Ran, command, run};
 

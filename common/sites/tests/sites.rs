@@ -1,18 +1,10 @@
 //! The stand-in sites, tested over real HTTP on 127.0.0.1.
 
-use common::sites::{SITES, StandInSites};
+use demo_sites::{SITES, StandInSites};
 use reqwest::blocking::Client;
 use std::thread;
 use std::time::{Duration, Instant};
-
-fn client() -> Client {
-    common::tls::install_crypto_provider();
-    Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
+use testkit::loopback_client;
 
 /// GET `url`: its status, body, and how long the answer took.
 fn get(client: &Client, url: &str) -> (u16, String, Duration) {
@@ -26,7 +18,7 @@ fn get(client: &Client, url: &str) -> (u16, String, Duration) {
 #[test]
 fn each_site_answers_200_after_its_own_latency() {
     let sites = StandInSites::start(0.5).unwrap();
-    let client = client();
+    let client = loopback_client();
     for ((url, _), (name, latency)) in sites.sites().iter().zip(SITES) {
         let (status, body, took) = get(&client, url);
         let expected = latency.mul_f64(0.5);
@@ -41,7 +33,7 @@ fn each_site_answers_200_after_its_own_latency() {
 #[test]
 fn delay_and_status_do_what_their_names_say() {
     let sites = StandInSites::start(1.0).unwrap();
-    let client = client();
+    let client = loopback_client();
     let (status, _, took) = get(&client, &sites.url("/delay/150"));
     assert_eq!(status, 200);
     assert!(
@@ -60,7 +52,7 @@ fn delay_and_status_do_what_their_names_say() {
 #[test]
 fn flaky_hangs_up_the_first_time_only() {
     let sites = StandInSites::start(1.0).unwrap();
-    let client = client();
+    let client = loopback_client();
     let url = sites.url("/flaky/one");
     assert!(
         client.get(&url).send().is_err(),
@@ -77,7 +69,7 @@ fn flaky_hangs_up_the_first_time_only() {
 #[test]
 fn time_scale_zero_means_no_waiting() {
     let sites = StandInSites::start(0.0).unwrap();
-    let (status, _, took) = get(&client(), &sites.url("/delay/60000"));
+    let (status, _, took) = get(&loopback_client(), &sites.url("/delay/60000"));
     assert_eq!(status, 200);
     assert!(took < Duration::from_secs(5), "{took:?}");
 }
@@ -87,7 +79,7 @@ fn many_clients_at_once_all_get_answers_and_overlap() {
     const CLIENTS: usize = 300;
     let sites = StandInSites::start(1.0).unwrap();
     let url = sites.url("/delay/200");
-    let client = client(); // one client, shared: it is a handle to one connection pool
+    let client = loopback_client(); // one client, shared: it is a handle to one connection pool
     let start = Instant::now();
     let statuses: Vec<u16> = thread::scope(|scope| {
         let handles: Vec<_> = (0..CLIENTS)
@@ -105,8 +97,8 @@ fn many_clients_at_once_all_get_answers_and_overlap() {
 fn a_stopped_server_refuses_connections() {
     let sites = StandInSites::start(1.0).unwrap();
     let url = sites.url("/status/200");
-    assert_eq!(get(&client(), &url).0, 200);
+    assert_eq!(get(&loopback_client(), &url).0, 200);
     drop(sites);
     thread::sleep(Duration::from_millis(50));
-    assert!(client().get(&url).send().is_err());
+    assert!(loopback_client().get(&url).send().is_err());
 }

@@ -1,9 +1,8 @@
 //! demo-sites end to end: the real binary, serving on a port the OS picks.
 
-use reqwest::blocking::Client;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::time::Duration;
+use testkit::loopback_client;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_demo-sites");
 
@@ -50,22 +49,10 @@ impl Drop for DemoSites {
     }
 }
 
-/// A client that opens a new connection for every request, so a request never meets a
-/// connection the server has just hung up on (and is never retried on another).
-fn client() -> Client {
-    common::tls::install_crypto_provider();
-    Client::builder()
-        .no_proxy()
-        .pool_max_idle_per_host(0)
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
-
 #[test]
 fn flaky_keys_are_bounded_in_length_and_number() {
     let sites = DemoSites::start(testkit::command(BINARY, &[]));
-    let client = client();
+    let client = loopback_client();
     let too_long = sites.url(&format!("/flaky/{}", "k".repeat(101)));
     assert_eq!(client.get(&too_long).send().unwrap().status(), 404);
 
@@ -100,11 +87,35 @@ fn it_keeps_serving_under_slowloris_with_macos_default_open_files_limit() {
             stream
         })
         .collect();
-    let status = client().get(sites.url("/status/200")).send().map(|r| r.status());
+    let status = loopback_client()
+        .get(sites.url("/status/200"))
+        .send()
+        .map(|r| r.status());
     assert_eq!(
         status.as_ref().map(|s| s.as_u16()).ok(),
         Some(200),
         "with {} slow connections open: {status:?}",
         slow.len()
     );
+}
+
+/// `cargo run -p demo-sites -- ...` as the tutorial shows it (on a free port, as the real one
+/// may be taken): it serves, and says where.
+#[test]
+fn the_tutorials_demo_sites_command_serves() {
+    let commands = testkit::tutorial_commands("demo-sites", "demo-sites");
+    let with_port: Vec<&Vec<String>> = commands
+        .iter()
+        .filter(|args| args.iter().any(|a| a == "--port"))
+        .collect();
+    assert!(!with_port.is_empty(), "the tutorial shows demo-sites --port");
+    for args in with_port {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| if a.parse::<u16>().is_ok() { "0" } else { a.as_str() })
+            .collect();
+        let sites = DemoSites::start(testkit::command(BINARY, &args));
+        let answer = loopback_client().get(sites.url("/status/200")).send();
+        assert_eq!(answer.map(|it| it.status().as_u16()).ok(), Some(200), "{args:?}");
+    }
 }

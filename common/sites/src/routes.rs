@@ -1,4 +1,4 @@
-//! What each path of the stand-in sites answers (the table in `sites.rs`), and after how long.
+//! What each path of the stand-in sites answers (the table in `lib.rs`), and after how long.
 
 use super::{SITES, alarm};
 use http_body_util::Full;

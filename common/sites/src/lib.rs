@@ -15,7 +15,7 @@
 //!
 //! The server runs on its own small tokio runtime, so blocking code (Listing 1) and async
 //! code can both use it. It is built on hyper, the HTTP library under reqwest: we only
-//! decide what each path answers (`sites/routes.rs`) and when (`sites/alarm.rs`), never
+//! decide what each path answers (`routes.rs`) and when (`alarm.rs`), never
 //! parse HTTP ourselves.
 
 use hyper::server::conn::http1;
@@ -41,6 +41,21 @@ pub const SITES: [(&str, Duration); 4] = [
     ("google", Duration::from_millis(200)),
     ("yahoo", Duration::from_millis(800)),
 ];
+
+/// The largest time scale: waits up to 1000x the real ones (the longest stand-in wait,
+/// 10 minutes, becomes a week). Beyond that a wait overflows what a `Duration` can hold.
+pub const MAX_TIME_SCALE: f64 = 1000.0;
+
+/// Read a time scale (`--time-scale F`, for the lessons and `demo-sites`): a number from 0
+/// to [`MAX_TIME_SCALE`].
+pub fn parse_time_scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=MAX_TIME_SCALE).contains(&value) => Ok(value),
+        _ => Err(format!(
+            "expected a number >= 0 and at most {MAX_TIME_SCALE}, like 0.1, not `{text}`"
+        )),
+    }
+}
 
 /// How many not-yet-accepted connections to ask the OS to queue for us: as many as it
 /// allows, since thousands may arrive at once. Linux and macOS cap the number silently at
@@ -96,7 +111,7 @@ impl StandInSites {
     /// How many threads running sites hold: their runtime's workers (tokio starts one per
     /// CPU) and the alarm thread. A program may check the OS allows them before it starts.
     pub fn threads_needed() -> usize {
-        crate::workers::cpus() + 1
+        std::thread::available_parallelism().map_or(1, |n| n.get()) + 1
     }
 
     /// The address the server listens on.
@@ -168,6 +183,16 @@ async fn serve(listener: TcpListener, time_scale: f64, seen: Seen) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_scales_are_checked() {
+        assert_eq!(parse_time_scale("0.25"), Ok(0.25));
+        assert_eq!(parse_time_scale("0"), Ok(0.0));
+        assert_eq!(parse_time_scale("1000"), Ok(1000.0));
+        for bad in ["-1", "NaN", "inf", "fast", "1e19", "1000.5"] {
+            assert!(parse_time_scale(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn the_four_sites_are_served_in_the_articles_order() {

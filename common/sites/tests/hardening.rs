@@ -12,7 +12,7 @@ const DEADLINE: Duration = Duration::from_secs(60);
 #[cfg(target_os = "linux")]
 #[test]
 fn threads_refused_are_a_one_line_error() {
-    let threads = common::sites::StandInSites::threads_needed();
+    let threads = demo_sites::StandInSites::threads_needed();
     let ran = run(probes::refusing_threads(threads, BINARY, &[]), DEADLINE);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     ran.assert_no_panic_report();

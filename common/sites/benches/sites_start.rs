@@ -1,14 +1,12 @@
-//! `cargo bench -p common`: how long the stand-in sites take to start, and to first answer.
+//! `cargo bench -p demo-sites`: how long the stand-in sites take to start, and to first answer.
 //! Every example starts them before its first run, so this is paid on every `cargo run`.
 
-use common::sites::StandInSites;
-use reqwest::blocking::Client;
+use demo_sites::StandInSites;
 use std::time::{Duration, Instant};
 use testkit::measure::{repeat, report_over_ideal};
 
 fn main() {
-    common::tls::install_crypto_provider();
-    let client = Client::builder().no_proxy().build().unwrap();
+    let client = testkit::loopback_client();
     let target = Some(Duration::from_millis(50));
 
     let start = repeat(21, || {

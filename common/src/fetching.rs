@@ -1,13 +1,13 @@
-//! What a fetching lesson fetches, and with which client.
+//! What a fetching lesson fetches, and with which client: its options ([`FetchArgs`]) and
+//! what they come to ([`Fetching`]).
 //!
 //! With no URLs on the command line the lesson starts the stand-in sites and fetches their
 //! four pages; `--live` fetches the article's real sites; otherwise the URLs given.
 
 use crate::cli::{LessonArgs, positive_seconds};
 use crate::fetch::size;
-use crate::lesson::{Lesson, Summary};
-use crate::sites::StandInSites;
 use clap::Args;
+use demo_sites::StandInSites;
 use std::time::Duration;
 
 /// The article's own list.
@@ -37,76 +37,79 @@ pub struct FetchArgs {
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub repeat: u32,
 
-    /// Experiment: the concurrent task of every URL containing TEXT panics
-    #[arg(long, value_name = "TEXT")]
-    pub panic_on: Option<String>,
-
     #[command(flatten)]
     pub lesson: LessonArgs,
 }
 
 /// A URL to fetch, and how long it takes to answer when we know (the stand-in sites).
 #[derive(Clone)]
-struct Target {
+struct UrlToFetch {
     url: String,
     latency: Option<Duration>,
 }
 
-/// What a fetching lesson knows once it has started.
+impl UrlToFetch {
+    fn of_unknown_latency(url: &str) -> Self {
+        UrlToFetch {
+            url: url.to_string(),
+            latency: None,
+        }
+    }
+}
+
+/// What a fetching lesson fetches, and how: the URLs, the timeout, whether they are local.
 pub struct Fetching {
-    targets: Vec<Target>,
+    urls: Vec<UrlToFetch>,
     timeout: Duration,
     local: bool,
 }
 
-impl Lesson {
-    /// Listing 1's lesson: start the stand-in sites unless URLs or `--live` were given.
-    /// If the sites cannot start, say so in one line and exit.
-    pub fn fetching(args: &FetchArgs) -> (Lesson, Fetching) {
-        crate::init(); // first: colours, one-line panics, TLS, open files
-        let scale = args.lesson.time_scale;
-        let (sites, one_round) = if args.live || !args.urls.is_empty() {
+impl Fetching {
+    /// Start the stand-in sites unless URLs or `--live` were given, and list the URLs to
+    /// fetch (the whole list `--repeat` times). Returns the sites too: they serve for as long
+    /// as the caller keeps them. If they cannot start, says so in one line and exits.
+    pub(crate) fn start(args: &FetchArgs) -> (Fetching, Option<StandInSites>) {
+        let (sites, one_round): (_, Vec<UrlToFetch>) = if args.live || !args.urls.is_empty() {
             let given: Vec<&str> = if args.live {
                 LIVE_URLS.to_vec()
             } else {
                 args.urls.iter().map(String::as_str).collect()
             };
-            (None, given.into_iter().map(unknown_latency).collect())
+            (
+                None,
+                given.into_iter().map(UrlToFetch::of_unknown_latency).collect(),
+            )
         } else {
-            let sites = StandInSites::start(scale)
+            let sites = StandInSites::start(args.lesson.time_scale)
                 .unwrap_or_else(|error| exit_with(&format!("cannot start the stand-in sites: {error}")));
-            let targets: Vec<Target> = sites
+            let urls = sites
                 .sites()
                 .into_iter()
-                .map(|(url, latency)| Target {
+                .map(|(url, latency)| UrlToFetch {
                     url,
                     latency: Some(latency),
                 })
                 .collect();
-            (Some(sites), targets)
+            (Some(sites), urls)
         };
         check_size(&one_round, args.repeat);
-        let targets: Vec<Target> = (0..args.repeat).flat_map(|_| one_round.iter().cloned()).collect();
-        let latencies = targets.iter().map(|target| target.latency).collect();
-        if let Some(text) = &args.panic_on {
-            crate::experiments::panic_on(text);
-        }
-        let mut lesson = Lesson::new(&args.lesson, Summary::OneByOneThenConcurrently { latencies });
         let fetching = Fetching {
-            targets,
+            urls: (0..args.repeat).flat_map(|_| one_round.iter().cloned()).collect(),
             timeout: args.timeout,
             local: sites.is_some(),
         };
-        lesson.sites = sites;
-        lesson.live = args.live;
-        (lesson, fetching)
+        (fetching, sites)
     }
-}
 
-impl Fetching {
+    /// How long each URL takes to answer, in fetching order, if that is known (the stand-in
+    /// sites); `None` for URLs from elsewhere.
+    pub(crate) fn latencies(&self) -> Option<Vec<Duration>> {
+        self.urls.iter().map(|url| url.latency).collect()
+    }
+
     /// The URLs, in the order to fetch them one by one.
     pub fn urls(&self) -> Vec<String> {
-        self.targets.iter().map(|target| target.url.clone()).collect()
+        self.urls.iter().map(|url| url.url.clone()).collect()
     }
 
     /// The blocking client (`requests`), with `--timeout`; exits with one line if it can't be built.
@@ -147,14 +150,10 @@ const MAX_URL_BYTES: u64 = 16_000_000;
 
 /// Refuse, as a usage error (exit status 2), a list that --repeat would make too long to
 /// hold in memory: better one line now than running out of memory later.
-fn check_size(one_round: &[Target], repeat: u32) {
+fn check_size(one_round: &[UrlToFetch], repeat: u32) {
     let repeat = u64::from(repeat);
     let fetches = one_round.len() as u64 * repeat;
-    let bytes = one_round
-        .iter()
-        .map(|target| target.url.len() as u64)
-        .sum::<u64>()
-        * repeat;
+    let bytes = one_round.iter().map(|url| url.url.len() as u64).sum::<u64>() * repeat;
     if fetches > MAX_FETCHES || bytes > MAX_URL_BYTES {
         let message = format!(
             "--repeat {repeat} x {} makes {fetches} fetches and {} of URL text; the most a lesson \
@@ -164,13 +163,6 @@ fn check_size(one_round: &[Target], repeat: u32) {
             size(MAX_URL_BYTES)
         );
         clap::Error::raw(clap::error::ErrorKind::ValueValidation, message).exit();
-    }
-}
-
-fn unknown_latency(url: &str) -> Target {
-    Target {
-        url: url.to_string(),
-        latency: None,
     }
 }
 
