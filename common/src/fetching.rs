@@ -80,6 +80,11 @@ impl Fetching {
                 given.into_iter().map(UrlToFetch::of_unknown_latency).collect(),
             )
         } else {
+            // The server's threads, or one line saying why the OS refuses them (tokio would panic).
+            crate::workers::exit_if_threads_refused(
+                StandInSites::threads_needed(),
+                "the OS allows fewer (`ulimit -u`)",
+            );
             let sites = StandInSites::start(args.lesson.time_scale)
                 .unwrap_or_else(|error| exit_with(&format!("cannot start the stand-in sites: {error}")));
             let urls = sites

@@ -1,6 +1,8 @@
 //! What the lessons link: the types and helpers their listings read, and the lesson runner
 //! around the listings. (The stand-in sites are the crate `demo-sites`, in `common/sites`;
-//! what only tests and benchmarks use is the dev-only crate `common/testkit`.)
+//! how every binary prints and fails in one line is the crate `terminal`, in
+//! `common/terminal`, re-exported here as [`output`], [`say!`] and [`rprint!`]; what only tests
+//! and benchmarks use is the dev-only crate `common/testkit`.)
 //!
 //! What the listings call, and a learner reads beside them:
 //!
@@ -10,16 +12,18 @@
 //! * [`fetch`]: what fetching a URL gives back, printed as the article prints it,
 //! * [`squares`]: what squaring a number gives back (Listing 2), printed likewise,
 //! * [`panics`]: a panicking task becomes that task's one-line error,
-//! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]),
-//! * [`workers`]: Python's default pool sizes, and threads checked before a pool needs them,
+//! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]; from `terminal`),
+//! * [`workers`]: Python's default pool sizes, and threads checked before a pool needs them
+//!   (from `terminal`),
 //! * [`interrupt`]: Ctrl-C ends the async lesson at once, with a message.
 //!
 //! What runs the lessons around the listings, one click away from each `main`:
 //!
 //! * [`lesson`]: the runner: records each run, sums them up, checks they agree, exit status,
 //! * [`fetching`]: which URLs a lesson fetches (stand-in, given or live), and the client,
-//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`), and `parse`,
-//!   clap's own, with no colour for `TERM=dumb` and `--help` into a full disk an error,
+//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`), and `parse`
+//!   (from `terminal`): clap's, with no colour for `TERM=dumb` and `--help` into a full disk
+//!   an error,
 //! * [`tls`]: the TLS provider behind `--live`, installed once.
 //!
 //! What the hand-written process pool (Listing 2) and the scale binary start their workers
@@ -32,13 +36,15 @@ pub mod fetch;
 pub mod fetching;
 pub mod interrupt;
 pub mod lesson;
-pub mod output;
 pub mod panics;
 pub mod squares;
 pub mod timeline;
 pub mod timing;
 pub mod tls;
 pub mod workers;
+
+// Printing that survives `| head` and a full disk, shared with every binary of the workspace.
+pub use terminal::{output, rprint, say};
 
 /// Colours only where a person is watching, panics as one line, TLS ready for `--live`,
 /// and as many open files as the OS allows (every connection holds one; macOS starts at

@@ -1,8 +1,9 @@
 //! How many workers a pool gets when the lesson is not told (Python's defaults), and
-//! whether the OS will start the threads a pool needs.
+//! whether the OS will start the threads a pool needs (`terminal::threads`).
 
-use std::sync::{Arc, PoisonError, RwLock};
 use std::thread;
+
+pub use terminal::threads::exit_if_threads_refused;
 
 /// The CPUs this program may use: `os.process_cpu_count()` in Python 3.13. Rust's answer
 /// also follows a container's CPU quota, which Python's does not.
@@ -17,39 +18,3 @@ pub fn thread_pool_default() -> usize {
     (cpus() + 4).min(32)
 }
 // ANCHOR_END: default_workers
-
-/// Make sure the OS will let this program run `n` more threads at once, before a pool asks
-/// for them: the pools start their threads as they are built, and the threadpool crate,
-/// rayon and `thread::spawn` all panic when the OS says no (`ulimit -u`, or no memory left
-/// for the threads' stacks). If it won't, say so in one line with `hint` (what to ask for
-/// instead) and exit with status 1.
-///
-/// It starts the `n` threads for real, holds them until the last one is running, and ends
-/// them all, so the answer is the OS's own.
-pub fn exit_if_threads_refused(n: usize, hint: &str) {
-    let gate = Arc::new(RwLock::new(()));
-    let closed = gate.write().unwrap_or_else(PoisonError::into_inner);
-    let mut started = Vec::with_capacity(n);
-    let mut refused = None;
-    for _ in 0..n {
-        let gate = Arc::clone(&gate);
-        // Each thread waits at the gate until every other one has started too.
-        match thread::Builder::new().spawn(move || drop(gate.read())) {
-            Ok(handle) => started.push(handle),
-            Err(error) => {
-                refused = Some(error);
-                break;
-            }
-        }
-    }
-    drop(closed);
-    for handle in started {
-        let _ = handle.join();
-    }
-    if let Some(error) = refused {
-        let reason = crate::output::strip_os_error(&error.to_string());
-        let threads = crate::output::count(n, "thread");
-        crate::output::write_error_line(&format!("error: cannot start {threads}: {reason}; {hint}"));
-        std::process::exit(1);
-    }
-}

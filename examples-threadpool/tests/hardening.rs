@@ -181,3 +181,18 @@ fn output_to_a_full_device_is_a_one_line_error_and_exit_1() {
 fn clap_keeps_the_output_promises() {
     testkit::probes::assert_clap_keeps_the_output_promises(BINARY, &["--workers", "0"]);
 }
+
+/// The OS refuses the stand-in sites' threads (simulated: see `probes::refusing_threads`):
+/// one line, exit status 1, no panic inside tokio and no hang (issue row: threads refused).
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_refused_to_the_stand_in_sites_are_a_one_line_error() {
+    let threads = StandInSites::threads_needed();
+    let limited = testkit::probes::refusing_threads(threads, BINARY, &["--time-scale", "0.01"]);
+    let ran = run(limited, DEADLINE);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    ran.assert_no_panic_report();
+    assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    let expected = format!("error: cannot start {threads} threads: ");
+    assert!(ran.stderr.starts_with(&expected), "{}", ran.stderr);
+}

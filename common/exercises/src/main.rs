@@ -12,16 +12,15 @@
 //! as the tutorial prints it. What to look for: switching between this command and a check
 //! typed by hand rebuilds nothing (see `checks::run_checks`).
 
-#[macro_use]
-mod print;
 mod checks;
 mod tutorial;
 
 use checks::{State, run_checks};
-use print::write_error_line;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
+use terminal::output::write_error_line;
+use terminal::say;
 use tutorial::{Exercise, find_workspace, read_exercises};
 
 const USAGE: &str = "usage: cargo run -p exercises [-- show NAME]

@@ -9,8 +9,9 @@
 
 use clap::Parser;
 use demo_sites::StandInSites;
-use std::io::{self, Write};
 use std::process::ExitCode;
+use terminal::output::{strip_os_error, write_error_line};
+use terminal::say;
 
 #[derive(Parser)]
 #[command(about = "Serve the stand-in sites until Ctrl-C")]
@@ -25,43 +26,30 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    terminal::output::choose_colours();
+    let args: Args = terminal::parse(); // clap's Args::parse(), honouring TERM=dumb and a full disk
+    // The server's threads, or one line saying why the OS refuses them.
+    terminal::threads::exit_if_threads_refused(
+        StandInSites::threads_needed(),
+        "the OS allows fewer (`ulimit -u`)",
+    );
     let sites = match StandInSites::start_on(args.port, args.time_scale) {
         Ok(sites) => sites,
         Err(error) => {
-            let port = args.port;
-            return fail(&format!("error: cannot listen on 127.0.0.1:{port}: {error}"));
+            let (port, reason) = (args.port, strip_os_error(&error.to_string()));
+            write_error_line(&format!("error: cannot listen on 127.0.0.1:{port}: {reason}"));
+            return ExitCode::FAILURE;
         }
     };
-    match print_addresses(&sites) {
-        // A reader that went away (`| head -1`) has what it wanted: keep serving.
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
-            return fail(&format!("error: cannot write output: {error}"));
-        }
-        _ => {}
+    say!("Stand-in sites on http://{} (Ctrl-C to stop):", sites.addr());
+    for (url, latency) in sites.sites() {
+        say!("  {url}  ({} ms)", latency.as_millis());
     }
+    let (delay, status) = (sites.url("/delay/<ms>"), sites.url("/status/<code>"));
+    say!("  {delay}  and  {status}");
     // The server runs on its own threads; this one just waits. Ctrl-C ends the process.
+    // (A reader that went away, `| head -1`, has what it wanted: it keeps serving.)
     loop {
         std::thread::park();
     }
-}
-
-/// Where the sites are, in one write: the four sites' URLs and the other paths.
-fn print_addresses(sites: &StandInSites) -> io::Result<()> {
-    let mut text = format!("Stand-in sites on http://{} (Ctrl-C to stop):\n", sites.addr());
-    for (url, latency) in sites.sites() {
-        text += &format!("  {url}  ({} ms)\n", latency.as_millis());
-    }
-    let (delay, status) = (sites.url("/delay/<ms>"), sites.url("/status/<code>"));
-    text += &format!("  {delay}  and  {status}\n");
-    let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()
-}
-
-/// Say what went wrong in one line on stderr (ignoring a stderr that cannot take it, where
-/// `eprintln!` would panic), and fail.
-fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(io::stderr(), "{message}");
-    ExitCode::FAILURE
 }
