@@ -5,15 +5,13 @@
 
 use common::say;
 use std::time::Duration;
+use testkit::Ran;
 use testkit::measure::{median, repeat, report_over_ideal};
-use testkit::{Ran, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 
 fn lesson(args: &[&str]) -> Ran {
-    let ran = run(command(BINARY, args), Duration::from_secs(300));
-    assert!(ran.status.success(), "{ran:?}");
-    ran
+    testkit::measure::run_to_success(BINARY, args)
 }
 
 fn main() {

@@ -10,9 +10,9 @@
 
 use examples_processpool::process_pool::{self, ProcessPool};
 use std::time::{Duration, Instant};
+use testkit::Ran;
 use testkit::find_timing;
 use testkit::measure::{median, repeat, report_over_ideal};
-use testkit::{Ran, command, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 
@@ -124,9 +124,7 @@ fn as_completed_over_a_thousand_tasks() {
 }
 
 fn lesson(args: &[&str]) -> Ran {
-    let ran = run(command(BINARY, args), Duration::from_secs(300));
-    assert!(ran.status.success(), "{ran:?}");
-    ran
+    testkit::measure::run_to_success(BINARY, args)
 }
 
 /// [2, 3, 4] as 2 s of CPU work each, in the release binary, against the ideal.

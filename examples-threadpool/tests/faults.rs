@@ -3,11 +3,9 @@
 //! exit status, never a hang, an abort or a panic report.
 
 use demo_sites::StandInSites;
-use std::time::Duration;
-use testkit::{command, faults, run};
+use testkit::{DEADLINE, command, faults, run};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
-const DEADLINE: Duration = Duration::from_secs(60);
 
 /// A body that never ends is read and thrown away until --timeout: memory stays flat, and
 /// the error says what happened.

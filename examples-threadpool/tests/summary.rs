@@ -66,21 +66,11 @@ fn the_ideal_is_for_as_many_at_a_time_as_the_pool_ran() {
 
 #[test]
 fn a_failed_fetch_makes_no_speed_up_and_the_check_names_it() {
-    // The four stand-in sites and a flaky URL, whose first request is hung up on: it fails
-    // one by one and succeeds on the pool.
-    let sites = demo_sites::StandInSites::start(0.1).expect("the stand-in sites start");
-    let mut urls: Vec<String> = sites.sites().into_iter().map(|(url, _)| url).collect();
-    urls.push(sites.url("/flaky/summary"));
-    let mut args: Vec<&str> = urls.iter().map(String::as_str).collect();
-    args.push("--no-timeline");
-    let ran = run_lesson(&args);
+    // A flaky URL beside the four sites: it fails one by one and succeeds on the pool.
+    let (_sites, urls) = testkit::sites_and_a_flaky_url(0.1, "summary");
+    let ran = run_lesson(&testkit::urls_then(&urls, &["--no-timeline"]));
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    let summary = ran.lines_starting("Summary: ");
-    assert!(
-        summary[0].contains("no speed-up claimed, as 1 of 10 fetches failed"),
-        "{}",
-        ran.stdout
-    );
+    ran.assert_printed("sec: no speed-up claimed, as 1 of 10 fetches failed"); // the summary line
     assert!(ran.lines_starting("Ideal").is_empty(), "{}", ran.stdout);
     let check = ran.lines_starting("Check: ");
     assert!(
@@ -92,17 +82,9 @@ fn a_failed_fetch_makes_no_speed_up_and_the_check_names_it() {
 
     // Two URLs where nobody listens: every fetch fails, in both runs.
     let closed: Vec<String> = (0..2)
-        .map(|_| {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-            format!(
-                "http://127.0.0.1:{}/",
-                listener.local_addr().expect("its address").port()
-            )
-        })
+        .map(|_| format!("http://127.0.0.1:{}/", testkit::closed_port()))
         .collect();
-    let mut args: Vec<&str> = closed.iter().map(String::as_str).collect();
-    args.push("--no-timeline");
-    let ran = run_lesson(&args);
+    let ran = run_lesson(&testkit::urls_then(&closed, &["--no-timeline"]));
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     assert!(ran.lines_starting("Summary: ").is_empty(), "{}", ran.stdout);
     let check = ran.lines_starting("Check: ");

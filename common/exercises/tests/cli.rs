@@ -67,16 +67,8 @@ fn bad_input_is_a_usage_error_in_one_line_with_status_2() {
         let ran = run(testkit::command(EXERCISES, args));
         ran.assert_usage_error(expected);
         assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
-        assert!(
-            ran.stderr.contains("in_input_order"),
-            "it lists the exercises: {}",
-            ran.stderr
-        );
-        assert!(
-            ran.stderr.contains("usage: cargo run -p exercises"),
-            "{}",
-            ran.stderr
-        );
+        ran.assert_said("in_input_order"); // it lists the exercises
+        ran.assert_said("usage: cargo run -p exercises");
     }
 }
 
@@ -89,7 +81,7 @@ fn help_prints_the_usage_and_succeeds() {
             ran.stdout.starts_with("usage: cargo run -p exercises"),
             "{flag}: {ran:?}"
         );
-        assert!(ran.stdout.contains("show NAME"), "{}", ran.stdout);
+        ran.assert_printed("show NAME");
         assert!(ran.stderr.is_empty(), "{flag}: {}", ran.stderr);
     }
 }
@@ -104,11 +96,7 @@ fn without_cargo_it_says_so_and_fails() {
         command.env("PATH", &empty_path.0).env_remove("CARGO");
         let ran = run(command);
         assert_eq!(ran.status.code(), Some(1), "{args:?}: {ran:?}");
-        assert!(
-            ran.stderr.contains("error: cannot run cargo: it is not on PATH"),
-            "{args:?}: {}",
-            ran.stderr
-        );
+        ran.assert_said("error: cannot run cargo: it is not on PATH");
         let everything = format!("{}{}", ran.stdout, ran.stderr);
         assert!(!everything.contains("git restore"), "{everything}");
         assert!(!everything.contains("does not compile"), "{everything}");

@@ -129,11 +129,31 @@ impl Ran {
         assert!(stdout.contains(text), "expected {text:?} in:\n{stdout}");
     }
 
+    /// Fail unless stderr contains `text`, and show stderr if it does not.
+    pub fn assert_said(&self, text: &str) {
+        let stderr = &self.stderr;
+        assert!(stderr.contains(text), "expected {text:?} in:\n{stderr}");
+    }
+
     /// Fail if stderr shows Rust's default panic report: a failure must be one line.
     pub fn assert_no_panic_report(&self) {
         for noise in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {
             assert!(!self.stderr.contains(noise), "stderr:\n{}", self.stderr);
         }
+    }
+
+    /// The run ended as a program must when the OS refuses it `threads` threads: exit
+    /// status 1 and one line, `error: … cannot start THREADS threads: …`, not a panic.
+    pub fn assert_threads_refused(&self, threads: usize) {
+        assert_eq!(self.status.code(), Some(1), "{self:?}");
+        self.assert_no_panic_report();
+        assert_eq!(self.stderr.lines().count(), 1, "{}", self.stderr);
+        let refused = format!("cannot start {threads} threads: ");
+        assert!(
+            self.stderr.starts_with("error: ") && self.stderr.contains(&refused),
+            "{}",
+            self.stderr
+        );
     }
 }
 
@@ -506,6 +526,24 @@ pub fn unfetchable_urls(sites: &demo_sites::StandInSites) -> Vec<(String, &'stat
 const REFUSED: &[&str] = &["cannot connect"];
 #[cfg(windows)]
 const REFUSED: &[&str] = &["cannot connect", "timed out"];
+
+/// Stand-in sites at `time_scale`, with the four sites' URLs and `/flaky/KEY`, whose first
+/// request is hung up on: that URL fails in the first run that asks for it and succeeds in
+/// the next. Keep the sites for as long as the URLs are fetched.
+pub fn sites_and_a_flaky_url(time_scale: f64, key: &str) -> (demo_sites::StandInSites, Vec<String>) {
+    let sites = demo_sites::StandInSites::start(time_scale).expect("the stand-in sites start");
+    let mut urls: Vec<String> = sites.sites().into_iter().map(|(url, _)| url).collect();
+    urls.push(sites.url(&format!("/flaky/{key}")));
+    (sites, urls)
+}
+
+/// `urls` then `options`, as one argument list for a lesson.
+pub fn urls_then<'a>(urls: &'a [String], options: &[&'a str]) -> Vec<&'a str> {
+    urls.iter()
+        .map(String::as_str)
+        .chain(options.iter().copied())
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {

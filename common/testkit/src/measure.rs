@@ -77,3 +77,11 @@ mod tests {
         );
     }
 }
+
+/// Run a lesson's release binary to the end (five minutes at most): a benchmark measures
+/// only runs that succeeded.
+pub fn run_to_success(binary: &str, args: &[&str]) -> crate::Ran {
+    let ran = crate::run(crate::command(binary, args), Duration::from_secs(300));
+    assert!(ran.status.success(), "{ran:?}");
+    ran
+}

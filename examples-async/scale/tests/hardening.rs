@@ -2,19 +2,14 @@
 //! lessons keep (README, "What happens when things go wrong"), kept here too.
 
 use std::time::Duration;
-use testkit::{Ran, command, probes, run};
+use testkit::{DEADLINE, Ran, probes, run, run_program};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scale");
-const DEADLINE: Duration = Duration::from_secs(60);
-
-fn run_scale(args: &[&str]) -> Ran {
-    run(command(BINARY, args), DEADLINE)
-}
 
 /// A one-line error on stderr and exit status 1.
 fn assert_one_line_error(ran: &Ran) {
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    assert!(ran.stderr.starts_with("error: "), "{}", ran.stderr);
+    ran.assert_said("error: ");
     assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
     ran.assert_no_panic_report();
 }
@@ -22,15 +17,21 @@ fn assert_one_line_error(ran: &Ran) {
 /// Row 1: `--sites` is printed as the lessons print a URL: no password, one line, cut short.
 #[test]
 fn a_bad_sites_url_is_printed_masked_escaped_and_cut() {
-    let masked = run_scale(&["--tasks", "1", "--sites", "http://ann:s3cr3tPW@127.0.0.1:99999"]);
+    let masked = run_program(
+        BINARY,
+        &["--tasks", "1", "--sites", "http://ann:s3cr3tPW@127.0.0.1:99999"],
+    );
     assert_one_line_error(&masked);
     assert!(!masked.stderr.contains("s3cr3tPW"), "{}", masked.stderr);
     assert!(masked.stderr.contains("ann:***@"), "{}", masked.stderr);
-    let forged = run_scale(&["--tasks", "1", "--sites", "https://127.0.0.1:1/\nerror: FAKE"]);
+    let forged = run_program(
+        BINARY,
+        &["--tasks", "1", "--sites", "https://127.0.0.1:1/\nerror: FAKE"],
+    );
     assert_one_line_error(&forged);
     assert!(forged.stderr.contains("\\n"), "{}", forged.stderr);
     let long = format!("https://127.0.0.1:1/{}", "x".repeat(120_000));
-    let long = run_scale(&["--tasks", "1", "--sites", &long]);
+    let long = run_program(BINARY, &["--tasks", "1", "--sites", &long]);
     assert_one_line_error(&long);
     assert!(long.stderr.len() < 1_000, "{} bytes", long.stderr.len());
 }
@@ -53,9 +54,9 @@ fn ipv6_sites_are_fetched_by_every_layer() {
                 "--client",
                 layer,
             ];
-            let ran = run_scale(&args);
+            let ran = run_program(BINARY, &args);
             assert!(ran.status.success(), "{sites} {layer}: {ran:?}");
-            assert!(ran.stdout.contains("Done: 3 ok, 0 failed"), "{}", ran.stdout);
+            ran.assert_printed("Done: 3 ok, 0 failed");
         }
     }
 }
@@ -68,9 +69,8 @@ fn threads_refused_to_the_server_are_a_one_line_error() {
     let threads = common::workers::cpus() + 1; // what the stand-in sites hold
     let limited = probes::refusing_threads(threads, BINARY, &["--tasks", "10"]);
     let ran = run(limited, DEADLINE);
-    assert_one_line_error(&ran);
-    let expected = format!("error: cannot start the stand-in sites: cannot start {threads} threads: ");
-    assert!(ran.stderr.starts_with(&expected), "{}", ran.stderr);
+    ran.assert_threads_refused(threads);
+    ran.assert_said("error: cannot start the stand-in sites: ");
 }
 
 /// Row 5: memory follows `--limit`, not `--tasks`: 200,000 requests 100 at a time hold
@@ -135,7 +135,7 @@ fn a_query_or_fragment_in_sites_keeps_the_latency() {
     let sites = demo_sites::StandInSites::start(1.0).unwrap();
     for suffix in ["/?x=1", "/#frag"] {
         let url = sites.url(suffix);
-        let ran = run_scale(&["--tasks", "3", "--latency-ms", "300", "--sites", &url]);
+        let ran = run_program(BINARY, &["--tasks", "3", "--latency-ms", "300", "--sites", &url]);
         assert!(ran.status.success(), "{url}: {ran:?}");
         let took = ran.seconds_of("fetch_many");
         assert!(took >= 0.29, "{url}: {took} s for a latency of 0.3 s");
@@ -152,7 +152,7 @@ fn clap_keeps_the_output_promises() {
 #[test]
 fn errors_have_no_os_error_numbers() {
     let closed = format!("http://127.0.0.1:{}", probes::closed_port());
-    let ran = run_scale(&["--tasks", "1", "--sites", &closed]);
+    let ran = run_program(BINARY, &["--tasks", "1", "--sites", &closed]);
     assert_one_line_error(&ran);
     assert!(!ran.stderr.contains("os error"), "{}", ran.stderr);
     for layer in ["hyper", "raw"] {
@@ -160,7 +160,7 @@ fn errors_have_no_os_error_numbers() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let sites = format!("http://{}", listener.local_addr().unwrap());
         std::thread::spawn(move || drop(listener.accept()));
-        let ran = run_scale(&["--tasks", "3", "--sites", &sites, "--client", layer]);
+        let ran = run_program(BINARY, &["--tasks", "3", "--sites", &sites, "--client", layer]);
         assert_eq!(ran.status.code(), Some(1), "{layer}: {ran:?}");
         assert!(ran.stdout.contains("First failure: "), "{layer}: {}", ran.stdout);
         assert!(!ran.stdout.contains("os error"), "{layer}: {}", ran.stdout);
@@ -173,10 +173,10 @@ fn the_reachability_check_waits_the_timeout_given() {
     let silent = probes::SilentPort::open();
     let sites = format!("http://127.0.0.1:{}", silent.port);
     let started = std::time::Instant::now();
-    let ran = run_scale(&["--tasks", "1", "--timeout", "0.5", "--sites", &sites]);
+    let ran = run_program(BINARY, &["--tasks", "1", "--timeout", "0.5", "--sites", &sites]);
     let took = started.elapsed();
     assert_one_line_error(&ran);
-    assert!(ran.stderr.contains("nothing answers"), "{}", ran.stderr);
+    ran.assert_said("nothing answers");
     assert!(took < Duration::from_secs(3), "{took:?} with --timeout 0.5");
 }
 
@@ -189,7 +189,7 @@ fn a_refused_redirect_names_where_it_led() {
         let moved = "HTTP/1.1 302 Found\r\nLocation: gopher://example.com/x\r\nContent-Length: 0\r\n\r\n";
         let _ = stream.write_all(moved.as_bytes());
     });
-    let ran = run_scale(&["--tasks", "1", "--latency-ms", "0", "--sites", &sites]);
+    let ran = run_program(BINARY, &["--tasks", "1", "--latency-ms", "0", "--sites", &sites]);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     let first = ran.lines_starting("First failure: ").concat();
     assert!(
@@ -202,7 +202,10 @@ fn a_refused_redirect_names_where_it_led() {
 /// Row 11: an ideal the server can deliver: it waits at most 600 s.
 #[test]
 fn a_latency_beyond_what_the_server_waits_is_a_usage_error() {
-    let ran = run_scale(&["--tasks", "1", "--latency-ms", "600000", "--time-scale", "1000"]);
+    let ran = run_program(
+        BINARY,
+        &["--tasks", "1", "--latency-ms", "600000", "--time-scale", "1000"],
+    );
     ran.assert_usage_error("at most 600 s");
     assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
 }

@@ -3,14 +3,9 @@
 
 use demo_sites::StandInSites;
 use std::time::Duration;
-use testkit::{Ran, command, run};
+use testkit::{DEADLINE, Ran, command, run, run_program};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scale");
-const DEADLINE: Duration = Duration::from_secs(60);
-
-fn run_scale(args: &[&str]) -> Ran {
-    run(command(BINARY, args), DEADLINE)
-}
 
 /// The run printed `text` (with `layer`, the client layer, in the message if not).
 fn assert_printed(ran: &Ran, layer: &str, text: &str) {
@@ -40,13 +35,9 @@ fn assert_all_at_once(ran: &Ran, tasks: usize, latency_s: f64) {
 
 #[test]
 fn two_thousand_requests_at_once_all_succeed() {
-    let ran = run_scale(&["--tasks", "2000", "--latency-ms", "100"]);
+    let ran = run_program(BINARY, &["--tasks", "2000", "--latency-ms", "100"]);
     assert_all_at_once(&ran, 2000, 0.1);
-    assert!(
-        ran.stdout.contains("with reqwest on one thread"),
-        "{}",
-        ran.stdout
-    );
+    ran.assert_printed("with reqwest on one thread");
     // The client's and the server's costs, each on its own, where the OS reports them.
     if cfg!(target_os = "linux") {
         assert_eq!(
@@ -67,7 +58,10 @@ fn two_thousand_requests_at_once_all_succeed() {
 #[test]
 fn hyper_and_raw_layers_fetch_the_same_way() {
     for layer in ["hyper", "raw"] {
-        let ran = run_scale(&["--tasks", "1000", "--latency-ms", "100", "--client", layer]);
+        let ran = run_program(
+            BINARY,
+            &["--tasks", "1000", "--latency-ms", "100", "--client", layer],
+        );
         assert_all_at_once(&ran, 1000, 0.1);
         assert!(
             ran.stdout.contains(&format!("with {layer} on one thread")),
@@ -79,9 +73,9 @@ fn hyper_and_raw_layers_fetch_the_same_way() {
 
 #[test]
 fn a_limit_runs_requests_in_rounds() {
-    let ran = run_scale(&["--tasks", "12", "--latency-ms", "100", "--limit", "4"]);
+    let ran = run_program(BINARY, &["--tasks", "12", "--latency-ms", "100", "--limit", "4"]);
     assert!(ran.status.success(), "{ran:?}");
-    assert!(ran.stdout.contains("4 at a time"), "{}", ran.stdout);
+    ran.assert_printed("4 at a time");
     // Three rounds of 0.1 s: at least the ideal, and well under one by one (1.2 s).
     let took = ran.seconds_of("fetch_many");
     assert!((0.3..0.8).contains(&took), "{took}\n{}", ran.stdout);
@@ -99,7 +93,7 @@ fn usage_errors_are_reported_by_clap() {
             "expected a number >= 0",
         ),
     ] {
-        let ran = run_scale(args);
+        let ran = run_program(BINARY, args);
         ran.assert_usage_error(complaint);
     }
 }
@@ -112,7 +106,7 @@ fn sites_that_cannot_be_reached_are_a_one_line_error() {
         ("not a url", "invalid URL"),
         ("https://127.0.0.1:1", "plain http:// only"),
     ] {
-        let ran = run_scale(&["--tasks", "5", "--sites", sites]);
+        let ran = run_program(BINARY, &["--tasks", "5", "--sites", sites]);
         assert_eq!(ran.status.code(), Some(1), "{sites}: {ran:?}");
         assert!(ran.stderr.starts_with("error: "), "{sites}: {}", ran.stderr);
         assert!(ran.stderr.contains(complaint), "{sites}: {}", ran.stderr);
@@ -132,8 +126,8 @@ fn sites_that_die_mid_run_fail_the_run_quickly() {
     let ran = run(command(BINARY, &args), Duration::from_secs(20));
     stopper.join().unwrap();
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    assert!(ran.stdout.contains("0 ok, 50 failed"), "{}", ran.stdout);
-    assert!(ran.stdout.contains("First failure: "), "{}", ran.stdout);
+    ran.assert_printed("0 ok, 50 failed");
+    ran.assert_printed("First failure: ");
     ran.assert_no_panic_report();
 }
 
@@ -181,7 +175,7 @@ fn a_low_open_files_limit_caps_requests_at_once_and_never_fails_them() {
     // 64 files: a few requests fit; never "running 0 at a time", never a hang.
     let ran = run_with_open_files_limit(64, &["--tasks", "10", "--latency-ms", "50"]);
     assert!(ran.status.success(), "{ran:?}");
-    assert!(ran.stdout.contains("Done: 10 ok, 0 failed"), "{}", ran.stdout);
+    ran.assert_printed("Done: 10 ok, 0 failed");
     // Near the limit, requests of 0 ms come and go as fast as sockets can close.
     for layer in ["reqwest", "hyper", "raw"] {
         let args = ["--tasks", "2000", "--latency-ms", "0", "--client", layer];
@@ -194,7 +188,7 @@ fn a_low_open_files_limit_caps_requests_at_once_and_never_fails_them() {
     for (limit, complaint) in [(24, "no request fits"), (10, "cannot start")] {
         let ran = run_with_open_files_limit(limit, &["--tasks", "10"]);
         assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-        assert!(ran.stderr.starts_with("error: "), "{}", ran.stderr);
+        ran.assert_said("error: ");
         assert!(ran.stderr.contains(complaint), "{limit}: {}", ran.stderr);
         assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
     }
