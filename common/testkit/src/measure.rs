@@ -63,6 +63,14 @@ fn ms(duration: Duration) -> String {
     format!("{:.1}", duration.as_secs_f64() * 1000.0)
 }
 
+/// Run a lesson's release binary to the end (five minutes at most): a benchmark measures
+/// only runs that succeeded.
+pub fn run_to_success(binary: &str, args: &[&str]) -> crate::Ran {
+    let ran = crate::run(crate::command(binary, args), Duration::from_secs(300));
+    assert!(ran.status.success(), "{ran:?}");
+    ran
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,12 +84,4 @@ mod tests {
             Duration::from_micros(3500)
         );
     }
-}
-
-/// Run a lesson's release binary to the end (five minutes at most): a benchmark measures
-/// only runs that succeeded.
-pub fn run_to_success(binary: &str, args: &[&str]) -> crate::Ran {
-    let ran = crate::run(crate::command(binary, args), Duration::from_secs(300));
-    assert!(ran.status.success(), "{ran:?}");
-    ran
 }
