@@ -13,7 +13,7 @@ const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 #[test]
 fn workers_that_cannot_start_are_left_out_with_one_warning() {
     let args = ["--workers", "100", "--time-scale", "0.05", "--no-timeline"];
-    let ran = run(testkit::faults::under_ulimit("-n 64", BINARY, &args), DEADLINE);
+    let ran = run(testkit::probes::under_ulimit("-n 64", BINARY, &args), DEADLINE);
     assert!(ran.status.success(), "{ran:?}");
     ran.assert_no_panic_report();
     let warnings: Vec<&str> = ran.stderr.lines().collect();

@@ -115,12 +115,6 @@ pub fn assert_a_stalled_body_stops_at_the_timeout(program: &str, args: &[&str], 
     }
 }
 
-/// `program args` run by `sh` under `ulimit LIMIT` (for example `-n 64`): the limit binds
-/// the program alone.
-#[cfg(unix)]
-pub fn under_ulimit(limit: &str, program: &str, args: &[&str]) -> std::process::Command {
-    crate::command_via_shell(&format!("ulimit {limit} &&"), "", program, args)
-}
 
 /// Run `program args` with too little address space for `threads` thread stacks: it must
 /// end with one line, `error: cannot start THREADS threads: …; HINT`, and exit status 1,
@@ -133,7 +127,7 @@ pub fn under_ulimit(limit: &str, program: &str, args: &[&str]) -> std::process::
 /// malloc arena: glibc's per-thread arenas would otherwise eat that room).
 #[cfg(target_os = "linux")]
 pub fn assert_threads_refused_in_one_line(program: &str, args: &[&str], threads: usize, hint: &str) {
-    let mut limited = under_ulimit("-v 67108864", program, args);
+    let mut limited = crate::probes::under_ulimit("-v 67108864", program, args);
     limited
         .env("RUST_MIN_STACK", (256 << 20).to_string())
         .env("MALLOC_ARENA_MAX", "1");

@@ -82,6 +82,13 @@ fn answer_ok(mut stream: TcpStream) {
     let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 }
 
+/// `program args` run by `sh` under `ulimit LIMIT` (for example `-n 64`): the limit binds
+/// the program alone.
+#[cfg(unix)]
+pub fn under_ulimit(limit: &str, program: &str, args: &[&str]) -> std::process::Command {
+    crate::command_via_shell(&format!("ulimit {limit} &&"), "", program, args)
+}
+
 /// `program args` where the OS lets it start fewer than `threads` threads at once.
 ///
 /// `ulimit -u` would be the natural fault, but it does not bind root and counts every
@@ -95,7 +102,7 @@ pub fn refusing_threads(threads: usize, program: &str, args: &[&str]) -> Command
     const STACK_GIB: u64 = 2;
     assert!(threads >= 2, "one thread always runs: the main one");
     let limit_kib = (STACK_GIB * threads as u64 - STACK_GIB / 2) << 20;
-    let mut limited = crate::faults::under_ulimit(&format!("-v {limit_kib}"), program, args);
+    let mut limited = under_ulimit(&format!("-v {limit_kib}"), program, args);
     limited
         .env("RUST_MIN_STACK", (STACK_GIB << 30).to_string())
         .env("MALLOC_ARENA_MAX", "1");

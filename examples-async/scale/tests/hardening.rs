@@ -107,7 +107,7 @@ fn memory_is_bounded_by_the_limit_not_by_the_tasks() {
 fn a_memory_limit_caps_requests_at_once_with_a_note() {
     use std::io::BufRead;
     let args = ["--tasks", "1000000", "--latency-ms", "60000"];
-    let mut limited = testkit::faults::under_ulimit("-v 400000", BINARY, &args);
+    let mut limited = testkit::probes::under_ulimit("-v 400000", BINARY, &args);
     let mut child = limited
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

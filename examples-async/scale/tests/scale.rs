@@ -164,7 +164,7 @@ fn endless_bodies_stop_at_the_timeout_in_flat_memory() {
 #[cfg(unix)]
 fn run_with_open_files_limit(limit: u32, args: &[&str]) -> Ran {
     run(
-        testkit::faults::under_ulimit(&format!("-n {limit}"), BINARY, args),
+        testkit::probes::under_ulimit(&format!("-n {limit}"), BINARY, args),
         DEADLINE,
     )
 }
