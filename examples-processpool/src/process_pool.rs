@@ -51,7 +51,7 @@ pub use worker::{Function, WORKER_FLAG, serve_if_worker, serve_if_worker_with_in
 use child::{THREADS_PER_WORKER, WorkerProcess};
 use common::output::count;
 use common::timeline::{Span, Worker};
-use future::Slot;
+use future::{Slot, deadline_after};
 use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
@@ -295,7 +295,7 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
             submit: Box::new(move |args| self.submit(function, args)),
             all_args: all_args.into_iter(),
             in_flight: VecDeque::new(),
-            deadline: timeout.map(|timeout| Instant::now() + timeout),
+            deadline: deadline_after(timeout),
             buffersize: buffersize.map(|size| size.max(1)),
             submitted: 0,
             timed_out: false,

@@ -98,6 +98,7 @@ const TESTS: &[Test] = by_name![
     max_tasks_per_child_replaces_the_worker,
     bad_settings_are_refused,
     a_task_past_its_time_limit_is_killed_and_replaced,
+    a_timeout_too_long_for_the_clock_means_no_deadline,
 ];
 
 fn main() {
@@ -502,4 +503,20 @@ fn a_task_past_its_time_limit_is_killed_and_replaced() {
         "{why}"
     );
     assert_ne!(value(&pool.submit(task, (PID, 0))), before, "a fresh worker");
+}
+
+// No CPython test: Python's timeout is a float, and `monotonic() + 1e300` cannot overflow.
+// An `Instant` can: a timeout past the clock's end (`Duration::MAX`, say) waits with no
+// deadline, as `result_timeout` already did, instead of panicking.
+fn a_timeout_too_long_for_the_clock_means_no_deadline() {
+    let pool = Pool::new(1);
+    let future = pool.submit(task, (NAP, 1));
+    let forever = Some(Duration::MAX);
+    let completed: Vec<_> = process_pool::as_completed([&future], forever).collect();
+    assert_eq!(completed.len(), 1);
+    assert!(completed[0].is_ok(), "no timeout");
+    let (done, not_done) = process_pool::wait([&future], forever, ReturnWhen::AllCompleted);
+    assert_eq!((done.len(), not_done.len()), (1, 0));
+    let mapped: Vec<_> = pool.map(task, [(NAP, 2)], forever, None).collect();
+    assert_eq!(value(mapped[0].as_ref().expect("no timeout")), 2);
 }

@@ -332,6 +332,13 @@ fn distinct<'a, Args, R>(
         .collect()
 }
 
+/// When a wait of `timeout` from now ends. A timeout past the end of the clock (say
+/// `Duration::MAX`) has no deadline: `Instant + Duration` would panic there, where Python's
+/// float `monotonic() + timeout` just grows.
+pub(crate) fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
+    timeout.and_then(|timeout| Instant::now().checked_add(timeout))
+}
+
 /// Python's `as_completed(futures, timeout)`: each future as soon as it is done (those done
 /// already first), each once even if given twice, from any pool. With a `timeout`, an
 /// `Err(TimeoutError)` once it has passed with futures unfinished, and then no more.
@@ -343,7 +350,7 @@ where
     Args: 'a,
 {
     let futures = distinct(futures);
-    let deadline = timeout.map(|timeout| Instant::now() + timeout);
+    let deadline = deadline_after(timeout);
     let (waiter, finished) = mpsc::channel();
     for (place, future) in futures.iter().enumerate() {
         future.slot.notify(&waiter, place);
