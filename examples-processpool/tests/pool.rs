@@ -240,6 +240,10 @@ fn cancel_works_only_while_pending_and_a_cancelled_task_never_runs() {
     assert!(pending.cancel(), "pending: cancelled");
     assert!(pending.cancelled() && pending.done() && !pending.running());
     assert_eq!(pending.result(), Err(TaskError::Cancelled));
+    assert!(
+        pending.cancel(),
+        "cancelled already: true again (test_cancel's f3)"
+    );
     assert!(!running.cancel(), "running: not cancelled");
     assert!(!running.cancelled());
     assert_eq!(value(&last), worker, "the cancelled task never ran");

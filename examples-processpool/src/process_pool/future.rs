@@ -129,7 +129,11 @@ impl<R> Slot<R> {
 
     /// Give the task its outcome, unless it has one already; wake whoever waits for it.
     pub(crate) fn finish(&self, outcome: Result<R, TaskError>, span: Span) -> bool {
-        let mut state = self.lock();
+        self.settle(self.lock(), outcome, span)
+    }
+
+    /// `finish`, with the lock already held (so that what it saw cannot change meanwhile).
+    fn settle(&self, mut state: MutexGuard<'_, State<R>>, outcome: Result<R, TaskError>, span: Span) -> bool {
         if matches!(state.stage, Stage::Finished(..)) {
             return false;
         }
@@ -166,10 +170,16 @@ impl<R> Slot<R> {
         }
     }
 
-    /// Cancel the task if it is still pending.
+    /// Cancel the task if it is still pending: true if it is cancelled now, or was already
+    /// (as Python's `cancel()`). One lock for the look and the change, so the pool cannot
+    /// start the task in between.
     pub(crate) fn cancel(&self) -> bool {
-        let pending = matches!(self.lock().stage, Stage::Pending);
-        pending && self.finish_unrun(TaskError::Cancelled)
+        let state = self.lock();
+        match &state.stage {
+            Stage::Pending => self.settle(state, Err(TaskError::Cancelled), self.no_time()),
+            Stage::Running => false,
+            Stage::Finished(outcome, _) => matches!(outcome.as_ref(), Err(TaskError::Cancelled)),
+        }
     }
 
     /// Fail the task without running it (unless it has an outcome already).
@@ -298,8 +308,8 @@ impl<Args, R> PoolFuture<Args, R> {
         matches!(self.slot.lock().stage, Stage::Running)
     }
 
-    /// Cancel the task if it has not started: true if it will never run. A running or
-    /// finished task can't be cancelled (`future.cancel()`).
+    /// Cancel the task if it has not started: true if it will never run (cancelled now, or
+    /// before). A running or finished task can't be cancelled (`future.cancel()`).
     pub fn cancel(&self) -> bool {
         self.slot.cancel()
     }
