@@ -378,8 +378,9 @@ impl<Args, R: Clone, I: Iterator<Item = Args>> Iterator for Map<'_, Args, R, I> 
         }
         // Past the timeout: the tasks not started never will (the running ones finish).
         self.timed_out = true;
-        next.cancel();
-        let unfinished = 1 + self.in_flight.len();
+        self.in_flight.push_front(next);
+        let unfinished = self.in_flight.iter().filter(|future| !future.done()).count();
+        self.cancel_in_flight();
         Some(Err(TimeoutError {
             unfinished,
             total: self.submitted,
@@ -387,12 +388,19 @@ impl<Args, R: Clone, I: Iterator<Item = Args>> Iterator for Map<'_, Args, R, I> 
     }
 }
 
-impl<Args, R, I> Drop for Map<'_, Args, R, I> {
-    /// Dropped before the end (or after a timeout): cancel what has not started.
-    fn drop(&mut self) {
-        for future in &self.in_flight {
+impl<Args, R, I> Map<'_, Args, R, I> {
+    /// Cancel the tasks submitted and not yet started; the running ones finish.
+    fn cancel_in_flight(&mut self) {
+        for future in self.in_flight.drain(..) {
             future.cancel();
         }
+    }
+}
+
+impl<Args, R, I> Drop for Map<'_, Args, R, I> {
+    /// Dropped before the end: cancel what has not started.
+    fn drop(&mut self) {
+        self.cancel_in_flight();
     }
 }
 

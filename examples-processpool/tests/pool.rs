@@ -90,6 +90,7 @@ const TESTS: &[Test] = by_name![
     wait_returns_when_asked,
     map_yields_in_input_order_as_results_arrive,
     map_times_out_and_cancels_the_rest,
+    map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished,
     map_with_a_buffersize_takes_its_input_lazily,
     shutdown_runs_the_queue_or_cancels_it,
     futures_of_two_pools_and_of_a_dropped_pool_never_hang,
@@ -357,6 +358,29 @@ fn map_times_out_and_cancels_the_rest() {
     let start = std::time::Instant::now();
     pool.shutdown(true, false);
     assert!(start.elapsed() < ticks(40), "the cancelled naps did not run");
+}
+
+// executor.py :: test_map_timeout: the TimeoutError comes, and the rest are cancelled then,
+// not later (Python's map cancels them as the error leaves it, even if the caller keeps the
+// iterator); the message counts the futures still unfinished, not the ones not yet yielded.
+fn map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished() {
+    let pool = Pool::new(1);
+    let worker = value(&pool.submit(task, (PID, 0)));
+    let mut map = pool.map(task, [(NAP, 10), (DIE, 0)], Some(ticks(2)), None);
+    let timeout = map.next().expect("a timeout").map(|_| ()).unwrap_err();
+    assert_eq!(timeout.to_string(), "2 (of 2) futures unfinished");
+    let after = value(&pool.submit(task, (PID, 0))); // the map is still alive
+    assert_eq!(after, worker, "the task behind the timeout never ran");
+    drop(map);
+
+    let pool = Pool::new(2);
+    let mut map = pool.map(task, [(NAP, 20), (NAP, 1)], Some(ticks(6)), None);
+    let timeout = map.next().expect("a timeout").map(|_| ()).unwrap_err();
+    assert_eq!(
+        timeout.to_string(),
+        "1 (of 2) futures unfinished",
+        "the second was done"
+    );
 }
 
 // test_pool.py :: test_map_buffersize (3.14): an endless input, taken as needed
