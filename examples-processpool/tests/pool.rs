@@ -100,6 +100,7 @@ const TESTS: &[Test] = by_name![
     bad_settings_are_refused,
     a_task_past_its_time_limit_is_killed_and_replaced,
     a_timeout_too_long_for_the_clock_means_no_deadline,
+    a_function_the_workers_do_not_serve_fails_in_one_line,
 ];
 
 fn main() {
@@ -547,4 +548,38 @@ fn a_timeout_too_long_for_the_clock_means_no_deadline() {
     assert_eq!((done.len(), not_done.len()), (1, 0));
     let mapped: Vec<_> = pool.map(task, [(NAP, 2)], forever, None).collect();
     assert_eq!(value(mapped[0].as_ref().expect("no timeout")), 2);
+}
+
+/// A function this program's workers do not serve (they serve [`task`] and [`init`]).
+fn not_served(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+// No CPython test: Python's worker imports any module-level function it is sent. Here a
+// worker program serves one function and one initializer, and a pool that asks for another
+// gets one line saying which (the house rule for bad input), and the worker goes on.
+fn a_function_the_workers_do_not_serve_fails_in_one_line() {
+    let pool = Pool::new(1);
+    let Err(TaskError::Panicked(why)) = pool.submit(not_served, (1, 2)).result() else {
+        panic!("not_served ran")
+    };
+    assert!(
+        why.contains("pool::task") && why.contains("pool::not_served"),
+        "{why}"
+    );
+    assert!(!why.contains('\n'), "one line: {why}");
+    assert_eq!(value(&pool.submit(task, (NAP, 0))), 0, "the worker goes on");
+
+    fn not_served_init() {}
+    let pool = Pool::builder(1)
+        .initializer(not_served_init)
+        .build()
+        .expect("valid");
+    let Err(TaskError::BrokenPool(why)) = pool.submit(task, (NAP, 0)).result() else {
+        panic!("the initializer ran")
+    };
+    assert!(
+        why.contains("not_served_init") && !why.contains('\n'),
+        "one line: {why}"
+    );
 }

@@ -74,15 +74,19 @@ pub fn serve_if_worker_with_initializer<InitArgs, Init, Args, Out>(
         let (asked, args) = line.split_once(' ').unwrap_or((line, ""));
         if asked == INIT {
             // The pool names the initializer it wants; this program has only the one.
+            // (`assert!`, not `assert_eq!`, whose left/right lines break the one-line error.)
             return answer_line(catch_panic(|| {
                 let (wanted, args) = args.split_once(' ').unwrap_or((args, ""));
-                assert_eq!(wanted, init, "this worker's initializer is {init}, not {wanted}");
+                assert!(
+                    wanted == init,
+                    "this worker program's initializer is {init}, not {wanted}"
+                );
                 let args = from_line(args).unwrap_or_else(|| panic!("arguments {args:?} do not fit {init}"));
                 initializer.call(args).into_value()
             }));
         }
         answer_line(catch_panic(|| {
-            assert_eq!(asked, name, "this worker runs {name}, not {asked}");
+            assert!(asked == name, "this worker program serves {name}, not {asked}");
             let args = from_line(args).unwrap_or_else(|| panic!("arguments {args:?} do not fit {name}"));
             function.call(args).into_value()
         }))
