@@ -28,7 +28,8 @@
 //!   process, which takes the next task from a shared queue, hands it to its worker, and
 //!   puts the answer in the task's future. A worker runs one task at a time, so when one
 //!   dies we know which task it took down: that task fails ([`TaskError::WorkerDied`]), a
-//!   fresh worker takes its place, and the other tasks carry on. (Python's pool is broken
+//!   fresh worker takes its place, and the other tasks carry on (one that dies between
+//!   tasks fails none: the next task goes to its replacement). (Python's pool is broken
 //!   for good by a dead worker: `BrokenProcessPool`. An error the function returns or a
 //!   panic is caught in the worker, which goes on serving, as Python's does.)
 //! * `future.rs`, the future: the slot the feeder fills in and the caller waits on.
@@ -431,8 +432,13 @@ fn feed_one_worker<R: Wire>(
         if !task.slot.start() {
             continue; // cancelled while it waited
         }
-        if worker.is_err() {
-            worker = start_worker(settings); // the last one died and could not be replaced
+        if worker.as_mut().map_or(true, WorkerProcess::has_ended) {
+            // The last one could not be replaced, or it died while idle (killed from
+            // outside, say): the task never reached it, so a fresh one takes it.
+            if let Ok(dead) = worker {
+                dead.stop();
+            }
+            worker = start_worker(settings);
         }
         let (outcome, span, worker_is_gone) = run_task(&mut worker, &task, settings.time_limit);
         task.slot.finish(outcome, span);

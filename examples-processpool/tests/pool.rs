@@ -82,6 +82,7 @@ const TESTS: &[Test] = by_name![
     submit_returns_a_future_of_the_value,
     an_err_and_a_panic_come_back_and_the_worker_goes_on,
     a_dead_worker_fails_its_own_task_and_is_replaced,
+    a_worker_that_died_idle_is_replaced_before_the_next_task,
     result_timeout_gives_up_and_the_task_goes_on,
     cancel_works_only_while_pending_and_a_cancelled_task_never_runs,
     exception_and_done_callbacks,
@@ -211,6 +212,26 @@ fn a_dead_worker_fails_its_own_task_and_is_replaced() {
         "{why}"
     );
     assert_ne!(value(&after), before, "a fresh worker took its place");
+}
+
+// The same deliberate difference from test_process_pool.py :: test_killed_child, for a
+// worker killed while idle (from outside, say): it held no task, so no task fails; the
+// next one goes to a fresh worker. (Linux: `/proc` tells when the kill has landed.)
+fn a_worker_that_died_idle_is_replaced_before_the_next_task() {
+    #[cfg(target_os = "linux")]
+    {
+        let pool = Pool::new(1);
+        let idle = value(&pool.submit(task, (PID, 0)));
+        let kill = std::process::Command::new("kill")
+            .args(["-9", &idle.to_string()])
+            .status();
+        assert!(kill.is_ok_and(|status| status.success()), "kill -9 {idle}");
+        while testkit::faults::processes::alive(idle.unsigned_abs().try_into().expect("a pid")) {
+            nap(0);
+        }
+        let next = pool.submit(task, (PID, 0));
+        assert!(next.result().is_ok_and(|pid| pid != idle), "{:?}", next.result());
+    }
 }
 
 // test_future.py :: test_result_with_timeout

@@ -69,6 +69,11 @@ impl WorkerProcess {
         self.child.id()
     }
 
+    /// Has the worker ended already (died while idle, say)? A task sent now would fail.
+    pub(crate) fn has_ended(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// Send one line and wait for the answer line, at most `limit`. `Err` means the worker
     /// died, or ran past the limit and was killed: either way it is of no more use.
     pub(crate) fn ask(&mut self, line: &str, limit: Option<Duration>) -> Result<String, TaskError> {
