@@ -226,12 +226,27 @@ fn a_worker_that_died_idle_is_replaced_before_the_next_task() {
             .args(["-9", &idle.to_string()])
             .status();
         assert!(kill.is_ok_and(|status| status.success()), "kill -9 {idle}");
-        while testkit::faults::processes::alive(idle.unsigned_abs().try_into().expect("a pid")) {
+        while !every_thread_ended(idle) {
             nap(0);
         }
         let next = pool.submit(task, (PID, 0));
         assert!(next.result().is_ok_and(|pid| pid != idle), "{:?}", next.result());
     }
+}
+
+/// Has every thread of process `pid` ended (its leader a zombie, or gone)? The leader can be
+/// a zombie while another thread still runs, and the process has not ended until that ends.
+#[cfg(target_os = "linux")]
+fn every_thread_ended(pid: i64) -> bool {
+    let Ok(threads) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return true;
+    };
+    threads.flatten().all(|thread| {
+        let stat = std::fs::read_to_string(thread.path().join("stat")).unwrap_or_default();
+        stat.rsplit(')')
+            .next()
+            .is_none_or(|rest| rest.trim_start().starts_with(['Z', 'X']))
+    })
 }
 
 // test_future.py :: test_result_with_timeout
