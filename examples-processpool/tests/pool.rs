@@ -89,6 +89,7 @@ const TESTS: &[Test] = by_name![
     as_completed_yields_each_future_once,
     as_completed_times_out_naming_the_unfinished,
     wait_returns_when_asked,
+    polling_with_wait_leaves_nothing_behind,
     map_yields_in_input_order_as_results_arrive,
     map_times_out_and_cancels_the_rest,
     map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished,
@@ -362,6 +363,38 @@ fn wait_returns_when_asked() {
     assert_eq!((done.len(), not_done.len()), (2, 1), "the timeout came first");
     let (done, not_done) = process_pool::wait([&quick, &slow, &quick], None, ReturnWhen::AllCompleted);
     assert_eq!((done.len(), not_done.len()), (2, 0), "all of them, each once");
+}
+
+// No CPython test: CPython's as_completed and wait take their waiter off each future in a
+// `finally` (`_base.py`), so polling a future (`while not wait(fs, timeout=0).done`) costs
+// nothing that stays. Here each poll left a channel on the future until it finished: some
+// 700 bytes a poll, a gigabyte in seconds of a busy loop. (Linux: the memory is in /proc.)
+fn polling_with_wait_leaves_nothing_behind() {
+    #[cfg(target_os = "linux")]
+    {
+        const POLLS: usize = 50_000; // some 35 MB if each one stays
+        let pool = Pool::new(1);
+        let running = pool.submit(task, (NAP, 50));
+        let pending = pool.submit(task, (NAP, 0));
+        let before = resident_kib();
+        for _ in 0..POLLS {
+            let (_, not_done) =
+                process_pool::wait([&pending], Some(Duration::ZERO), ReturnWhen::FirstCompleted);
+            assert_eq!(not_done.len(), 1, "still pending: the test would prove nothing");
+        }
+        let grew = resident_kib().saturating_sub(before);
+        assert!(grew < 4096, "{POLLS} polls kept {grew} KiB");
+        assert!(!running.done(), "the polls all came while it ran");
+    }
+}
+
+/// This process's resident memory, in KiB (Linux).
+#[cfg(target_os = "linux")]
+fn resident_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"));
+    let kib = line.and_then(|line| line.split_whitespace().nth(1));
+    kib.and_then(|kib| kib.parse().ok()).expect("VmRSS: N kB")
 }
 
 // executor.py :: test_map

@@ -9,7 +9,7 @@ use common::timeline::{Span, Worker};
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 /// Why a task has no value: Python's exceptions from `future.result()`, as one enum.
@@ -81,7 +81,9 @@ enum Stage<R> {
 struct State<R> {
     stage: Stage<R>,
     /// Who waits for this task among others: a channel and this future's place in their list.
-    waiters: Vec<(Sender<usize>, usize)>,
+    /// Held weakly: a wait that has ended (returned, timed out, dropped) owns its channel,
+    /// and the next waiter to come sweeps it out, as Python's `finally` removes its waiter.
+    waiters: Vec<(Weak<Sender<usize>>, usize)>,
     /// What to call with the outcome once there is one (`add_done_callback`).
     callbacks: Vec<Callback<R>>,
     /// How many threads sleep on `changed` for the outcome: waking none is a system call saved.
@@ -140,7 +142,9 @@ impl<R> Slot<R> {
         let outcome = Arc::new(outcome);
         state.stage = Stage::Finished(Arc::clone(&outcome), span);
         for (waiter, place) in state.waiters.drain(..) {
-            let _ = waiter.send(place);
+            if let Some(waiter) = waiter.upgrade() {
+                let _ = waiter.send(place);
+            }
         }
         if state.sleepers > 0 {
             self.changed.notify_all();
@@ -199,12 +203,14 @@ impl<R> Slot<R> {
     }
 
     /// Send `place` on `waiter` when this task finishes (at once if it has).
-    fn notify(&self, waiter: &Sender<usize>, place: usize) {
+    fn notify(&self, waiter: &Arc<Sender<usize>>, place: usize) {
         let mut state = self.lock();
-        match state.stage {
-            Stage::Finished(..) => drop(waiter.send(place)),
-            _ => state.waiters.push((waiter.clone(), place)),
+        if let Stage::Finished(..) = state.stage {
+            let _ = waiter.send(place);
+            return;
         }
+        state.waiters.retain(|(earlier, _)| earlier.strong_count() > 0);
+        state.waiters.push((Arc::downgrade(waiter), place));
     }
 }
 
@@ -362,11 +368,13 @@ where
     let futures = distinct(futures);
     let deadline = deadline_after(timeout);
     let (waiter, finished) = mpsc::channel();
+    let waiter = Arc::new(waiter); // the futures hold it weakly: it lives as long as this wait
     for (place, future) in futures.iter().enumerate() {
         future.slot.notify(&waiter, place);
     }
     let mut yielded = 0;
     std::iter::from_fn(move || {
+        let _waiting = &waiter;
         if yielded == futures.len() {
             return None;
         }
