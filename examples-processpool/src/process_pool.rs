@@ -278,8 +278,11 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     /// Python's `executor.map(fn, args, timeout=…, buffersize=…)`: each task's future, in
     /// the order of `all_args`, each as soon as it and every one before it are done. It
     /// submits every task at once, or with `buffersize` at most that many at a time (the
-    /// rest as the first are taken). Past `timeout` it yields a `TimeoutError`, cancels
-    /// the tasks not started, and ends; dropping it early cancels them too.
+    /// rest as the first are taken; 0 counts as 1, where Python raises `ValueError`). Past
+    /// `timeout` it yields a `TimeoutError`, cancels the tasks not started, and ends;
+    /// dropping it early cancels them too. Python's yields values and ends at the first
+    /// task that raised; here a failed task is one future among the others, and the rest
+    /// still come.
     pub fn map<'pool, F, I>(
         &'pool self,
         function: F,

@@ -257,6 +257,10 @@ impl<Args, R: Clone> PoolFuture<Args, R> {
 
     /// Call `callback` with the outcome once the task is done, on the pool's thread that
     /// finished it; at once, on this thread, if it is done already (`add_done_callback`).
+    /// One that panics does not stop the others: the pool adds a line on stderr, after
+    /// Rust's own panic message (with a backtrace if `RUST_BACKTRACE` is set) unless the
+    /// program installed a quieter panic hook, as the lesson does. Python logs a callback's
+    /// exception with its traceback, likewise.
     pub fn add_done_callback(&self, callback: impl FnOnce(&Result<R, TaskError>) + Send + 'static) {
         self.slot.on_finish(Box::new(callback));
     }

@@ -15,7 +15,9 @@ pub const WORKER_FLAG: &str = "--process-pool-worker";
 /// The first word of the line that asks a worker to run its initializer.
 pub(crate) const INIT: &str = "init";
 
-/// A function a worker can run on the arguments of one task: any `fn(A, B) -> R`.
+/// A function a worker can run on the arguments of one task: any `fn(A, B) -> R`, or `fn() -> R`.
+/// Python's `submit(f, x)` has no one-argument form here: give `f` a second argument of type
+/// `()` (`fn f(x: i64, (): ())`, submitted with `(x, ())`); for three, nest a pair: `(a, (b, c))`.
 pub trait Function<Args> {
     type Output;
     fn call(&self, args: Args) -> Self::Output;
