@@ -61,7 +61,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 use wire::{read_answer, to_line};
-use worker::{INIT, name_of};
+use worker::{INIT, name_of, refuse_a_pool_in_a_worker};
 
 /// How a pool is set up: Python's `ProcessPoolExecutor(...)` keyword arguments.
 pub struct Builder<Args, R> {
@@ -208,6 +208,7 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     }
 
     fn start(workers: usize, settings: Settings) -> Self {
+        refuse_a_pool_in_a_worker();
         common::workers::check_threads(workers * THREADS_PER_WORKER, "try fewer --workers");
         let (tasks, queue) = mpsc::channel::<Task<R>>();
         // All feeder threads take tasks from one queue: whoever is free takes the next.

@@ -48,8 +48,22 @@ fn is_worker() -> bool {
     std::env::args().nth(1).as_deref() == Some(WORKER_FLAG)
 }
 
+/// A pool started in a worker: its `main` did not call [`serve_if_worker`] first, so each
+/// worker would start a pool of its own, whose workers would do the same, without end.
+/// Say so in one line and exit; the task sent to this worker fails with that line. (Python
+/// refuses the same way, with a `RuntimeError` in the child.)
+pub(crate) fn refuse_a_pool_in_a_worker() {
+    if is_worker() {
+        common::output::write_error_line(
+            "error: a pool worker's main started a process pool: call process_pool::serve_if_worker first in main",
+        );
+        std::process::exit(1);
+    }
+}
+
 /// Call first thing in `main`. In a worker process, serve `function` until the pool is
-/// done, then exit: the rest of `main` never runs there. Elsewhere, return at once.
+/// done, then exit: the rest of `main` never runs there. Elsewhere, return at once. (A
+/// program that forgets it gets each task back failed, with a line saying so.)
 pub fn serve_if_worker<Args: Wire, Out: TaskOutput>(function: impl Function<Args, Output = Out>) {
     serve_if_worker_with_initializer(|| (), function);
 }
