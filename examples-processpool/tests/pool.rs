@@ -25,6 +25,7 @@ const PANIC: i64 = 2; // panic
 const DIE: i64 = 3; // end the worker process
 const PID: i64 = 4; // return the worker's process id
 const INITS: i64 = 5; // return how often the initializer ran in this worker
+const PRINT: i64 = 6; // print a line and a part of one to stdout, then return `arg`
 
 /// How often [`init`] ran in this process (a worker).
 static INIT_RUNS: AtomicI64 = AtomicI64::new(0);
@@ -38,6 +39,10 @@ fn task(kind: i64, arg: i64) -> Result<i64, String> {
         DIE => std::process::exit(3),
         PID => return Ok(std::process::id().into()),
         INITS => return Ok(INIT_RUNS.load(Ordering::SeqCst)),
+        PRINT => {
+            println!("(printed by task {arg}, as Python's print in a worker)");
+            print!("(a part of a line) ");
+        }
         _ => {}
     }
     Ok(arg)
@@ -81,6 +86,7 @@ type Test = (&'static str, fn());
 const TESTS: &[Test] = by_name![
     submit_returns_a_future_of_the_value,
     an_err_and_a_panic_come_back_and_the_worker_goes_on,
+    what_a_task_prints_is_not_taken_for_its_answer,
     a_dead_worker_fails_its_own_task_and_is_replaced,
     a_worker_that_died_idle_is_replaced_before_the_next_task,
     result_timeout_gives_up_and_the_task_goes_on,
@@ -196,6 +202,18 @@ fn an_err_and_a_panic_come_back_and_the_worker_goes_on() {
         before,
         "the same worker served on"
     );
+}
+
+// No CPython test: Python's worker prints to the terminal it inherited, apart from the
+// pickled results. Here a worker's stdout carries the answers, and a `println!` in a task
+// was read as its answer, and every answer after it went to the task after its own.
+fn what_a_task_prints_is_not_taken_for_its_answer() {
+    let pool = Pool::new(1);
+    let futures: Vec<Future> = [(PRINT, 1), (PRINT, 2), (NAP, 3)]
+        .map(|args| pool.submit(task, args))
+        .into();
+    let answers: Vec<_> = futures.iter().map(Future::result).collect();
+    assert_eq!(answers, [Ok(1), Ok(2), Ok(3)]);
 }
 
 // test_process_pool.py :: test_traceback_when_child_process_terminates_abruptly, and the
