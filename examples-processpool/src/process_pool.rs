@@ -313,7 +313,9 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     /// can be submitted after it (Python raises `RuntimeError`). With `cancel_futures`
     /// the tasks not started are cancelled; the others run. With `wait` it returns once
     /// they are done and the workers have exited; without, at once (the workers stop in
-    /// the background once the queue is done).
+    /// the background once the queue is done). But a Rust program ends when `main`
+    /// returns, and its workers with it, tasks and all: Python's, whatever `wait` said,
+    /// first waits at exit for every pending future.
     pub fn shutdown(mut self, wait: bool, cancel_futures: bool) {
         if cancel_futures {
             let queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
