@@ -64,6 +64,10 @@ pub(crate) fn refuse_a_pool_in_a_worker() {
 /// Call first thing in `main`. In a worker process, serve `function` until the pool is
 /// done, then exit: the rest of `main` never runs there. Elsewhere, return at once. (A
 /// program that forgets it gets each task back failed, with a line saying so.)
+///
+/// In a task, `println!` shows on this program's stdout, as `print` in a Python worker
+/// does; stderr is not shown (the pool keeps its last line, to say why a worker died);
+/// and stdin carries the tasks, so a task that reads it waits for ever.
 pub fn serve_if_worker<Args: Wire, Out: TaskOutput>(function: impl Function<Args, Output = Out>) {
     serve_if_worker_with_initializer(|| (), function);
 }
