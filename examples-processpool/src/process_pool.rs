@@ -28,7 +28,8 @@
 //!   process, which takes the next task from a shared queue, hands it to its worker, and
 //!   puts the answer in the task's future. A worker runs one task at a time, so when one
 //!   dies we know which task it took down: that task fails ([`TaskError::WorkerDied`]), a
-//!   fresh worker takes its place, and the other tasks carry on. (Python's pool is broken
+//!   fresh worker takes its place, and the other tasks carry on (one that dies between
+//!   tasks fails none: the next task goes to its replacement). (Python's pool is broken
 //!   for good by a dead worker: `BrokenProcessPool`. An error the function returns or a
 //!   panic is caught in the worker, which goes on serving, as Python's does.)
 //! * `future.rs`, the future: the slot the feeder fills in and the caller waits on.
@@ -51,7 +52,7 @@ pub use worker::{Function, WORKER_FLAG, serve_if_worker, serve_if_worker_with_in
 use child::{THREADS_PER_WORKER, WorkerProcess};
 use common::output::count;
 use common::timeline::{Span, Worker};
-use future::Slot;
+use future::{Slot, deadline_after};
 use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
@@ -60,7 +61,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 use wire::{read_answer, to_line};
-use worker::{INIT, name_of};
+use worker::{INIT, name_of, refuse_a_pool_in_a_worker};
 
 /// How a pool is set up: Python's `ProcessPoolExecutor(...)` keyword arguments.
 pub struct Builder<Args, R> {
@@ -207,6 +208,7 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     }
 
     fn start(workers: usize, settings: Settings) -> Self {
+        refuse_a_pool_in_a_worker();
         common::workers::exit_if_threads_refused(workers * THREADS_PER_WORKER, "try fewer --workers");
         let (tasks, queue) = mpsc::channel::<Task<R>>();
         // All feeder threads take tasks from one queue: whoever is free takes the next.
@@ -277,8 +279,11 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     /// Python's `executor.map(fn, args, timeout=…, buffersize=…)`: each task's future, in
     /// the order of `all_args`, each as soon as it and every one before it are done. It
     /// submits every task at once, or with `buffersize` at most that many at a time (the
-    /// rest as the first are taken). Past `timeout` it yields a `TimeoutError`, cancels
-    /// the tasks not started, and ends; dropping it early cancels them too.
+    /// rest as the first are taken; 0 counts as 1, where Python raises `ValueError`). Past
+    /// `timeout` it yields a `TimeoutError`, cancels the tasks not started, and ends;
+    /// dropping it early cancels them too. Python's yields values and ends at the first
+    /// task that raised; here a failed task is one future among the others, and the rest
+    /// still come.
     pub fn map<'pool, F, I>(
         &'pool self,
         function: F,
@@ -295,7 +300,7 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
             submit: Box::new(move |args| self.submit(function, args)),
             all_args: all_args.into_iter(),
             in_flight: VecDeque::new(),
-            deadline: timeout.map(|timeout| Instant::now() + timeout),
+            deadline: deadline_after(timeout),
             buffersize: buffersize.map(|size| size.max(1)),
             submitted: 0,
             timed_out: false,
@@ -308,7 +313,9 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     /// can be submitted after it (Python raises `RuntimeError`). With `cancel_futures`
     /// the tasks not started are cancelled; the others run. With `wait` it returns once
     /// they are done and the workers have exited; without, at once (the workers stop in
-    /// the background once the queue is done).
+    /// the background once the queue is done). But a Rust program ends when `main`
+    /// returns, and its workers with it, tasks and all: Python's, whatever `wait` said,
+    /// first waits at exit for every pending future.
     pub fn shutdown(mut self, wait: bool, cancel_futures: bool) {
         if cancel_futures {
             let queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
@@ -378,8 +385,9 @@ impl<Args, R: Clone, I: Iterator<Item = Args>> Iterator for Map<'_, Args, R, I> 
         }
         // Past the timeout: the tasks not started never will (the running ones finish).
         self.timed_out = true;
-        next.cancel();
-        let unfinished = 1 + self.in_flight.len();
+        self.in_flight.push_front(next);
+        let unfinished = self.in_flight.iter().filter(|future| !future.done()).count();
+        self.cancel_in_flight();
         Some(Err(TimeoutError {
             unfinished,
             total: self.submitted,
@@ -387,12 +395,19 @@ impl<Args, R: Clone, I: Iterator<Item = Args>> Iterator for Map<'_, Args, R, I> 
     }
 }
 
-impl<Args, R, I> Drop for Map<'_, Args, R, I> {
-    /// Dropped before the end (or after a timeout): cancel what has not started.
-    fn drop(&mut self) {
-        for future in &self.in_flight {
+impl<Args, R, I> Map<'_, Args, R, I> {
+    /// Cancel the tasks submitted and not yet started; the running ones finish.
+    fn cancel_in_flight(&mut self) {
+        for future in self.in_flight.drain(..) {
             future.cancel();
         }
+    }
+}
+
+impl<Args, R, I> Drop for Map<'_, Args, R, I> {
+    /// Dropped before the end: cancel what has not started.
+    fn drop(&mut self) {
+        self.cancel_in_flight();
     }
 }
 
@@ -423,8 +438,13 @@ fn feed_one_worker<R: Wire>(
         if !task.slot.start() {
             continue; // cancelled while it waited
         }
-        if worker.is_err() {
-            worker = start_worker(settings); // the last one died and could not be replaced
+        if worker.as_mut().map_or(true, WorkerProcess::has_ended) {
+            // The last one could not be replaced, or it died while idle (killed from
+            // outside, say): the task never reached it, so a fresh one takes it.
+            if let Ok(dead) = worker {
+                dead.stop();
+            }
+            worker = start_worker(settings);
         }
         let (outcome, span, worker_is_gone) = run_task(&mut worker, &task, settings.time_limit);
         task.slot.finish(outcome, span);

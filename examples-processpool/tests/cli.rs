@@ -243,9 +243,22 @@ fn the_tutorials_commands_still_run() {
 }
 
 /// `cargo run -p examples-processpool --example futures` ends in its asserts: it passes them.
-/// (`cargo test` builds the examples next to the test programs, in `target/…/examples`.)
 #[test]
 fn the_futures_example_passes_its_own_asserts() {
+    let ran = run_example("futures");
+    assert!(ran.stdout.contains("map: [16, 25, 36]"), "{}", ran.stdout);
+}
+
+/// `cargo run -p examples-processpool --example pool_settings` passes its asserts too.
+#[test]
+fn the_pool_settings_example_passes_its_own_asserts() {
+    let ran = run_example("pool_settings");
+    assert!(ran.stdout.contains("TimeoutError: "), "{}", ran.stdout);
+}
+
+/// Run the example `name` to its end, and check that it succeeded.
+/// (`cargo test` builds the examples next to the test programs, in `target/…/examples`.)
+fn run_example(name: &str) -> testkit::Ran {
     let tests = std::env::current_exe().expect("this test's path");
     let profile = tests
         .parent()
@@ -253,12 +266,13 @@ fn the_futures_example_passes_its_own_asserts() {
         .expect("target/PROFILE");
     let example = profile
         .join("examples")
-        .join(format!("futures{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         example.exists(),
         "{example:?} is not built: `cargo test -p examples-processpool` builds it (`--test cli` alone does not)"
     );
     let ran = run(command(example.to_str().expect("a UTF-8 path"), &[]), DEADLINE);
     assert!(ran.status.success(), "{ran:?}");
-    assert!(ran.stdout.contains("map: [16, 25, 36]"), "{}", ran.stdout);
+    ran.assert_no_panic_report();
+    ran
 }

@@ -25,6 +25,7 @@ const PANIC: i64 = 2; // panic
 const DIE: i64 = 3; // end the worker process
 const PID: i64 = 4; // return the worker's process id
 const INITS: i64 = 5; // return how often the initializer ran in this worker
+const PRINT: i64 = 6; // print a line and a part of one to stdout, then return `arg`
 
 /// How often [`init`] ran in this process (a worker).
 static INIT_RUNS: AtomicI64 = AtomicI64::new(0);
@@ -38,6 +39,10 @@ fn task(kind: i64, arg: i64) -> Result<i64, String> {
         DIE => std::process::exit(3),
         PID => return Ok(std::process::id().into()),
         INITS => return Ok(INIT_RUNS.load(Ordering::SeqCst)),
+        PRINT => {
+            println!("(printed by task {arg}, as Python's print in a worker)");
+            print!("(a part of a line) ");
+        }
         _ => {}
     }
     Ok(arg)
@@ -81,15 +86,19 @@ type Test = (&'static str, fn());
 const TESTS: &[Test] = by_name![
     submit_returns_a_future_of_the_value,
     an_err_and_a_panic_come_back_and_the_worker_goes_on,
+    what_a_task_prints_is_not_taken_for_its_answer,
     a_dead_worker_fails_its_own_task_and_is_replaced,
+    a_worker_that_died_idle_is_replaced_before_the_next_task,
     result_timeout_gives_up_and_the_task_goes_on,
     cancel_works_only_while_pending_and_a_cancelled_task_never_runs,
     exception_and_done_callbacks,
     as_completed_yields_each_future_once,
     as_completed_times_out_naming_the_unfinished,
     wait_returns_when_asked,
+    polling_with_wait_leaves_nothing_behind,
     map_yields_in_input_order_as_results_arrive,
     map_times_out_and_cancels_the_rest,
+    map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished,
     map_with_a_buffersize_takes_its_input_lazily,
     shutdown_runs_the_queue_or_cancels_it,
     futures_of_two_pools_and_of_a_dropped_pool_never_hang,
@@ -98,6 +107,8 @@ const TESTS: &[Test] = by_name![
     max_tasks_per_child_replaces_the_worker,
     bad_settings_are_refused,
     a_task_past_its_time_limit_is_killed_and_replaced,
+    a_timeout_too_long_for_the_clock_means_no_deadline,
+    a_function_the_workers_do_not_serve_fails_in_one_line,
 ];
 
 fn main() {
@@ -193,6 +204,18 @@ fn an_err_and_a_panic_come_back_and_the_worker_goes_on() {
     );
 }
 
+// No CPython test: Python's worker prints to the terminal it inherited, apart from the
+// pickled results. Here a worker's stdout carries the answers, and a `println!` in a task
+// was read as its answer, and every answer after it went to the task after its own.
+fn what_a_task_prints_is_not_taken_for_its_answer() {
+    let pool = Pool::new(1);
+    let futures: Vec<Future> = [(PRINT, 1), (PRINT, 2), (NAP, 3)]
+        .map(|args| pool.submit(task, args))
+        .into();
+    let answers: Vec<_> = futures.iter().map(Future::result).collect();
+    assert_eq!(answers, [Ok(1), Ok(2), Ok(3)]);
+}
+
 // test_process_pool.py :: test_traceback_when_child_process_terminates_abruptly, and the
 // deliberate difference from test_killed_child: only the dead worker's task fails.
 fn a_dead_worker_fails_its_own_task_and_is_replaced() {
@@ -208,6 +231,41 @@ fn a_dead_worker_fails_its_own_task_and_is_replaced() {
         "{why}"
     );
     assert_ne!(value(&after), before, "a fresh worker took its place");
+}
+
+// The same deliberate difference from test_process_pool.py :: test_killed_child, for a
+// worker killed while idle (from outside, say): it held no task, so no task fails; the
+// next one goes to a fresh worker. (Linux: `/proc` tells when the kill has landed.)
+fn a_worker_that_died_idle_is_replaced_before_the_next_task() {
+    #[cfg(target_os = "linux")]
+    {
+        let pool = Pool::new(1);
+        let idle = value(&pool.submit(task, (PID, 0)));
+        let kill = std::process::Command::new("kill")
+            .args(["-9", &idle.to_string()])
+            .status();
+        assert!(kill.is_ok_and(|status| status.success()), "kill -9 {idle}");
+        while !every_thread_ended(idle) {
+            nap(0);
+        }
+        let next = pool.submit(task, (PID, 0));
+        assert!(next.result().is_ok_and(|pid| pid != idle), "{:?}", next.result());
+    }
+}
+
+/// Has every thread of process `pid` ended (its leader a zombie, or gone)? The leader can be
+/// a zombie while another thread still runs, and the process has not ended until that ends.
+#[cfg(target_os = "linux")]
+fn every_thread_ended(pid: i64) -> bool {
+    let Ok(threads) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return true;
+    };
+    threads.flatten().all(|thread| {
+        let stat = std::fs::read_to_string(thread.path().join("stat")).unwrap_or_default();
+        stat.rsplit(')')
+            .next()
+            .is_none_or(|rest| rest.trim_start().starts_with(['Z', 'X']))
+    })
 }
 
 // test_future.py :: test_result_with_timeout
@@ -239,6 +297,10 @@ fn cancel_works_only_while_pending_and_a_cancelled_task_never_runs() {
     assert!(pending.cancel(), "pending: cancelled");
     assert!(pending.cancelled() && pending.done() && !pending.running());
     assert_eq!(pending.result(), Err(TaskError::Cancelled));
+    assert!(
+        pending.cancel(),
+        "cancelled already: true again (test_cancel's f3)"
+    );
     assert!(!running.cancel(), "running: not cancelled");
     assert!(!running.cancelled());
     assert_eq!(value(&last), worker, "the cancelled task never ran");
@@ -321,6 +383,38 @@ fn wait_returns_when_asked() {
     assert_eq!((done.len(), not_done.len()), (2, 0), "all of them, each once");
 }
 
+// No CPython test: CPython's as_completed and wait take their waiter off each future in a
+// `finally` (`_base.py`), so polling a future (`while not wait(fs, timeout=0).done`) costs
+// nothing that stays. Here each poll left a channel on the future until it finished: some
+// 700 bytes a poll, a gigabyte in seconds of a busy loop. (Linux: the memory is in /proc.)
+fn polling_with_wait_leaves_nothing_behind() {
+    #[cfg(target_os = "linux")]
+    {
+        const POLLS: usize = 50_000; // some 35 MB if each one stays
+        let pool = Pool::new(1);
+        let running = pool.submit(task, (NAP, 50));
+        let pending = pool.submit(task, (NAP, 0));
+        let before = resident_kib();
+        for _ in 0..POLLS {
+            let (_, not_done) =
+                process_pool::wait([&pending], Some(Duration::ZERO), ReturnWhen::FirstCompleted);
+            assert_eq!(not_done.len(), 1, "still pending: the test would prove nothing");
+        }
+        let grew = resident_kib().saturating_sub(before);
+        assert!(grew < 4096, "{POLLS} polls kept {grew} KiB");
+        assert!(!running.done(), "the polls all came while it ran");
+    }
+}
+
+/// This process's resident memory, in KiB (Linux).
+#[cfg(target_os = "linux")]
+fn resident_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"));
+    let kib = line.and_then(|line| line.split_whitespace().nth(1));
+    kib.and_then(|kib| kib.parse().ok()).expect("VmRSS: N kB")
+}
+
 // executor.py :: test_map
 fn map_yields_in_input_order_as_results_arrive() {
     let pool = Pool::new(3);
@@ -352,6 +446,29 @@ fn map_times_out_and_cancels_the_rest() {
     let start = std::time::Instant::now();
     pool.shutdown(true, false);
     assert!(start.elapsed() < ticks(40), "the cancelled naps did not run");
+}
+
+// executor.py :: test_map_timeout: the TimeoutError comes, and the rest are cancelled then,
+// not later (Python's map cancels them as the error leaves it, even if the caller keeps the
+// iterator); the message counts the futures still unfinished, not the ones not yet yielded.
+fn map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished() {
+    let pool = Pool::new(1);
+    let worker = value(&pool.submit(task, (PID, 0)));
+    let mut map = pool.map(task, [(NAP, 10), (DIE, 0)], Some(ticks(2)), None);
+    let timeout = map.next().expect("a timeout").map(|_| ()).unwrap_err();
+    assert_eq!(timeout.to_string(), "2 (of 2) futures unfinished");
+    let after = value(&pool.submit(task, (PID, 0))); // the map is still alive
+    assert_eq!(after, worker, "the task behind the timeout never ran");
+    drop(map);
+
+    let pool = Pool::new(2);
+    let mut map = pool.map(task, [(NAP, 20), (NAP, 1)], Some(ticks(6)), None);
+    let timeout = map.next().expect("a timeout").map(|_| ()).unwrap_err();
+    assert_eq!(
+        timeout.to_string(),
+        "1 (of 2) futures unfinished",
+        "the second was done"
+    );
 }
 
 // test_pool.py :: test_map_buffersize (3.14): an endless input, taken as needed
@@ -502,4 +619,54 @@ fn a_task_past_its_time_limit_is_killed_and_replaced() {
         "{why}"
     );
     assert_ne!(value(&pool.submit(task, (PID, 0))), before, "a fresh worker");
+}
+
+// No CPython test: Python's timeout is a float, and `monotonic() + 1e300` cannot overflow.
+// An `Instant` can: a timeout past the clock's end (`Duration::MAX`, say) waits with no
+// deadline, as `result_timeout` already did, instead of panicking.
+fn a_timeout_too_long_for_the_clock_means_no_deadline() {
+    let pool = Pool::new(1);
+    let future = pool.submit(task, (NAP, 1));
+    let forever = Some(Duration::MAX);
+    let completed: Vec<_> = process_pool::as_completed([&future], forever).collect();
+    assert_eq!(completed.len(), 1);
+    assert!(completed[0].is_ok(), "no timeout");
+    let (done, not_done) = process_pool::wait([&future], forever, ReturnWhen::AllCompleted);
+    assert_eq!((done.len(), not_done.len()), (1, 0));
+    let mapped: Vec<_> = pool.map(task, [(NAP, 2)], forever, None).collect();
+    assert_eq!(value(mapped[0].as_ref().expect("no timeout")), 2);
+}
+
+/// A function this program's workers do not serve (they serve [`task`] and [`init`]).
+fn not_served(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+// No CPython test: Python's worker imports any module-level function it is sent. Here a
+// worker program serves one function and one initializer, and a pool that asks for another
+// gets one line saying which (the house rule for bad input), and the worker goes on.
+fn a_function_the_workers_do_not_serve_fails_in_one_line() {
+    let pool = Pool::new(1);
+    let Err(TaskError::Panicked(why)) = pool.submit(not_served, (1, 2)).result() else {
+        panic!("not_served ran")
+    };
+    assert!(
+        why.contains("pool::task") && why.contains("pool::not_served"),
+        "{why}"
+    );
+    assert!(!why.contains('\n'), "one line: {why}");
+    assert_eq!(value(&pool.submit(task, (NAP, 0))), 0, "the worker goes on");
+
+    fn not_served_init() {}
+    let pool = Pool::builder(1)
+        .initializer(not_served_init)
+        .build()
+        .expect("valid");
+    let Err(TaskError::BrokenPool(why)) = pool.submit(task, (NAP, 0)).result() else {
+        panic!("the initializer ran")
+    };
+    assert!(
+        why.contains("not_served_init") && !why.contains('\n'),
+        "one line: {why}"
+    );
 }

@@ -4,6 +4,7 @@
 //! is left behind.
 
 use super::future::TaskError;
+use super::wire::split_answer;
 use super::worker::WORKER_FLAG;
 use common::children::{start_this_program_again, wait_or_kill};
 use std::io::{self, BufRead, BufReader, Write};
@@ -44,7 +45,7 @@ impl WorkerProcess {
             unreachable!("all three pipes were requested");
         };
         let (answer, answers) = mpsc::channel();
-        let readers = read_lines(stdout, move |line| answer.send(line).is_ok()).and_then(|_| {
+        let readers = read_lines(stdout, move |line| take_answer(&line, &answer)).and_then(|_| {
             read_lines(stderr, |_| true) // the last line is the worker's last words
         });
         match readers {
@@ -67,6 +68,11 @@ impl WorkerProcess {
 
     pub(crate) fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Has the worker ended already (died while idle, say)? A task sent now would fail.
+    pub(crate) fn has_ended(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Send one line and wait for the answer line, at most `limit`. `Err` means the worker
@@ -117,6 +123,17 @@ impl WorkerProcess {
         drop(stdin);
         wait_or_kill(&mut child, EXIT_GRACE);
     }
+}
+
+/// One line from the worker's stdout: pass on what the task printed itself to our stdout
+/// (where Python's worker prints too), and send the answer, if the line holds one, to
+/// whoever waits for it; false once no one will.
+fn take_answer(line: &str, answers: &mpsc::Sender<String>) -> bool {
+    let (printed, answer) = split_answer(line);
+    if !printed.is_empty() || answer.is_none() {
+        common::output::write_line(printed);
+    }
+    answer.is_none_or(|answer| answers.send(answer.to_string()).is_ok())
 }
 
 /// Read `pipe` line by line on a thread of its own, handing each line to `take` until it

@@ -9,7 +9,7 @@ use common::timeline::{Span, Worker};
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 /// Why a task has no value: Python's exceptions from `future.result()`, as one enum.
@@ -81,7 +81,9 @@ enum Stage<R> {
 struct State<R> {
     stage: Stage<R>,
     /// Who waits for this task among others: a channel and this future's place in their list.
-    waiters: Vec<(Sender<usize>, usize)>,
+    /// Held weakly: a wait that has ended (returned, timed out, dropped) owns its channel,
+    /// and the next waiter to come sweeps it out, as Python's `finally` removes its waiter.
+    waiters: Vec<(Weak<Sender<usize>>, usize)>,
     /// What to call with the outcome once there is one (`add_done_callback`).
     callbacks: Vec<Callback<R>>,
     /// How many threads sleep on `changed` for the outcome: waking none is a system call saved.
@@ -129,14 +131,20 @@ impl<R> Slot<R> {
 
     /// Give the task its outcome, unless it has one already; wake whoever waits for it.
     pub(crate) fn finish(&self, outcome: Result<R, TaskError>, span: Span) -> bool {
-        let mut state = self.lock();
+        self.settle(self.lock(), outcome, span)
+    }
+
+    /// `finish`, with the lock already held (so that what it saw cannot change meanwhile).
+    fn settle(&self, mut state: MutexGuard<'_, State<R>>, outcome: Result<R, TaskError>, span: Span) -> bool {
         if matches!(state.stage, Stage::Finished(..)) {
             return false;
         }
         let outcome = Arc::new(outcome);
         state.stage = Stage::Finished(Arc::clone(&outcome), span);
         for (waiter, place) in state.waiters.drain(..) {
-            let _ = waiter.send(place);
+            if let Some(waiter) = waiter.upgrade() {
+                let _ = waiter.send(place);
+            }
         }
         if state.sleepers > 0 {
             self.changed.notify_all();
@@ -166,10 +174,16 @@ impl<R> Slot<R> {
         }
     }
 
-    /// Cancel the task if it is still pending.
+    /// Cancel the task if it is still pending: true if it is cancelled now, or was already
+    /// (as Python's `cancel()`). One lock for the look and the change, so the pool cannot
+    /// start the task in between.
     pub(crate) fn cancel(&self) -> bool {
-        let pending = matches!(self.lock().stage, Stage::Pending);
-        pending && self.finish_unrun(TaskError::Cancelled)
+        let state = self.lock();
+        match &state.stage {
+            Stage::Pending => self.settle(state, Err(TaskError::Cancelled), self.no_time()),
+            Stage::Running => false,
+            Stage::Finished(outcome, _) => matches!(outcome.as_ref(), Err(TaskError::Cancelled)),
+        }
     }
 
     /// Fail the task without running it (unless it has an outcome already).
@@ -189,12 +203,14 @@ impl<R> Slot<R> {
     }
 
     /// Send `place` on `waiter` when this task finishes (at once if it has).
-    fn notify(&self, waiter: &Sender<usize>, place: usize) {
+    fn notify(&self, waiter: &Arc<Sender<usize>>, place: usize) {
         let mut state = self.lock();
-        match state.stage {
-            Stage::Finished(..) => drop(waiter.send(place)),
-            _ => state.waiters.push((waiter.clone(), place)),
+        if let Stage::Finished(..) = state.stage {
+            let _ = waiter.send(place);
+            return;
         }
+        state.waiters.retain(|(earlier, _)| earlier.strong_count() > 0);
+        state.waiters.push((Arc::downgrade(waiter), place));
     }
 }
 
@@ -241,6 +257,10 @@ impl<Args, R: Clone> PoolFuture<Args, R> {
 
     /// Call `callback` with the outcome once the task is done, on the pool's thread that
     /// finished it; at once, on this thread, if it is done already (`add_done_callback`).
+    /// One that panics does not stop the others: the pool adds a line on stderr, after
+    /// Rust's own panic message (with a backtrace if `RUST_BACKTRACE` is set) unless the
+    /// program installed a quieter panic hook, as the lesson does. Python logs a callback's
+    /// exception with its traceback, likewise.
     pub fn add_done_callback(&self, callback: impl FnOnce(&Result<R, TaskError>) + Send + 'static) {
         self.slot.on_finish(Box::new(callback));
     }
@@ -298,8 +318,8 @@ impl<Args, R> PoolFuture<Args, R> {
         matches!(self.slot.lock().stage, Stage::Running)
     }
 
-    /// Cancel the task if it has not started: true if it will never run. A running or
-    /// finished task can't be cancelled (`future.cancel()`).
+    /// Cancel the task if it has not started: true if it will never run (cancelled now, or
+    /// before). A running or finished task can't be cancelled (`future.cancel()`).
     pub fn cancel(&self) -> bool {
         self.slot.cancel()
     }
@@ -332,6 +352,13 @@ fn distinct<'a, Args, R>(
         .collect()
 }
 
+/// When a wait of `timeout` from now ends. A timeout past the end of the clock (say
+/// `Duration::MAX`) has no deadline: `Instant + Duration` would panic there, where Python's
+/// float `monotonic() + timeout` just grows.
+pub(crate) fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
+    timeout.and_then(|timeout| Instant::now().checked_add(timeout))
+}
+
 /// Python's `as_completed(futures, timeout)`: each future as soon as it is done (those done
 /// already first), each once even if given twice, from any pool. With a `timeout`, an
 /// `Err(TimeoutError)` once it has passed with futures unfinished, and then no more.
@@ -343,13 +370,15 @@ where
     Args: 'a,
 {
     let futures = distinct(futures);
-    let deadline = timeout.map(|timeout| Instant::now() + timeout);
+    let deadline = deadline_after(timeout);
     let (waiter, finished) = mpsc::channel();
+    let waiter = Arc::new(waiter); // the futures hold it weakly: it lives as long as this wait
     for (place, future) in futures.iter().enumerate() {
         future.slot.notify(&waiter, place);
     }
     let mut yielded = 0;
     std::iter::from_fn(move || {
+        let _waiting = &waiter;
         if yielded == futures.len() {
             return None;
         }

@@ -1,12 +1,14 @@
 //! The wire format: how a task's arguments and its answer travel between the pool and a
 //! worker process. Python pickles them; here each value is written as words without
-//! spaces, and one task (or one answer) is one line of them.
+//! spaces, and one task (or one answer) is one line of them. An answer starts with the
+//! mark [`ANSWER`] (shown as `␞`), so that what the task prints itself on the same stdout
+//! is told apart from it, and passed on.
 //!
 //! ```text
 //! to the worker:    examples_processpool::my_function 3 sleep:2     (the function, its arguments)
-//! from the worker:  ok 3 9                                           (its value)
-//!                   err "not%20a%20square                           (the Err it returned)
-//!                   panic "x%20*%20x%20does%20not%20fit...            (the panic it was caught in)
+//! from the worker:  ␞ok 3 9                                          (its value)
+//!                   ␞err "not%20a%20square                          (the Err it returned)
+//!                   ␞panic "x%20*%20x%20does%20not%20fit...           (the panic it was caught in)
 //! ```
 
 use super::future::TaskError;
@@ -106,6 +108,20 @@ impl<T: Wire, E: Display> TaskOutput for Result<T, E> {
     }
 }
 
+/// What starts every answer line: the ASCII record separator, a control character that
+/// printed text does not hold. Python's worker prints to the terminal, apart from the
+/// results it pickles; here a `println!` in a task goes down the same pipe as the answers.
+pub(crate) const ANSWER: char = '\u{1e}';
+
+/// A line from a worker's stdout: what the task printed itself (all of the line, or what
+/// comes before the mark), and the answer line, mark and all, if it holds one.
+pub(crate) fn split_answer(line: &str) -> (&str, Option<&str>) {
+    match line.find(ANSWER) {
+        Some(at) => (&line[..at], Some(&line[at..])),
+        None => (line, None),
+    }
+}
+
 /// A value as one line, and back.
 pub(crate) fn to_line(value: &impl Wire) -> String {
     let mut words = Vec::new();
@@ -123,15 +139,16 @@ pub(crate) fn from_line<T: Wire>(line: &str) -> Option<T> {
 /// the `Err`'s message), or the message of the panic it ended in.
 pub(crate) fn answer_line<T: Wire>(returned: Result<Result<T, String>, String>) -> String {
     match returned {
-        Ok(Ok(value)) => format!("ok {}", to_line(&value)),
-        Ok(Err(message)) => format!("err {}", to_line(&message)),
-        Err(panic) => format!("panic {}", to_line(&panic)),
+        Ok(Ok(value)) => format!("{ANSWER}ok {}", to_line(&value)),
+        Ok(Err(message)) => format!("{ANSWER}err {}", to_line(&message)),
+        Err(panic) => format!("{ANSWER}panic {}", to_line(&panic)),
     }
 }
 
 /// The pool's reading of an answer line.
 pub(crate) fn read_answer<T: Wire>(line: &str) -> Result<T, TaskError> {
-    let (tag, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let unmarked = line.strip_prefix(ANSWER).unwrap_or_default();
+    let (tag, rest) = unmarked.split_once(' ').unwrap_or((unmarked, ""));
     let answer = match tag {
         "ok" => from_line(rest).map(Ok),
         "err" => from_line(rest).map(|message| Err(TaskError::Failed(message))),

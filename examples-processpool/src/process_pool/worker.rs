@@ -15,7 +15,9 @@ pub const WORKER_FLAG: &str = "--process-pool-worker";
 /// The first word of the line that asks a worker to run its initializer.
 pub(crate) const INIT: &str = "init";
 
-/// A function a worker can run on the arguments of one task: any `fn(A, B) -> R`.
+/// A function a worker can run on the arguments of one task: any `fn(A, B) -> R`, or `fn() -> R`.
+/// Python's `submit(f, x)` has no one-argument form here: give `f` a second argument of type
+/// `()` (`fn f(x: i64, (): ())`, submitted with `(x, ())`); for three, nest a pair: `(a, (b, c))`.
 pub trait Function<Args> {
     type Output;
     fn call(&self, args: Args) -> Self::Output;
@@ -46,8 +48,26 @@ fn is_worker() -> bool {
     std::env::args().nth(1).as_deref() == Some(WORKER_FLAG)
 }
 
+/// A pool started in a worker: its `main` did not call [`serve_if_worker`] first, so each
+/// worker would start a pool of its own, whose workers would do the same, without end.
+/// Say so in one line and exit; the task sent to this worker fails with that line. (Python
+/// refuses the same way, with a `RuntimeError` in the child.)
+pub(crate) fn refuse_a_pool_in_a_worker() {
+    if is_worker() {
+        common::output::write_error_line(
+            "error: a pool worker's main started a process pool: call process_pool::serve_if_worker first in main",
+        );
+        std::process::exit(1);
+    }
+}
+
 /// Call first thing in `main`. In a worker process, serve `function` until the pool is
-/// done, then exit: the rest of `main` never runs there. Elsewhere, return at once.
+/// done, then exit: the rest of `main` never runs there. Elsewhere, return at once. (A
+/// program that forgets it gets each task back failed, with a line saying so.)
+///
+/// In a task, `println!` shows on this program's stdout, as `print` in a Python worker
+/// does; stderr is not shown (the pool keeps its last line, to say why a worker died);
+/// and stdin carries the tasks, so a task that reads it waits for ever.
 pub fn serve_if_worker<Args: Wire, Out: TaskOutput>(function: impl Function<Args, Output = Out>) {
     serve_if_worker_with_initializer(|| (), function);
 }
@@ -76,15 +96,19 @@ pub fn serve_if_worker_with_initializer<InitArgs, Init, Args, Out>(
         let (asked, args) = line.split_once(' ').unwrap_or((line, ""));
         if asked == INIT {
             // The pool names the initializer it wants; this program has only the one.
+            // (`assert!`, not `assert_eq!`, whose left/right lines break the one-line error.)
             return answer_line(catch_panic(|| {
                 let (wanted, args) = args.split_once(' ').unwrap_or((args, ""));
-                assert_eq!(wanted, init, "this worker's initializer is {init}, not {wanted}");
+                assert!(
+                    wanted == init,
+                    "this worker program's initializer is {init}, not {wanted}"
+                );
                 let args = from_line(args).unwrap_or_else(|| panic!("arguments {args:?} do not fit {init}"));
                 initializer.call(args).into_value()
             }));
         }
         answer_line(catch_panic(|| {
-            assert_eq!(asked, name, "this worker runs {name}, not {asked}");
+            assert!(asked == name, "this worker program serves {name}, not {asked}");
             let args = from_line(args).unwrap_or_else(|| panic!("arguments {args:?} do not fit {name}"));
             function.call(args).into_value()
         }))
