@@ -361,7 +361,12 @@ pub fn function_source(path: &std::path::Path, name: &str) -> String {
         .skip_while(|line| !line.contains(&start))
         .take_while(|line| *line != "}")
         .collect();
-    without_comments(&function.join("\n"))
+    code_lines(&function.join("\n"))
+}
+
+/// Rust source as a check reads it: without comments, and without the lines left empty.
+pub fn code_lines(source: &str) -> String {
+    without_comments(source)
         .lines()
         .filter(|line| !line.trim().is_empty())
         .collect::<Vec<_>>()
