@@ -121,7 +121,12 @@ fn rayon_three_threads() {
     args.extend(numbers.iter().map(String::as_str));
     let ran = run_lesson(&args);
     let header = ran.timeline_after("with_rayon");
-    assert!(header.contains("5 tasks on 3 workers"), "with_rayon: {header}");
+    assert!(
+        header.contains("5 tasks on 3 workers"),
+        "with_rayon should run its par_iter on a rayon pool of exactly three threads, its own \
+         (`ThreadPoolBuilder`, then `pool.install`); its timeline says `{}`",
+        header.trim()
+    );
     // Five sleeps, three at a time: two rounds, 2/5 of one by one.
     let ratio = ran.seconds_of("with_rayon") / ran.seconds_of("without_executor");
     assert!(

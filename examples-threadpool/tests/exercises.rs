@@ -480,7 +480,8 @@ fn panic_one_site() {
         ran.status.code(),
         Some(1),
         "in the pool, google's panic should become google's error line while the other three \
-         finish, and the run exit with status 1 as for any failed fetch:\n{ran:?}"
+         finish, and the run exit with status 1 as for any failed fetch:\n{}",
+        ran.stdout
     );
     ran.assert_no_panic_report();
     let urls = ran.lines_starting("URL: ");
