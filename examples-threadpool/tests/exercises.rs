@@ -186,10 +186,11 @@ fn scoped_threads() {
 /// Every thread of `multithread` must be the scope's: `spawn` imported on its own, inside a
 /// scope whose handle goes unused, starts threads the scope knows nothing of.
 fn assert_every_spawn_is_the_scopes(multithread: &str) {
+    // The scope's name: `thread::scope(|scope|` or `thread::scope(move |s|`.
     let scope = multithread
-        .split("thread::scope(|")
+        .split("thread::scope(")
         .nth(1)
-        .and_then(|rest| rest.split('|').next())
+        .and_then(|rest| rest.trim_start().trim_start_matches("move").split('|').nth(1))
         .unwrap_or_default()
         .trim();
     let spawns = multithread.matches("spawn(").count();
