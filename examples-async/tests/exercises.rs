@@ -52,7 +52,9 @@ fn arrival_after(timed: &TimedRun, after: &str, path: &str) -> f64 {
 /// semaphore starts the next URL the moment any one finishes; no limit at all plus a
 /// `sleep` after the `join_next` loop (or after each printed result) to fake the total time:
 /// the check also times when each result line appears; and waiting for each permit in the
-/// spawning loop (a real limit, but no result is printed until the last URL has started).
+/// spawning loop (a real limit, but no result is printed until the last URL has started);
+/// and a window kept by hand (two tasks, then one more as each ends: the same schedule, so
+/// the check reads fetch_concurrently for the semaphore).
 #[test]
 #[ignore = "exercise: passes once fetch_concurrently lets at most 2 requests run at once"]
 fn semaphore_limit() {
@@ -104,6 +106,25 @@ fn semaphore_limit() {
          starts only when 120 ends, about 1.57 (all at once 1.02, three at a time 1.20):\n{}",
         ran.stdout
     );
+    assert_a_semaphore_limits(&fetch_concurrently_source());
+}
+
+/// The lesson's `fetch_concurrently`, as the learner left it (without comments).
+fn fetch_concurrently_source() -> String {
+    function_source(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs"),
+        "fetch_concurrently",
+    )
+}
+
+/// A window kept by hand (start two, then one more as each ends) gives the semaphore's
+/// schedule: bounded, but without the exercise's tool. Only the code tells them apart.
+fn assert_a_semaphore_limits(source: &str) {
+    assert!(
+        source.contains("Semaphore::new(") && source.contains("acquire"),
+        "bound the fetches with a semaphore, as the exercise asks: `Semaphore::new(2)`, and a \
+         permit each task acquires before it fetches and holds until it ends"
+    );
 }
 
 /// Shortcuts this fails: a client-wide timeout (`.timeout()` on the client also fails yahoo
@@ -113,7 +134,8 @@ fn semaphore_limit() {
 /// URLs just under and just over the deadline, and fetch_concurrently must end at about the
 /// deadline, not when the slowest URL would have answered. One deadline for the whole run
 /// (`timeout_at(start + limit)`) ends at the same moment here, as every task starts at once,
-/// so the check reads fetch_concurrently for it.
+/// so the check reads fetch_concurrently for it (also for the time left of such a deadline,
+/// `limit - started.elapsed()`, from an `Instant` or a `SystemTime`).
 #[test]
 #[ignore = "exercise: passes once each concurrent fetch gets at most 0.6 s (times --time-scale)"]
 fn task_timeout() {
@@ -121,12 +143,9 @@ fn task_timeout() {
         assert_only_yahoo_times_out(scale);
     }
     assert_the_deadline_cancels_the_slow_ones();
-    let source = function_source(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs"),
-        "fetch_concurrently",
-    );
+    let source = fetch_concurrently_source();
     assert!(
-        !["timeout_at(", "sleep_until(", "Instant"]
+        !["timeout_at(", "sleep_until(", "Instant", "SystemTime", "elapsed("]
             .iter()
             .any(|shared| source.contains(shared)),
         "each task gets its own 0.6 s, counted from when it starts (`tokio::time::timeout(limit, ..)` \

@@ -109,7 +109,8 @@ fn numbers(count: usize) -> Vec<String> {
 /// `RAYON_NUM_THREADS` (the check sets it to 1), three `std::thread::scope` threads over
 /// `numbers.chunks(..)` instead of rayon (`with_rayon` must build a `ThreadPoolBuilder` pool
 /// and `install` its `par_iter` work, with no `thread::`), such a pool that `install`s a
-/// helper starting three std threads (no `thread::` in main.rs outside with_threads),
+/// helper starting three std threads (no `thread::` in main.rs outside with_threads, nor
+/// `std::thread` renamed, `use std::thread as t`, nor any `spawn(`),
 /// `build_global` (the global pool, not one of
 /// your own: it may appear nowhere in `src/main.rs`).
 #[test]
@@ -120,7 +121,12 @@ fn rayon_three_threads() {
     args.extend(numbers.iter().map(String::as_str));
     let ran = run_lesson(&args);
     let header = ran.timeline_after("with_rayon");
-    assert!(header.contains("5 tasks on 3 workers"), "with_rayon: {header}");
+    assert!(
+        header.contains("5 tasks on 3 workers"),
+        "with_rayon should run its par_iter on a rayon pool of exactly three threads, its own \
+         (`ThreadPoolBuilder`, then `pool.install`); its timeline says `{}`",
+        header.trim()
+    );
     // Five sleeps, three at a time: two rounds, 2/5 of one by one.
     let ratio = ran.seconds_of("with_rayon") / ran.seconds_of("without_executor");
     assert!(
@@ -144,15 +150,14 @@ fn rayon_three_threads() {
     // No threads of its own, in with_rayon or in a helper it installs: outside with_threads
     // (the exercise's other lesson), no code of main.rs names std's threads.
     let with_threads = function_source(Path::new(MAIN_RS), "with_threads");
-    let code: Vec<&str> = source
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("//"))
-        .collect();
-    let elsewhere = code.join("\n").replacen(&with_threads, "", 1);
+    let elsewhere = testkit::code_lines(&source).replacen(&with_threads, "", 1);
     assert!(
-        !elsewhere.contains("thread::"),
+        !["thread::", "thread as", "spawn("]
+            .iter()
+            .any(|own| elsewhere.contains(own)),
         "the three threads must be the rayon pool's own: with_rayon leaves the threads to rayon, and \
-         nothing it calls starts threads of its own (`thread::` outside with_threads)"
+         nothing it calls starts threads of its own (`thread::`, `thread as` or `spawn(` outside \
+         with_threads)"
     );
     assert!(
         !source.contains("build_global"),
@@ -165,7 +170,9 @@ fn rayon_three_threads() {
 /// per thread, `numbers.chunks(numbers.len().div_ceil(cpus()))` (no shared queue: on two
 /// CPUs the first tasks to start are 2 and 6, not 2 and 3), and turns fixed in advance
 /// (`skip(t).step_by(cpus)`: the first tasks are right, but no queue is shared; every call
-/// sleeps as long, so only the code tells: it must share an index or a `Mutex`).
+/// sleeps as long, so only the code tells: it must share an index or a `Mutex`), also
+/// spelled `i%n` or `rem_euclid` with an unused `fetch_add` beside them, or with the
+/// `fetch_add(` in a comment.
 #[test]
 #[ignore = "exercise: passes once with_threads uses one thread per CPU, not one per number"]
 fn threads_per_cpu() {
@@ -179,7 +186,8 @@ fn threads_per_cpu() {
         let wanted = format!("{} tasks on {seen} worker", numbers.len());
         assert!(
             header.contains(&format!("{wanted}s;")) || header.contains(&format!("{wanted};")),
-            "with_threads on {seen} CPU(s): expected `{wanted}`, got `{header}`"
+            "with_threads on {seen} CPU(s) should start one thread per CPU, each taking the next \
+             number until none is left: expected `{wanted}`, got `{header}`"
         );
         assert_eq!(ran.lines_starting("With_threads: ").len(), numbers.len());
         // Each thread takes the next number from a queue they share, so the first `seen` to
@@ -201,7 +209,7 @@ fn threads_per_cpu() {
     // alike here; the check reads which one with_threads has.
     let with_threads = function_source(Path::new(MAIN_RS), "with_threads");
     let shares_a_queue = with_threads.contains("fetch_add(") || with_threads.contains(".lock()");
-    let splits_up_front = ["step_by(", "skip(", "chunks", " % "]
+    let splits_up_front = ["step_by(", "skip(", "chunks", "%", "rem_euclid("]
         .iter()
         .any(|split| with_threads.contains(split));
     assert!(
@@ -219,10 +227,20 @@ fn threads_per_cpu() {
 /// scale), waiting in a loop that watches the clock (threads beat the CPU count: waiting is
 /// not computing), turning `--cpu` on by default (`Work::for_lesson(true, ..)`: that work
 /// is calibrated to the time scale, so at `--time-scale 0.001` it shrinks below the floor;
-/// counting primes does not).
+/// counting primes does not), and the lesson's `--cpu` busy loop called from my_function
+/// with a fixed count (`Work::Compute { rounds }.run()`: real work, but not the exercise's;
+/// the check reads my_function for it).
 #[test]
 #[ignore = "exercise: passes once my_function computes instead of sleeping (without --cpu)"]
 fn cpu_bound() {
+    // The work is my_function's own: the lesson's Work (the sleep, or --cpu's calibrated
+    // busy loop, even with a fixed count of rounds) is not what the exercise asks to write.
+    let my_function = function_source(Path::new(MAIN_RS), "my_function");
+    assert!(
+        !my_function.contains(".run(") && !my_function.contains("Work::"),
+        "my_function should compute on its own, counting primes by trial division as the exercise \
+         asks, instead of calling the lesson's Work (the sleep, or --cpu's busy loop):\n{my_function}"
+    );
     let (pinned, cpus) = pinning(2);
     // First the quick run: real work lasts as long whatever the time scale; the sleep and the
     // lesson's `--cpu` work last 2 s times the scale, 0.002 s here, far under the floor.

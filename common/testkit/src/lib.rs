@@ -370,18 +370,59 @@ fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinH
 }
 
 /// The code of `fn NAME` in the source file at `path`, from its `fn` line to the first line
-/// that is only `}`, without its comment lines: what an exercise's check reads of the
-/// function the exercise is about (a comment that names a call does not count as the call).
+/// that is only `}`, without its comments (whole lines, the end of a line, `/* .. */`):
+/// what an exercise's check reads of the function the exercise is about (a comment that
+/// names a call does not count as the call).
 pub fn function_source(path: &std::path::Path, name: &str) -> String {
     let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let start = format!("fn {name}(");
-    source
+    let function: Vec<&str> = source
         .lines()
         .skip_while(|line| !line.contains(&start))
         .take_while(|line| *line != "}")
-        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect();
+    code_lines(&function.join("\n"))
+}
+
+/// Rust source as a check reads it: without comments, and without the lines left empty.
+pub fn code_lines(source: &str) -> String {
+    without_comments(source)
+        .lines()
+        .filter(|line| !line.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Rust code without its `//` and `/* */` comments; string literals are kept as they are
+/// (`"http://..."` is no comment).
+fn without_comments(code: &str) -> String {
+    let (mut kept, mut chars) = (String::new(), code.chars().peekable());
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        match (in_string, c, chars.peek()) {
+            (true, '\\', Some(_)) => {
+                kept.push(c);
+                kept.extend(chars.next());
+            }
+            (_, '"', _) => {
+                in_string = !in_string;
+                kept.push(c);
+            }
+            (false, '/', Some('/')) => while chars.next_if(|&next| next != '\n').is_some() {},
+            (false, '/', Some('*')) => {
+                chars.next();
+                let mut last = ' ';
+                for inside in chars.by_ref() {
+                    if (last, inside) == ('*', '/') {
+                        break;
+                    }
+                    last = inside;
+                }
+            }
+            _ => kept.push(c),
+        }
+    }
+    kept
 }
 
 /// The workspace's root folder (where tutorial.md and README.md are): the nearest folder, from
@@ -585,5 +626,15 @@ mod tests {
             Some(Duration::from_millis(812))
         );
         assert_eq!(find_timing(&output, "singlethread"), None);
+    }
+
+    /// A check reads code, not comments: one at a line's end or between `/* */` names no call.
+    #[test]
+    fn comments_are_not_code() {
+        let code = "let a = b(); // c()\nlet s = \"http://x\"; /* d()\n e() */ f();\n// g()";
+        assert_eq!(
+            without_comments(code),
+            "let a = b(); \nlet s = \"http://x\";  f();\n"
+        );
     }
 }
