@@ -243,9 +243,38 @@ fn the_tutorials_commands_still_run() {
 }
 
 /// `cargo run -p examples-processpool --example futures` ends in its asserts: it passes them.
-/// (`cargo test` builds the examples next to the test programs, in `target/…/examples`.)
 #[test]
 fn the_futures_example_passes_its_own_asserts() {
+    let example = futures_example();
+    let ran = run(command(&example, &[]), DEADLINE);
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(ran.stdout.contains("map: [16, 25, 36]"), "{}", ran.stdout);
+}
+
+/// The example prints as the lessons do: `| head -1` ends quietly, and a full disk is one
+/// line and exit status 1, never a panic (`println!` panicked on both).
+#[test]
+fn the_futures_example_keeps_the_output_promises() {
+    let example = futures_example();
+    testkit::assert_quiet_when_piped_into_head(&example, &[]);
+    #[cfg(target_os = "linux")]
+    {
+        let ran = run(
+            testkit::command_via_shell("", ">/dev/full", &example, &[]),
+            DEADLINE,
+        );
+        assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+        assert_eq!(
+            ran.stderr.trim(),
+            "error: cannot write output: No space left on device",
+            "{ran:?}"
+        );
+    }
+}
+
+/// The futures example's path: `cargo test` builds the examples next to the test programs,
+/// in `target/…/examples`.
+fn futures_example() -> String {
     let tests = std::env::current_exe().expect("this test's path");
     let profile = tests
         .parent()
@@ -258,7 +287,5 @@ fn the_futures_example_passes_its_own_asserts() {
         example.exists(),
         "{example:?} is not built: `cargo test -p examples-processpool` builds it (`--test cli` alone does not)"
     );
-    let ran = run(command(example.to_str().expect("a UTF-8 path"), &[]), DEADLINE);
-    assert!(ran.status.success(), "{ran:?}");
-    assert!(ran.stdout.contains("map: [16, 25, 36]"), "{}", ran.stdout);
+    example.to_str().expect("a UTF-8 path").to_string()
 }
