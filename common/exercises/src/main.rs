@@ -18,7 +18,7 @@ mod checks;
 mod tutorial;
 
 use checks::{State, run_checks};
-use print::write_error_line;
+use print::{printable, write_error_line};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
@@ -33,7 +33,11 @@ const USAGE: &str = "usage: cargo run -p exercises [-- show NAME]
 const USAGE_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Read as the OS gave them: `std::env::args` panics on an argument that is not UTF-8.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     if matches!(args[..], ["--help" | "-h" | "help"]) {
         say!("{USAGE}");
@@ -59,11 +63,14 @@ fn main() -> ExitCode {
         [] | ["list"] => list(&workspace, &exercises),
         ["show", name] => match exercises.iter().find(|e| e.check == name || e.number == name) {
             Some(exercise) => show(&workspace, exercise),
-            None => return usage_error(&format!("no exercise `{name}`"), &exercises),
+            None => return usage_error(&format!("no exercise `{}`", printable(name)), &exercises),
         },
         ["show"] => return usage_error("`show` needs the NAME of an exercise", &exercises),
         ["show", ..] => return usage_error("`show` takes one NAME", &exercises),
-        _ => return usage_error(&format!("unexpected `{}`", args.join(" ")), &exercises),
+        _ => {
+            let unexpected = printable(&args.join(" "));
+            return usage_error(&format!("unexpected `{unexpected}`"), &exercises);
+        }
     };
     outcome.unwrap_or_else(|error| fail(&format!("cannot run cargo: {}", why_not(&error))))
 }
@@ -72,7 +79,7 @@ fn main() -> ExitCode {
 fn why_not(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "it is not on PATH (is Rust installed? see rustup.rs)".to_string(),
-        _ => error.to_string(),
+        _ => print::without_os_error_number(&error.to_string()),
     }
 }
 

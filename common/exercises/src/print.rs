@@ -31,7 +31,8 @@ pub fn write_line(text: &str) {
             READER_GONE.store(true, Ordering::Relaxed);
         }
         Err(error) => {
-            write_error_line(&format!("error: cannot write output: {error}"));
+            let reason = without_os_error_number(&error.to_string());
+            write_error_line(&format!("error: cannot write output: {reason}"));
             std::process::exit(1);
         }
     }
@@ -40,4 +41,24 @@ pub fn write_line(text: &str) {
 /// Write one line to stderr, and carry on if even that fails.
 pub fn write_error_line(text: &str) {
     let _ = writeln!(io::stderr(), "{text}");
+}
+
+/// An argument as it may be shown on a terminal: control characters (an escape sequence, a
+/// newline that would forge a second line) written out as `\u{1b}`, `\n`.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
+/// An OS error in words only: `No space left on device`, without ` (os error 28)`, a number
+/// that differs per OS (common's `strip_os_error`, which this crate cannot link).
+pub fn without_os_error_number(message: &str) -> String {
+    match message.rfind(" (os error ") {
+        Some(at) if message.ends_with(')') => message[..at].to_string(),
+        _ => message.to_string(),
+    }
 }
