@@ -146,6 +146,14 @@ fn bad_numbers_zero_workers_and_bad_time_limits_are_usage_errors() {
     );
 }
 
+/// An argument that is not UTF-8 is clap's usage error: reading it to see whether this
+/// process is a pool worker panicked first.
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_is_a_usage_error() {
+    testkit::assert_non_utf8_argument_is_a_usage_error(BINARY);
+}
+
 /// `--task-timeout`: a pool task past the limit fails and its worker is replaced; the
 /// others finish, and the other ways of squaring are not limited.
 #[test]

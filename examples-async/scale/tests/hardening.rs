@@ -206,3 +206,11 @@ fn a_latency_beyond_what_the_server_waits_is_a_usage_error() {
     ran.assert_usage_error("at most 600 s");
     assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
 }
+
+/// An argument that is not UTF-8 is clap's usage error: reading it to see whether this
+/// process is the server's child panicked first.
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_is_a_usage_error() {
+    testkit::assert_non_utf8_argument_is_a_usage_error(BINARY);
+}
