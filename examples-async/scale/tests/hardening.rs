@@ -142,6 +142,42 @@ fn a_query_or_fragment_in_sites_keeps_the_latency() {
     }
 }
 
+/// The ideal is never a number the run contradicts: a server at `--sites` that waits less
+/// than asked (its own `--time-scale 0`) is said to, rather than `ideal 0.3000 sec (+0.0 ms)`
+/// beside a faster run; a run with failures has no ideal, as in the lessons.
+#[test]
+fn the_ideal_is_never_contradicted_by_the_run() {
+    let no_waits = demo_sites::StandInSites::start(0.0).unwrap();
+    let url = no_waits.url("/");
+    let ran = run_scale(&["--tasks", "3", "--latency-ms", "300", "--sites", &url]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(
+        ran.stdout.contains("sooner than the latency asked for"),
+        "{}",
+        ran.stdout
+    );
+    assert!(!ran.stdout.contains("(+"), "{}", ran.stdout);
+    let waits = demo_sites::StandInSites::start(1.0).unwrap();
+    let url = waits.url("/");
+    let args = [
+        "--tasks",
+        "3",
+        "--latency-ms",
+        "5000",
+        "--timeout",
+        "0.2",
+        "--sites",
+        &url,
+    ];
+    let ran = run_scale(&args);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(
+        ran.stdout.contains("no ideal: 3 of 3 requests failed"),
+        "{}",
+        ran.stdout
+    );
+}
+
 /// Rows 8 and 9: clap's own output keeps the promises: `TERM=dumb`, a full disk.
 #[test]
 fn clap_keeps_the_output_promises() {
