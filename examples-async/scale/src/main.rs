@@ -257,7 +257,8 @@ fn report(plan: &Plan, timed: Timed<Failures>) -> ExitCode {
     match failures.first {
         None => ExitCode::SUCCESS,
         Some(reason) => {
-            say!("First failure: {reason}");
+            // The reason may quote the server's answer: no control character gets through.
+            say!("First failure: {}", common::output::escape_controls(&reason));
             ExitCode::FAILURE
         }
     }

@@ -178,6 +178,36 @@ fn the_ideal_is_never_contradicted_by_the_run() {
     );
 }
 
+/// A server that answers with control characters (`--client raw` quotes the answer it did
+/// not expect): the first failure shows them escaped, on one line, never raw.
+#[test]
+fn a_servers_control_characters_never_reach_the_terminal() {
+    let garbage = testkit::faults::serve(|mut stream| {
+        use std::io::Write;
+        testkit::faults::read_request(&stream);
+        let _ = stream.write_all(b"\x1b[2J\nFAKE\r\n\r\n");
+    });
+    let args = [
+        "--tasks",
+        "2",
+        "--latency-ms",
+        "0",
+        "--client",
+        "raw",
+        "--sites",
+        &garbage,
+    ];
+    let ran = run_scale(&args);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(!ran.stdout.contains('\x1b'), "{:?}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains("First failure: unexpected answer: \\u{1b}[2J\\n"),
+        "{}",
+        ran.stdout
+    );
+}
+
 /// Rows 8 and 9: clap's own output keeps the promises: `TERM=dumb`, a full disk.
 #[test]
 fn clap_keeps_the_output_promises() {
