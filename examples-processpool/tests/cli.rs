@@ -142,6 +142,8 @@ fn bad_numbers_zero_workers_and_bad_time_limits_are_usage_errors() {
             (&["--task-timeout", "0"][..], "expected a number of seconds > 0"),
             (&["--task-timeout", "-1"][..], "expected a number of seconds > 0"),
             (&["--task-timeout", "nan"][..], "expected a number of seconds > 0"),
+            // Too long is said too: "> 0" alone read as wrong beside 1e308.
+            (&["--task-timeout", "1e308"][..], "less than 1e9"),
         ],
     );
 }
