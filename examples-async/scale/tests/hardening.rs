@@ -249,12 +249,7 @@ fn the_reachability_check_waits_the_timeout_given() {
 /// Row 11: a redirect to a scheme no client follows is blamed on where it led.
 #[test]
 fn a_refused_redirect_names_where_it_led() {
-    let sites = testkit::faults::serve(|mut stream| {
-        use std::io::Write;
-        testkit::faults::read_request(&stream);
-        let moved = "HTTP/1.1 302 Found\r\nLocation: gopher://example.com/x\r\nContent-Length: 0\r\n\r\n";
-        let _ = stream.write_all(moved.as_bytes());
-    });
+    let sites = testkit::faults::serve(testkit::faults::redirect_to_gopher);
     let ran = run_scale(&["--tasks", "1", "--latency-ms", "0", "--sites", &sites]);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     let first = ran.lines_starting("First failure: ").concat();
