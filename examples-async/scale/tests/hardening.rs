@@ -275,3 +275,16 @@ fn a_latency_beyond_what_the_server_waits_is_a_usage_error() {
 fn a_non_utf8_argument_is_a_usage_error() {
     testkit::assert_non_utf8_argument_is_a_usage_error(BINARY);
 }
+
+/// A negative number is the option's value, refused as such: clap alone said "unexpected
+/// argument '-5' found" (and, elsewhere, suggested `-- -5`).
+#[test]
+fn a_negative_number_is_refused_as_the_options_value() {
+    testkit::assert_usage_errors(
+        BINARY,
+        &[
+            (&["--tasks", "-5"][..], "-5 is not in 1..=1000000"),
+            (&["--tasks", "1", "--timeout", "-1"][..], "not `-1`"),
+        ],
+    );
+}
