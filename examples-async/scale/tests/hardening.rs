@@ -288,3 +288,32 @@ fn a_negative_number_is_refused_as_the_options_value() {
         ],
     );
 }
+
+/// The lower layers' timeout in the same words as the reqwest layer's: `after 0.5 s`, not
+/// Rust's `500ms`.
+#[test]
+fn the_lower_layers_time_out_in_plain_words() {
+    let sites = demo_sites::StandInSites::start(1.0).unwrap();
+    let url = sites.url("/");
+    for layer in ["hyper", "raw"] {
+        let args = [
+            "--tasks",
+            "2",
+            "--latency-ms",
+            "5000",
+            "--timeout",
+            "0.5",
+            "--client",
+            layer,
+            "--sites",
+            &url,
+        ];
+        let ran = run_scale(&args);
+        assert_eq!(ran.status.code(), Some(1), "{layer}: {ran:?}");
+        assert!(
+            ran.stdout.contains("First failure: timed out after 0.5 s"),
+            "{layer}: {}",
+            ran.stdout
+        );
+    }
+}
