@@ -75,11 +75,19 @@ fn main() -> ExitCode {
     outcome.unwrap_or_else(|error| fail(&format!("cannot run cargo: {}", why_not(&error))))
 }
 
-/// Why cargo could not be started, in words (the OS's error numbers differ per OS).
+/// Why cargo could not be started, in words (the OS's error numbers differ per OS), naming
+/// the `CARGO` variable when that is where the cargo that failed came from.
 fn why_not(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "it is not on PATH (is Rust installed? see rustup.rs)".to_string(),
-        _ => print::without_os_error_number(&error.to_string()),
+    let reason = print::without_os_error_number(&error.to_string());
+    match (error.kind(), checks::cargo_named_by_the_environment()) {
+        (_, Some(named)) => {
+            let named = printable(&named.to_string_lossy());
+            format!("{named}, which the CARGO variable names: {reason}")
+        }
+        (std::io::ErrorKind::NotFound, None) => {
+            "it is not on PATH (is Rust installed? see rustup.rs)".to_string()
+        }
+        (_, None) => reason,
     }
 }
 

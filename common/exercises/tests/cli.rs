@@ -162,6 +162,36 @@ fn without_cargo_it_says_so_and_fails() {
     }
 }
 
+/// A `CARGO` variable that names no cargo is named in the error (it said "not on PATH",
+/// with cargo on PATH); one set to nothing is left out, and PATH's cargo runs.
+#[cfg(unix)]
+#[test]
+fn the_cargo_variable_is_named_when_its_cargo_cannot_run() {
+    let workspace = Scratch::with_workspace("cargo-variable");
+    let mut command = run_in(&workspace.0, EXERCISES, &[]);
+    command.env("CARGO", workspace.0.join("no-such-cargo"));
+    let ran = run(command);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(
+        ran.stderr
+            .contains("no-such-cargo, which the CARGO variable names: "),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("not on PATH"), "{}", ran.stderr);
+    let cargo = fake_cargo(&workspace);
+    let path = cargo.parent().expect("its folder");
+    fs::rename(&cargo, path.join("cargo")).unwrap();
+    let mut command = run_in(&workspace.0, EXERCISES, &[]);
+    command
+        .env("CARGO", "")
+        .env("PATH", path)
+        .env("FAKE_CARGO_SAYS", "running 1 test\ntest only_check ... ok");
+    let ran = run(command);
+    assert_eq!(ran.status.code(), Some(0), "{ran:?}");
+    assert!(ran.stdout.contains("Every exercise is done."), "{}", ran.stdout);
+}
+
 /// tutorial.md is read from the workspace the command runs in (from any folder in it), not
 /// from where the binary was built.
 #[test]
