@@ -18,6 +18,18 @@ pub fn start_this_program_again(args: &[String]) -> io::Result<Child> {
         .spawn()
 }
 
+/// Was this program started again by [`start_this_program_again`] with `flag` first? Ask
+/// first thing in `main`. The arguments are read as the OS gave them: `std::env::args`
+/// panics on one that is not UTF-8, which is for clap to refuse in a program that is no child.
+pub fn started_again_with(flag: &str) -> bool {
+    std::env::args_os().nth(1).is_some_and(|first| first == flag)
+}
+
+/// The parent's process id, which the parent passes to a child as its second argument.
+pub fn parent_id_argument() -> Option<u32> {
+    std::env::args_os().nth(2)?.to_str()?.parse().ok()
+}
+
 /// Wait up to `grace` for `child` to exit; then kill it. Either way it is reaped.
 /// Returns the exit status if it exited by itself.
 pub fn wait_or_kill(child: &mut Child, grace: Duration) -> Option<ExitStatus> {

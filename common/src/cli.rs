@@ -34,7 +34,7 @@ pub fn positive_seconds(text: &str) -> Result<Duration, String> {
         _ => {}
     }
     Err(format!(
-        "expected a number of seconds > 0 (at least 0.001), like 2.5, not `{text}`"
+        "expected a number of seconds > 0 (at least 0.001, less than 1e9), like 2.5, not `{text}`"
     ))
 }
 

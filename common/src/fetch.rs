@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 mod describe;
 mod urls;
 
-pub use describe::{describe, describe_request};
+pub use describe::{describe, describe_request, redirect_policy};
 pub use urls::{printable_url, short_name};
 
 /// A URL that answered.
@@ -66,11 +66,12 @@ impl Outcome for FetchResult {
 }
 
 impl FetchError {
-    /// The one-line reason for a reqwest failure (blocking or async: same error type).
+    /// The one-line reason for a reqwest failure (blocking or async: same error type),
+    /// naming the URL a redirect led to when that is the one that failed.
     pub fn new(url: &str, error: &reqwest::Error) -> Self {
         Self {
             url: url.to_string(),
-            reason: describe(error),
+            reason: describe_request(url, error),
         }
     }
 

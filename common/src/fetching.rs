@@ -139,7 +139,9 @@ impl Fetching {
     }
 
     fn async_builder(&self) -> reqwest::ClientBuilder {
-        let builder = reqwest::Client::builder().timeout(self.timeout);
+        let builder = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .redirect(crate::fetch::redirect_policy());
         if self.local {
             builder.no_proxy() // our own sites are on this machine: never via a proxy
         } else {

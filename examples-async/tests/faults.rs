@@ -18,3 +18,9 @@ fn an_endless_body_stops_at_the_timeout_in_flat_memory() {
 fn a_stalled_body_ends_at_the_timeout() {
     faults::assert_a_stalled_body_stops_at_the_timeout(BINARY, &["--only", "fetch"], 2);
 }
+
+/// A redirect to a scheme no client follows is blamed on where it led, not on the URL given.
+#[test]
+fn a_refused_redirect_names_where_it_led() {
+    faults::assert_a_refused_redirect_names_where_it_led(BINARY, &["--only", "fetch", "--no-timeline"]);
+}

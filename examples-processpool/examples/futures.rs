@@ -11,6 +11,7 @@
 //! returns, and its panic, come back through the future while the worker goes on; `wait`
 //! returns as soon as the first task is done.
 
+use common::say;
 use examples_processpool::process_pool::{self, ProcessPool, ReturnWhen, TaskError};
 use std::time::Duration;
 
@@ -39,7 +40,7 @@ fn main() {
         .map(slow_square, [(4, 3), (5, 1), (6, 1)], None, None)
         .map(|future| future.expect("no timeout").result().expect("a square"))
         .collect();
-    println!("map: {squares:?}");
+    say!("map: {squares:?}");
     assert_eq!(squares, [16, 25, 36]);
 }
 
@@ -49,11 +50,11 @@ fn waiting_and_cancelling(pool: &Pool) {
     let also_slow = pool.submit(slow_square, (4, 5));
     let queued = pool.submit(slow_square, (5, 1)); // both workers are busy: it waits
     let early = slow.result_timeout(Duration::from_millis(100));
-    println!("after 0.1 s: {}", early.unwrap_err()); // the task goes on
-    println!("cancel a running task: {}", slow.cancel());
-    println!("cancel a queued task: {}", queued.cancel());
-    println!("then: {}", queued.result().unwrap_err());
-    println!(
+    say!("after 0.1 s: {}", early.unwrap_err()); // the task goes on
+    say!("cancel a running task: {}", slow.cancel());
+    say!("cancel a queued task: {}", queued.cancel());
+    say!("then: {}", queued.result().unwrap_err());
+    say!(
         "the running one: {:?}, and {:?}",
         slow.result(),
         also_slow.result()
@@ -65,8 +66,8 @@ fn waiting_and_cancelling(pool: &Pool) {
 fn errors_come_back(pool: &Pool) {
     let negative = pool.submit(slow_square, (-2, 0));
     let huge = pool.submit(slow_square, (i64::MAX, 0));
-    println!("-2: {}", negative.result().unwrap_err());
-    println!("i64::MAX: {}", huge.result().unwrap_err());
+    say!("-2: {}", negative.result().unwrap_err());
+    say!("i64::MAX: {}", huge.result().unwrap_err());
     assert_eq!(negative.result(), Err(TaskError::Failed("-2 is negative".into())));
     assert!(matches!(huge.result(), Err(TaskError::Panicked(_))));
 }
@@ -78,9 +79,9 @@ fn first_to_finish(pool: &Pool) {
         .map(|args| pool.submit(slow_square, args))
         .into();
     let (done, not_done) = process_pool::wait(&futures, None, ReturnWhen::FirstCompleted);
-    println!("first done: {:?} squared", done[0].args().0);
+    say!("first done: {:?} squared", done[0].args().0);
     let cancelled = not_done.iter().filter(|future| future.cancel()).count();
-    println!("cancelled {cancelled} still queued; the running ones finish on their own");
+    say!("cancelled {cancelled} still queued; the running ones finish on their own");
     assert_eq!(done[0].result(), Ok(64));
     assert!((1..=2).contains(&cancelled), "10 at least was still queued");
 }

@@ -142,8 +142,18 @@ fn bad_numbers_zero_workers_and_bad_time_limits_are_usage_errors() {
             (&["--task-timeout", "0"][..], "expected a number of seconds > 0"),
             (&["--task-timeout", "-1"][..], "expected a number of seconds > 0"),
             (&["--task-timeout", "nan"][..], "expected a number of seconds > 0"),
+            // Too long is said too: "> 0" alone read as wrong beside 1e308.
+            (&["--task-timeout", "1e308"][..], "less than 1e9"),
         ],
     );
+}
+
+/// An argument that is not UTF-8 is clap's usage error: reading it to see whether this
+/// process is a pool worker panicked first.
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_is_a_usage_error() {
+    testkit::assert_non_utf8_argument_is_a_usage_error(BINARY);
 }
 
 /// `--task-timeout`: a pool task past the limit fails and its worker is replaced; the
@@ -256,9 +266,38 @@ fn the_pool_settings_example_passes_its_own_asserts() {
     assert!(ran.stdout.contains("TimeoutError: "), "{}", ran.stdout);
 }
 
+/// The example prints as the lessons do: `| head -1` ends quietly, and a full disk is one
+/// line and exit status 1, never a panic (`println!` panicked on both).
+#[test]
+fn the_futures_example_keeps_the_output_promises() {
+    let example = example_path("futures");
+    testkit::assert_quiet_when_piped_into_head(&example, &[]);
+    #[cfg(target_os = "linux")]
+    {
+        let ran = run(
+            testkit::command_via_shell("", ">/dev/full", &example, &[]),
+            DEADLINE,
+        );
+        assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+        assert_eq!(
+            ran.stderr.trim(),
+            "error: cannot write output: No space left on device",
+            "{ran:?}"
+        );
+    }
+}
+
 /// Run the example `name` to its end, and check that it succeeded.
-/// (`cargo test` builds the examples next to the test programs, in `target/…/examples`.)
 fn run_example(name: &str) -> testkit::Ran {
+    let ran = run(command(&example_path(name), &[]), DEADLINE);
+    assert!(ran.status.success(), "{ran:?}");
+    ran.assert_no_panic_report();
+    ran
+}
+
+/// The example `name`'s path: `cargo test` builds the examples next to the test programs,
+/// in `target/…/examples`.
+fn example_path(name: &str) -> String {
     let tests = std::env::current_exe().expect("this test's path");
     let profile = tests
         .parent()
@@ -271,8 +310,5 @@ fn run_example(name: &str) -> testkit::Ran {
         example.exists(),
         "{example:?} is not built: `cargo test -p examples-processpool` builds it (`--test cli` alone does not)"
     );
-    let ran = run(command(example.to_str().expect("a UTF-8 path"), &[]), DEADLINE);
-    assert!(ran.status.success(), "{ran:?}");
-    ran.assert_no_panic_report();
-    ran
+    example.to_str().expect("a UTF-8 path").to_string()
 }

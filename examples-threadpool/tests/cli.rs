@@ -146,6 +146,10 @@ const BAD_OPTIONS: &[(&[&str], &str)] = &[
     (&["--workers", "0"], "0 is not in 1..=10000"),
     (&["--time-scale=-1"], "expected a number >= 0"),
     (&["--timeout", "0"], "expected a number of seconds > 0"),
+    // A negative number is the option's value, refused as such (clap alone said
+    // "unexpected argument '-1' found" and suggested `-- -1`).
+    (&["--timeout", "-1"], "not `-1`"),
+    (&["--repeat", "-3"], "-3 is not in 1..=100000"),
     (&["--live", "http://example.com"], "cannot be used with"),
 ];
 

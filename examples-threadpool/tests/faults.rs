@@ -63,3 +63,9 @@ fn a_pool_the_os_will_not_start_is_one_line_and_exit_status_1() {
     let args = ["--workers", "1000", "--time-scale", "0.01", "--no-timeline"];
     faults::assert_threads_refused_in_one_line(BINARY, &args, 1000, "; try fewer --workers");
 }
+
+/// A redirect to a scheme no client follows is blamed on where it led, not on the URL given.
+#[test]
+fn a_refused_redirect_names_where_it_led() {
+    faults::assert_a_refused_redirect_names_where_it_led(BINARY, &["--only", "threaded", "--no-timeline"]);
+}

@@ -53,8 +53,7 @@ impl Report {
 /// One at a time (`--test-threads 1`): the timing checks must not share the CPUs.
 /// An error means cargo itself could not be started.
 pub fn run_checks(workspace: &Path, package: &str, check: Option<&str>) -> std::io::Result<Report> {
-    // The cargo that ran us (`cargo +nightly run` sets it to that toolchain's), else PATH's.
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = cargo_named_by_the_environment().unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(workspace)
@@ -76,6 +75,12 @@ pub fn run_checks(workspace: &Path, package: &str, check: Option<&str>) -> std::
         String::from_utf8_lossy(&output.stderr),
         String::from_utf8_lossy(&output.stdout)
     )))
+}
+
+/// The cargo that ran us (`cargo +nightly run` sets `CARGO` to that toolchain's); None when
+/// `CARGO` is not set, or set to nothing: then PATH's cargo runs.
+pub fn cargo_named_by_the_environment() -> Option<std::ffi::OsString> {
+    std::env::var_os("CARGO").filter(|cargo| !cargo.is_empty())
 }
 
 /// The variables `cargo run` sets for the program it runs (this one): `CARGO_PKG_NAME=exercises`,

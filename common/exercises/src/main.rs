@@ -19,7 +19,7 @@ use checks::{State, run_checks};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
-use terminal::output::write_error_line;
+use terminal::output::{escape_controls, strip_os_error, write_error_line};
 use terminal::say;
 use tutorial::{Exercise, find_workspace, read_exercises};
 
@@ -32,7 +32,11 @@ const USAGE: &str = "usage: cargo run -p exercises [-- show NAME]
 const USAGE_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Read as the OS gave them: `std::env::args` panics on an argument that is not UTF-8.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     if matches!(args[..], ["--help" | "-h" | "help"]) {
         say!("{USAGE}");
@@ -58,20 +62,31 @@ fn main() -> ExitCode {
         [] | ["list"] => list(&workspace, &exercises),
         ["show", name] => match exercises.iter().find(|e| e.check == name || e.number == name) {
             Some(exercise) => show(&workspace, exercise),
-            None => return usage_error(&format!("no exercise `{name}`"), &exercises),
+            None => return usage_error(&format!("no exercise `{}`", escape_controls(name)), &exercises),
         },
         ["show"] => return usage_error("`show` needs the NAME of an exercise", &exercises),
         ["show", ..] => return usage_error("`show` takes one NAME", &exercises),
-        _ => return usage_error(&format!("unexpected `{}`", args.join(" ")), &exercises),
+        _ => {
+            let unexpected = escape_controls(&args.join(" "));
+            return usage_error(&format!("unexpected `{unexpected}`"), &exercises);
+        }
     };
     outcome.unwrap_or_else(|error| fail(&format!("cannot run cargo: {}", why_not(&error))))
 }
 
-/// Why cargo could not be started, in words (the OS's error numbers differ per OS).
+/// Why cargo could not be started, in words (the OS's error numbers differ per OS), naming
+/// the `CARGO` variable when that is where the cargo that failed came from.
 fn why_not(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "it is not on PATH (is Rust installed? see rustup.rs)".to_string(),
-        _ => error.to_string(),
+    let reason = strip_os_error(&error.to_string());
+    match (error.kind(), checks::cargo_named_by_the_environment()) {
+        (_, Some(named)) => {
+            let named = escape_controls(&named.to_string_lossy());
+            format!("{named}, which the CARGO variable names: {reason}")
+        }
+        (std::io::ErrorKind::NotFound, None) => {
+            "it is not on PATH (is Rust installed? see rustup.rs)".to_string()
+        }
+        (_, None) => reason,
     }
 }
 

@@ -72,6 +72,34 @@ fn bad_input_is_a_usage_error_in_one_line_with_status_2() {
     }
 }
 
+/// An argument is shown with its control characters written out: an escape sequence never
+/// reaches the terminal, a newline never forges a second line. One that is not UTF-8 is a
+/// usage error too, not a panic.
+#[test]
+fn odd_arguments_are_shown_escaped_and_never_panic() {
+    for (args, expected) in [
+        (
+            &["show", "\x1b[31mX\nerror: forged"][..],
+            "no exercise `\\u{1b}[31mX\\nerror: forged`",
+        ),
+        (&["\x1b[2J"][..], "unexpected `\\u{1b}[2J`"),
+    ] {
+        let ran = run(testkit::command(EXERCISES, args));
+        ran.assert_usage_error(expected);
+        assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+        assert!(!ran.stderr.contains('\x1b'), "{:?}", ran.stderr);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut command = testkit::command(EXERCISES, &["show"]);
+        command.arg(std::ffi::OsStr::from_bytes(b"\xff"));
+        let ran = run(command);
+        ran.assert_usage_error("no exercise `\u{fffd}`");
+        ran.assert_no_panic_report();
+    }
+}
+
 #[test]
 fn help_prints_the_usage_and_succeeds() {
     for flag in ["--help", "-h"] {
@@ -84,6 +112,25 @@ fn help_prints_the_usage_and_succeeds() {
         ran.assert_printed("show NAME");
         assert!(ran.stderr.is_empty(), "{flag}: {}", ran.stderr);
     }
+}
+
+/// Help into a full disk: one line in words, as every binary of the workspace says it (the
+/// OS's error number, which differs per OS, left out), exit status 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn help_into_a_full_disk_is_one_line_in_words() {
+    let ran = run(testkit::command_via_shell(
+        "",
+        ">/dev/full",
+        EXERCISES,
+        &["--help"],
+    ));
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert_eq!(
+        ran.stderr.trim(),
+        "error: cannot write output: No space left on device",
+        "{ran:?}"
+    );
 }
 
 /// No cargo to run: say so and fail, never blame the learner's edit (nor suggest `git restore`).
@@ -101,6 +148,36 @@ fn without_cargo_it_says_so_and_fails() {
         assert!(!everything.contains("git restore"), "{everything}");
         assert!(!everything.contains("does not compile"), "{everything}");
     }
+}
+
+/// A `CARGO` variable that names no cargo is named in the error (it said "not on PATH",
+/// with cargo on PATH); one set to nothing is left out, and PATH's cargo runs.
+#[cfg(unix)]
+#[test]
+fn the_cargo_variable_is_named_when_its_cargo_cannot_run() {
+    let workspace = Scratch::with_workspace("cargo-variable");
+    let mut command = run_in(&workspace.0, EXERCISES, &[]);
+    command.env("CARGO", workspace.0.join("no-such-cargo"));
+    let ran = run(command);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(
+        ran.stderr
+            .contains("no-such-cargo, which the CARGO variable names: "),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("not on PATH"), "{}", ran.stderr);
+    let cargo = fake_cargo(&workspace);
+    let path = cargo.parent().expect("its folder");
+    fs::rename(&cargo, path.join("cargo")).unwrap();
+    let mut command = run_in(&workspace.0, EXERCISES, &[]);
+    command
+        .env("CARGO", "")
+        .env("PATH", path)
+        .env("FAKE_CARGO_SAYS", "running 1 test\ntest only_check ... ok");
+    let ran = run(command);
+    assert_eq!(ran.status.code(), Some(0), "{ran:?}");
+    assert!(ran.stdout.contains("Every exercise is done."), "{}", ran.stdout);
 }
 
 /// tutorial.md is read from the workspace the command runs in (from any folder in it), not

@@ -47,6 +47,20 @@ pub fn describe_request(requested: &str, error: &reqwest::Error) -> String {
     }
 }
 
+/// How every client here follows redirects: as reqwest does by default (up to 10), except
+/// that one to a scheme no client speaks (`gopher:`) is refused with an error that names where
+/// it led. reqwest's own refusal names only the URL the reader gave (the blocking client
+/// puts that URL back on every error), which they would blame, valid as it is.
+pub fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| match attempt.url().scheme() {
+        "http" | "https" => reqwest::redirect::Policy::default().redirect(attempt),
+        _ => {
+            let shown = crate::fetch::printable_url(attempt.url().as_str());
+            attempt.error(format!("a redirect to {shown}: only http and https are followed"))
+        }
+    })
+}
+
 /// The longest URL an HTTP request can carry here (the `http` crate's limit on a URI).
 const MAX_URL_LEN: usize = u16::MAX as usize - 1;
 

@@ -32,14 +32,8 @@ pub fn printable_url(url: &str) -> String {
         None => url.to_string(),
     };
     const MAX_CHARS: usize = 200;
-    let mut printable = String::new();
-    for c in masked.chars().take(MAX_CHARS) {
-        if c.is_control() {
-            printable.extend(c.escape_default());
-        } else {
-            printable.push(c);
-        }
-    }
+    let cut: String = masked.chars().take(MAX_CHARS).collect();
+    let mut printable = crate::output::escape_controls(&cut);
     if masked.chars().nth(MAX_CHARS).is_some() {
         printable.push('…');
     }

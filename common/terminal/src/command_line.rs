@@ -12,7 +12,16 @@ pub fn parse<T: Parser>() -> T {
         true => ColorChoice::Never,
         false => ColorChoice::Auto,
     };
-    let matches = T::command().color(colour).try_get_matches();
+    // A negative number given to an option is its value parser's to refuse (`--timeout -1`:
+    // "expected a number of seconds > 0 …, not `-1`"); clap alone calls it an unexpected
+    // argument and suggests `-- -1`, which does not help.
+    let command = T::command().color(colour).mut_args(|arg| {
+        match arg.get_action().takes_values() && !arg.is_positional() {
+            true => arg.allow_negative_numbers(true),
+            false => arg,
+        }
+    });
+    let matches = command.try_get_matches();
     match matches.and_then(|matches| T::from_arg_matches(&matches)) {
         Ok(args) => args,
         Err(error) => exit_with(&error),

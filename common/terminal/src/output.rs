@@ -95,6 +95,24 @@ pub fn strip_os_error(message: &str) -> String {
     }
 }
 
+/// Text from elsewhere (a server's answer, a URL) as it is safe to print: control characters
+/// shown escaped (`\u{1b}`, `\n`), so an escape sequence never reaches the terminal and
+/// one line stays one line.
+///
+/// ```
+/// assert_eq!(terminal::output::escape_controls("a\x1b[2Jb\n"), "a\\u{1b}[2Jb\\n");
+/// ```
+pub fn escape_controls(text: &str) -> String {
+    let mut printable = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c.is_control() {
+            true => printable.extend(c.escape_default()),
+            false => printable.push(c),
+        }
+    }
+    printable
+}
+
 /// `1 URL`, `4 URLs`: a count and its noun, in the singular or the plural.
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {

@@ -29,6 +29,28 @@ pub fn read_request(stream: &TcpStream) {
     }
 }
 
+/// A redirect to `gopher://example.com/x`, a scheme no client follows: the failure must name
+/// where the redirect led, not the URL the reader gave.
+pub fn redirect_to_gopher(mut stream: TcpStream) {
+    read_request(&stream);
+    let moved = "HTTP/1.1 302 Found\r\nLocation: gopher://example.com/x\r\nContent-Length: 0\r\n\r\n";
+    let _ = stream.write_all(moved.as_bytes());
+}
+
+/// Run `program ARGS URL` against a server that redirects to `gopher:`: the fetch fails,
+/// exit status 1, and its line names where the redirect led, not the valid URL given
+/// (reqwest alone said `invalid URL: URL scheme is not allowed` beside the URL given).
+pub fn assert_a_refused_redirect_names_where_it_led(program: &str, args: &[&str]) {
+    let url = serve(redirect_to_gopher);
+    let mut args = args.to_vec();
+    args.push(&url);
+    let ran = run(command(program, &args), Duration::from_secs(60));
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    let refused = "error: a redirect to gopher://example.com/x: only http and https are followed";
+    assert!(ran.stdout.contains(refused), "{}", ran.stdout);
+    ran.assert_no_panic_report();
+}
+
 /// A 200 whose body never ends: 64 KB chunks, as fast as the client takes them.
 pub fn endless_body(mut stream: TcpStream) {
     read_request(&stream);
@@ -114,7 +136,6 @@ pub fn assert_a_stalled_body_stops_at_the_timeout(program: &str, args: &[&str], 
         assert!(seconds < 1.3, "gave up after {seconds:.1} s with --timeout 1");
     }
 }
-
 
 /// Run `program args` with too little address space for `threads` thread stacks: it must
 /// end with one line, `error: cannot start THREADS threads: …; HINT`, and exit status 1,

@@ -227,6 +227,19 @@ pub fn assert_usage_errors(program: &str, cases: &[(&[&str], &str)]) {
     }
 }
 
+/// `program` with an argument that is not UTF-8 (on Unix an argument is any bytes): a usage
+/// error, exit status 2, never a panic (`std::env::args` panics on one).
+#[cfg(unix)]
+pub fn assert_non_utf8_argument_is_a_usage_error(program: &str) {
+    use std::os::unix::ffi::OsStrExt;
+    let mut odd = command(program, &[]);
+    odd.arg(std::ffi::OsStr::from_bytes(b"\xff"));
+    let ran = run(odd, DEADLINE);
+    assert_eq!(ran.status.code(), Some(2), "{ran:?}");
+    assert!(ran.stderr.starts_with("error: "), "{ran:?}");
+    ran.assert_no_panic_report();
+}
+
 /// Run the fetching lesson `program` on every URL of `bad` (each with the starts of the
 /// reasons it may fail with, as [`unfetchable_urls`] gives them), then `good`, then `args`:
 /// each bad URL gets its own one-line error in both runs, `good` answers `status` in both,

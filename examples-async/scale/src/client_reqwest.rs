@@ -25,6 +25,7 @@ impl Client {
             // one, and the pool would scan its list of every waiting request each time one
             // gets a new connection instead (N x N steps: most of the time at 10,000).
             .pool_max_idle_per_host(0)
+            .redirect(common::fetch::redirect_policy())
             .build()?;
         Ok(Self {
             client,

@@ -21,8 +21,9 @@ pub fn within(
     timeout: Duration,
     attempt: impl Future<Output = Result<(), String>>,
 ) -> impl Future<Output = Result<(), String>> {
-    tokio::time::timeout(timeout, attempt)
-        .map(move |outcome| outcome.unwrap_or_else(|_| Err(format!("timed out after {timeout:?}"))))
+    // In the words the reqwest layer's body timeout uses: "after 0.5 s", not Rust's "500ms".
+    let gave_up = move |_| Err(format!("timed out after {:.1} s", timeout.as_secs_f64()));
+    tokio::time::timeout(timeout, attempt).map(move |outcome| outcome.unwrap_or_else(gave_up))
 }
 
 /// An error as a failure's reason: its message without the OS's error number, which

@@ -240,16 +240,12 @@ fn report(plan: &Plan, timed: Timed<Failures>) -> ExitCode {
         took: wall,
         ..
     } = timed;
-    // In rounds of `at_once`, each one latency long.
-    let rounds = u32::try_from(plan.tasks.div_ceil(plan.at_once)).unwrap_or(u32::MAX);
-    let ideal = plan.latency.saturating_mul(rounds);
     say!(
-        "Done: {} ok, {} failed, in {:.4} sec; ideal {:.4} sec (+{:.1} ms).",
+        "Done: {} ok, {} failed, in {:.4} sec; {}.",
         plan.tasks - failures.count,
         failures.count,
         wall.as_secs_f64(),
-        ideal.as_secs_f64(),
-        wall.saturating_sub(ideal).as_secs_f64() * 1000.0
+        against_the_ideal(plan, wall, failures.count)
     );
     if let Some(client_usage) = usage::of_this_process() {
         say!("Client (this process): {client_usage}.");
@@ -261,9 +257,33 @@ fn report(plan: &Plan, timed: Timed<Failures>) -> ExitCode {
     match failures.first {
         None => ExitCode::SUCCESS,
         Some(reason) => {
-            say!("First failure: {reason}");
+            // The reason may quote the server's answer: no control character gets through.
+            say!("First failure: {}", common::output::escape_controls(&reason));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The run's time beside its ideal: rounds of `at_once`, each one latency long. No ideal for
+/// a run in which requests failed (a failure can come sooner or later than an answer), and
+/// said plainly when the answers came sooner than the latency asked for, which happens when
+/// the server at `--sites` scales its waits with its own `--time-scale`.
+fn against_the_ideal(plan: &Plan, wall: Duration, failed: usize) -> String {
+    if failed > 0 {
+        return format!("no ideal: {failed} of {} requests failed", plan.tasks);
+    }
+    let rounds = u32::try_from(plan.tasks.div_ceil(plan.at_once)).unwrap_or(u32::MAX);
+    let ideal = plan.latency.saturating_mul(rounds);
+    let ideal_sec = ideal.as_secs_f64();
+    match wall.checked_sub(ideal) {
+        Some(late) => format!(
+            "ideal {ideal_sec:.4} sec (+{:.1} ms)",
+            late.as_secs_f64() * 1000.0
+        ),
+        None => format!(
+            "ideal {ideal_sec:.4} sec, yet the answers came sooner than the latency asked for \
+             (does the server at --sites run with its own --time-scale?)"
+        ),
     }
 }
 

@@ -9,7 +9,9 @@
 //! On our own exit paths (the end of a run, an error, Ctrl-C) dropping [`ServerProcess`] also
 //! kills and reaps it.
 
-use common::children::{die_with_parent, start_this_program_again, wait_or_kill};
+use common::children::{
+    die_with_parent, parent_id_argument, start_this_program_again, started_again_with, wait_or_kill,
+};
 use common::output::strip_os_error;
 use demo_sites::StandInSites;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -25,7 +27,7 @@ const EXIT_GRACE: Duration = Duration::from_secs(1);
 
 /// Was this process started by [`ServerProcess::start`]? Ask first thing in `main`.
 pub fn is_child() -> bool {
-    std::env::args().nth(1).as_deref() == Some(CHILD_FLAG)
+    started_again_with(CHILD_FLAG)
 }
 
 /// How long the child may take to say where it listens.
@@ -33,7 +35,7 @@ const START_GRACE: Duration = Duration::from_secs(30);
 
 /// Child mode: serve the stand-in sites until stdin closes.
 pub fn serve_as_child() -> ExitCode {
-    die_with_parent(std::env::args().nth(2).and_then(|pid| pid.parse().ok()));
+    die_with_parent(parent_id_argument());
     // The server's threads, or one line saying why the OS refuses them (the parent passes
     // it on), rather than a panic inside tokio.
     common::workers::exit_if_threads_refused(

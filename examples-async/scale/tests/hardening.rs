@@ -142,6 +142,72 @@ fn a_query_or_fragment_in_sites_keeps_the_latency() {
     }
 }
 
+/// The ideal is never a number the run contradicts: a server at `--sites` that waits less
+/// than asked (its own `--time-scale 0`) is said to, rather than `ideal 0.3000 sec (+0.0 ms)`
+/// beside a faster run; a run with failures has no ideal, as in the lessons.
+#[test]
+fn the_ideal_is_never_contradicted_by_the_run() {
+    let no_waits = demo_sites::StandInSites::start(0.0).unwrap();
+    let url = no_waits.url("/");
+    let ran = run_program(BINARY, &["--tasks", "3", "--latency-ms", "300", "--sites", &url]);
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(
+        ran.stdout.contains("sooner than the latency asked for"),
+        "{}",
+        ran.stdout
+    );
+    assert!(!ran.stdout.contains("(+"), "{}", ran.stdout);
+    let waits = demo_sites::StandInSites::start(1.0).unwrap();
+    let url = waits.url("/");
+    let args = [
+        "--tasks",
+        "3",
+        "--latency-ms",
+        "5000",
+        "--timeout",
+        "0.2",
+        "--sites",
+        &url,
+    ];
+    let ran = run_program(BINARY, &args);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(
+        ran.stdout.contains("no ideal: 3 of 3 requests failed"),
+        "{}",
+        ran.stdout
+    );
+}
+
+/// A server that answers with control characters (`--client raw` quotes the answer it did
+/// not expect): the first failure shows them escaped, on one line, never raw.
+#[test]
+fn a_servers_control_characters_never_reach_the_terminal() {
+    let garbage = testkit::faults::serve(|mut stream| {
+        use std::io::Write;
+        testkit::faults::read_request(&stream);
+        let _ = stream.write_all(b"\x1b[2J\nFAKE\r\n\r\n");
+    });
+    let args = [
+        "--tasks",
+        "2",
+        "--latency-ms",
+        "0",
+        "--client",
+        "raw",
+        "--sites",
+        &garbage,
+    ];
+    let ran = run_program(BINARY, &args);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    assert!(!ran.stdout.contains('\x1b'), "{:?}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains("First failure: unexpected answer: \\u{1b}[2J\\n"),
+        "{}",
+        ran.stdout
+    );
+}
+
 /// Rows 8 and 9: clap's own output keeps the promises: `TERM=dumb`, a full disk.
 #[test]
 fn clap_keeps_the_output_promises() {
@@ -183,12 +249,7 @@ fn the_reachability_check_waits_the_timeout_given() {
 /// Row 11: a redirect to a scheme no client follows is blamed on where it led.
 #[test]
 fn a_refused_redirect_names_where_it_led() {
-    let sites = testkit::faults::serve(|mut stream| {
-        use std::io::Write;
-        testkit::faults::read_request(&stream);
-        let moved = "HTTP/1.1 302 Found\r\nLocation: gopher://example.com/x\r\nContent-Length: 0\r\n\r\n";
-        let _ = stream.write_all(moved.as_bytes());
-    });
+    let sites = testkit::faults::serve(testkit::faults::redirect_to_gopher);
     let ran = run_program(BINARY, &["--tasks", "1", "--latency-ms", "0", "--sites", &sites]);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     let first = ran.lines_starting("First failure: ").concat();
@@ -208,4 +269,54 @@ fn a_latency_beyond_what_the_server_waits_is_a_usage_error() {
     );
     ran.assert_usage_error("at most 600 s");
     assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+}
+
+/// An argument that is not UTF-8 is clap's usage error: reading it to see whether this
+/// process is the server's child panicked first.
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_is_a_usage_error() {
+    testkit::assert_non_utf8_argument_is_a_usage_error(BINARY);
+}
+
+/// A negative number is the option's value, refused as such: clap alone said "unexpected
+/// argument '-5' found" (and, elsewhere, suggested `-- -5`).
+#[test]
+fn a_negative_number_is_refused_as_the_options_value() {
+    testkit::assert_usage_errors(
+        BINARY,
+        &[
+            (&["--tasks", "-5"][..], "-5 is not in 1..=1000000"),
+            (&["--tasks", "1", "--timeout", "-1"][..], "not `-1`"),
+        ],
+    );
+}
+
+/// The lower layers' timeout in the same words as the reqwest layer's: `after 0.5 s`, not
+/// Rust's `500ms`.
+#[test]
+fn the_lower_layers_time_out_in_plain_words() {
+    let sites = demo_sites::StandInSites::start(1.0).unwrap();
+    let url = sites.url("/");
+    for layer in ["hyper", "raw"] {
+        let args = [
+            "--tasks",
+            "2",
+            "--latency-ms",
+            "5000",
+            "--timeout",
+            "0.5",
+            "--client",
+            layer,
+            "--sites",
+            &url,
+        ];
+        let ran = run_program(BINARY, &args);
+        assert_eq!(ran.status.code(), Some(1), "{layer}: {ran:?}");
+        assert!(
+            ran.stdout.contains("First failure: timed out after 0.5 s"),
+            "{layer}: {}",
+            ran.stdout
+        );
+    }
 }

@@ -45,7 +45,7 @@ pub(crate) fn name_of<F>(_function: &F) -> &'static str {
 
 /// Was this process started by a pool as one of its workers?
 fn is_worker() -> bool {
-    std::env::args().nth(1).as_deref() == Some(WORKER_FLAG)
+    common::children::started_again_with(WORKER_FLAG)
 }
 
 /// A pool started in a worker: its `main` did not call [`serve_if_worker`] first, so each
@@ -88,7 +88,7 @@ pub fn serve_if_worker_with_initializer<InitArgs, Init, Args, Out>(
     }
     // The parent's id came along as our second argument (see child.rs); on Linux the kernel
     // then ends this worker with its parent, elsewhere it exits when its stdin closes (`serve`).
-    common::children::die_with_parent(std::env::args().nth(2).and_then(|pid| pid.parse().ok()));
+    common::children::die_with_parent(common::children::parent_id_argument());
     // A panic in a task is caught and sent back as its error: no printout here.
     common::panics::install_quiet_hook();
     let (name, init) = (name_of(&function), name_of(&initializer));
