@@ -101,16 +101,9 @@ mod stopped_workers {
         let copy = std::env::temp_dir().join(format!("processpool-copy-{}", std::process::id()));
         std::fs::copy(BINARY, &copy).expect("a copy of the program");
         let copy_name = copy.to_str().expect("a UTF-8 path");
-        let args = [
-            "--workers",
-            "1",
-            "--time-scale",
-            "0.25",
-            "--no-timeline",
-            "7",
-            "2",
-            "3",
-        ];
+        let args: Vec<&str> = "--workers 1 --time-scale 0.25 --no-timeline 7 2 3"
+            .split(' ')
+            .collect();
         // A test starting a program meanwhile may hold the new file open for writing in its
         // child for a moment ("Text file busy", on Linux): try again shortly.
         let child = (0..100)
@@ -150,17 +143,9 @@ mod stopped_workers {
     /// killed and reaped, and the other task's result comes back as usual.
     #[test]
     fn a_stopped_worker_fails_its_task_at_the_time_limit() {
-        let args = [
-            "--workers",
-            "2",
-            "--task-timeout",
-            "2",
-            "--time-scale",
-            "0.25",
-            "--no-timeline",
-            "7",
-            "8",
-        ];
+        let args: Vec<&str> = "--workers 2 --task-timeout 2 --time-scale 0.25 --no-timeline 7 8"
+            .split(' ')
+            .collect();
         let (child, workers) = start_and_stop_a_worker(command(BINARY, &args).stdout(Stdio::piped()));
         let (status, output) = testkit::faults::finish(child);
         assert_eq!(status.code(), Some(1), "{output}");

@@ -135,6 +135,17 @@ impl Ran {
         assert!(stderr.contains(text), "expected {text:?} in:\n{stderr}");
     }
 
+    /// The run ended as a program must when its output is lost to a full disk
+    /// (`> /dev/full`): exit status 1 and this one line, not a panic or silence.
+    pub fn assert_full_disk_said(&self) {
+        assert_eq!(self.status.code(), Some(1), "{self:?}");
+        let said = self.stderr.trim();
+        assert_eq!(
+            said, "error: cannot write output: No space left on device",
+            "{self:?}"
+        );
+    }
+
     /// Fail if stderr shows Rust's default panic report: a failure must be one line.
     pub fn assert_no_panic_report(&self) {
         for noise in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {

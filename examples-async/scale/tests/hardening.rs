@@ -159,23 +159,9 @@ fn the_ideal_is_never_contradicted_by_the_run() {
     assert!(!ran.stdout.contains("(+"), "{}", ran.stdout);
     let waits = demo_sites::StandInSites::start(1.0).unwrap();
     let url = waits.url("/");
-    let args = [
-        "--tasks",
-        "3",
-        "--latency-ms",
-        "5000",
-        "--timeout",
-        "0.2",
-        "--sites",
-        &url,
-    ];
-    let ran = run_program(BINARY, &args);
+    let ran = run_program(BINARY, &slow_sites(&url, "3", "0.2", &[]));
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    assert!(
-        ran.stdout.contains("no ideal: 3 of 3 requests failed"),
-        "{}",
-        ran.stdout
-    );
+    ran.assert_printed("no ideal: 3 of 3 requests failed");
 }
 
 /// A server that answers with control characters (`--client raw` quotes the answer it did
@@ -299,24 +285,24 @@ fn the_lower_layers_time_out_in_plain_words() {
     let sites = demo_sites::StandInSites::start(1.0).unwrap();
     let url = sites.url("/");
     for layer in ["hyper", "raw"] {
-        let args = [
-            "--tasks",
-            "2",
-            "--latency-ms",
-            "5000",
-            "--timeout",
-            "0.5",
-            "--client",
-            layer,
-            "--sites",
-            &url,
-        ];
-        let ran = run_program(BINARY, &args);
+        let ran = run_program(BINARY, &slow_sites(&url, "2", "0.5", &["--client", layer]));
         assert_eq!(ran.status.code(), Some(1), "{layer}: {ran:?}");
-        assert!(
-            ran.stdout.contains("First failure: timed out after 0.5 s"),
-            "{layer}: {}",
-            ran.stdout
-        );
+        ran.assert_printed("First failure: timed out after 0.5 s");
     }
+}
+
+/// `tasks` requests to the sites at `url` that answer after 5 s, each given `timeout`
+/// seconds: every one of them fails.
+fn slow_sites<'a>(url: &'a str, tasks: &'a str, timeout: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let args = [
+        "--sites",
+        url,
+        "--tasks",
+        tasks,
+        "--latency-ms",
+        "5000",
+        "--timeout",
+        timeout,
+    ];
+    args.into_iter().chain(more.iter().copied()).collect()
 }
