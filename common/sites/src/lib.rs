@@ -32,6 +32,8 @@ use tokio::runtime::Runtime;
 mod alarm;
 mod routes;
 
+pub use routes::MAX_DELAY;
+
 use routes::{Seen, respond};
 
 /// The article's four sites and how long each stand-in takes to answer.

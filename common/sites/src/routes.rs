@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The longest wait `/delay/<ms>` honours.
-const MAX_DELAY: Duration = Duration::from_secs(600);
+/// The longest wait `/delay/<ms>` honours: a longer one is cut to this.
+pub const MAX_DELAY: Duration = Duration::from_secs(600);
 
 /// The longest `/flaky/<key>` key, and how many keys the server remembers at most: when
 /// it has seen that many it forgets them all and starts over, so its memory stays small

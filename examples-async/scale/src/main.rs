@@ -81,9 +81,9 @@ enum Layer {
     Raw,
 }
 
-/// The longest wait the stand-in sites serve (`/delay/<ms>` stops at 10 minutes): a longer
-/// latency would make the ideal time a promise the server does not keep.
-const MAX_LATENCY: Duration = Duration::from_secs(600);
+/// The longest wait the stand-in sites serve: a longer latency would make the ideal time a
+/// promise the server does not keep.
+const MAX_LATENCY: Duration = demo_sites::MAX_DELAY;
 
 impl Layer {
     /// The memory a request in flight takes with this layer, with room to spare (the
