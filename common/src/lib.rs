@@ -1,5 +1,5 @@
 //! What the lessons link: the types and helpers their listings read, and the lesson runner
-//! around the listings. (The stand-in sites are the crate `demo-sites`, in `common/sites`;
+//! around the listings. (The stand-in sites are the crate `demo-sites`, in `common/demo-sites`;
 //! how every binary prints and fails in one line is the crate `terminal`, in
 //! `common/terminal`, re-exported here as [`output`], [`say!`] and [`rprint!`]; what only tests
 //! and benchmarks use is the dev-only crate `common/testkit`.)

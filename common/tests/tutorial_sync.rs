@@ -143,7 +143,7 @@ fn every_exercise_check_command_names_a_real_check() {
     let tutorial = tutorial();
     let checks: Vec<&str> = tutorial
         .lines()
-        .filter(|l| l.contains("--test exercises -- --ignored "))
+        .filter(|l| l.contains("--test checks -- --ignored "))
         .collect();
     assert!(checks.len() >= 10, "at least ten exercises, each with a check");
     for command in checks {
@@ -154,7 +154,7 @@ fn every_exercise_check_command_names_a_real_check() {
             .map(|w| w[1])
             .expect("-p PACKAGE");
         let name = words.last().expect("a check name");
-        let checks = fs::read_to_string(workspace_root().join(package).join("tests/exercises.rs")).unwrap();
+        let checks = fs::read_to_string(workspace_root().join(package).join("tests/checks.rs")).unwrap();
         assert!(
             checks.contains(&format!("fn {name}()")),
             "{package} has no check {name}: `{command}`"
@@ -196,7 +196,7 @@ fn every_check_has_a_patch_and_the_tutorial_shows_it() {
     let tutorial = tutorial();
     let root = workspace_root();
     for package in ["examples-threadpool", "examples-processpool", "examples-async"] {
-        let checks = fs::read_to_string(root.join(package).join("tests/exercises.rs")).unwrap();
+        let checks = fs::read_to_string(root.join(package).join("tests/checks.rs")).unwrap();
         let names: Vec<&str> = checks
             .split("#[ignore = \"exercise: ")
             .skip(1)
@@ -204,7 +204,7 @@ fn every_check_has_a_patch_and_the_tutorial_shows_it() {
             .collect();
         assert!(!names.is_empty(), "{package} has no exercise checks");
         for name in names {
-            let patch = format!("{package}/exercises/{name}.patch");
+            let patch = format!("{package}/solutions/{name}.patch");
             assert!(
                 root.join(&patch).exists(),
                 "{name}: no reference solution {patch}"
@@ -214,7 +214,7 @@ fn every_check_has_a_patch_and_the_tutorial_shows_it() {
                 "tutorial.md does not show {patch}"
             );
             assert!(
-                tutorial.contains(&format!("--test exercises -- --ignored {name}\n")),
+                tutorial.contains(&format!("--test checks -- --ignored {name}\n")),
                 "tutorial.md has no exercise whose check is {name}"
             );
         }

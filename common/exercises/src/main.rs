@@ -8,7 +8,7 @@
 //!
 //! The exercises are read from tutorial.md itself (each `### 8.N` heading, its text, its
 //! `Hint:` and its check command), so this list can't drift from the text. Each check is a
-//! `#[ignore]`d test in `examples-*/tests/exercises.rs`, run here with `cargo test`, exactly
+//! `#[ignore]`d test in `examples-*/tests/checks.rs`, run here with `cargo test`, exactly
 //! as the tutorial prints it. What to look for: switching between this command and a check
 //! typed by hand rebuilds nothing (see `checks::run_checks`).
 

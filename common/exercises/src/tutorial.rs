@@ -49,7 +49,7 @@ fn exercise_of(section: &str) -> Option<Exercise> {
     let body = body.split("\n## ").next().unwrap_or_default();
     let command = body
         .lines()
-        .find(|l| l.starts_with("cargo test ") && l.contains("--test exercises"))?;
+        .find(|l| l.starts_with("cargo test ") && l.contains("--test checks"))?;
     let words: Vec<&str> = command.split_whitespace().collect();
     let package = words.windows(2).find(|w| w[0] == "-p").map_or("", |w| w[1]);
     let (number, title) = heading.split_once(' ').unwrap_or((heading, ""));

@@ -32,7 +32,7 @@ impl Scratch {
         let scratch = Scratch::new(name);
         fs::write(scratch.0.join("Cargo.toml"), "[workspace]\n").unwrap();
         let tutorial = "# t\n\n## 8. Exercises\n\n### 8.1 The only one (threadpool)\n\nDo it.\n\n\
-                        ```sh\ncargo test -p examples-threadpool --test exercises -- --ignored only_check\n```\n\n\
+                        ```sh\ncargo test -p examples-threadpool --test checks -- --ignored only_check\n```\n\n\
                         Hint: just do it.\n";
         fs::write(scratch.0.join("tutorial.md"), tutorial).unwrap();
         fs::create_dir_all(scratch.0.join("sub/folder")).unwrap();

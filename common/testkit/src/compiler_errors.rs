@@ -47,7 +47,7 @@ pub struct BorrowedStr;
 /// ```
 pub struct TheFixes;
 
-/// Exercise 8.10 starts from `examples-threadpool/exercises/fix_the_job.rs`, and its hint in
+/// Exercise 8.10 starts from `examples-threadpool/workbench/fix_the_job.rs`, and its hint in
 /// tutorial.md names the errors a learner meets, fixing the first one each time. These tests
 /// keep that hint true: each step's first error, as this rustc gives it.
 #[cfg(test)]
@@ -97,7 +97,7 @@ mod fix_the_job {
 
     #[test]
     fn each_fix_meets_the_next_error_the_hint_names_then_it_compiles() {
-        let start = crate::workspace_root().join("examples-threadpool/exercises/fix_the_job.rs");
+        let start = crate::workspace_root().join("examples-threadpool/workbench/fix_the_job.rs");
         let mut source = std::fs::read_to_string(&start).expect("the exercise's starting file");
         let scratch = std::env::temp_dir().join(format!("fix-the-job-steps-{}", std::process::id()));
         std::fs::create_dir_all(&scratch).unwrap();

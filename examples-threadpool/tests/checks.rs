@@ -2,7 +2,7 @@
 //! they are ignored in the normal test run. Run one with, for example:
 //!
 //! ```text
-//! cargo test -p examples-threadpool --test exercises -- --ignored in_input_order
+//! cargo test -p examples-threadpool --test checks -- --ignored in_input_order
 //! ```
 //!
 //! Each check tests what its exercise teaches, and was tried against the shortcuts a learner
@@ -321,9 +321,9 @@ const PREDICTED: [(usize, usize, &str); 3] = [
 /// machine. Pasting the measured times cannot be told from a right prediction: they are the
 /// same numbers.
 #[test]
-#[ignore = "exercise: passes once exercises/predictions.txt holds your predictions"]
+#[ignore = "exercise: passes once workbench/predictions.txt holds your predictions"]
 fn predict_workers() {
-    let predictions = include_str!("../exercises/predictions.txt");
+    let predictions = include_str!("../workbench/predictions.txt");
     // First the reasoning, for all three lines (no run needed), then the runs themselves.
     let guesses: Vec<f64> = PREDICTED
         .iter()
@@ -417,9 +417,9 @@ fn pool_wall(workers: usize, rounds: usize) -> f64 {
 /// list order (the threads must overlap), and printing the four lines at once (each comes
 /// when its job has slept).
 #[test]
-#[ignore = "exercise: passes once exercises/fix_the_job.rs compiles and runs"]
+#[ignore = "exercise: passes once workbench/fix_the_job.rs compiles and runs"]
 fn fix_the_job() {
-    let source_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises/fix_the_job.rs");
+    let source_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("workbench/fix_the_job.rs");
     let source = function_source(&source_path, "main");
     assert!(
         source.contains("thread::spawn(") && !source.contains("scope"),
@@ -435,7 +435,7 @@ fn fix_the_job() {
         .expect("rustc runs");
     assert!(
         compiled.status.success(),
-        "exercises/fix_the_job.rs does not compile yet; read the first error:\n\n{}",
+        "workbench/fix_the_job.rs does not compile yet; read the first error:\n\n{}",
         String::from_utf8_lossy(&compiled.stderr)
     );
     let timed = run_timed(command(program.to_str().unwrap(), &[]), Duration::from_secs(30));

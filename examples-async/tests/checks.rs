@@ -2,7 +2,7 @@
 //! they are ignored in the normal test run. Run one with, for example:
 //!
 //! ```text
-//! cargo test -p examples-async --test exercises -- --ignored semaphore_limit
+//! cargo test -p examples-async --test checks -- --ignored semaphore_limit
 //! ```
 //!
 //! Each check tests what its exercise teaches, and was tried against the shortcuts a learner

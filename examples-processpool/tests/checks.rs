@@ -2,7 +2,7 @@
 //! they are ignored in the normal test run. Run one with, for example:
 //!
 //! ```text
-//! cargo test -p examples-processpool --test exercises -- --ignored rayon_three_threads
+//! cargo test -p examples-processpool --test checks -- --ignored rayon_three_threads
 //! ```
 //!
 //! Each check tests what its exercise teaches, and was tried against the shortcuts a learner

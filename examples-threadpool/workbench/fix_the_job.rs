@@ -1,7 +1,7 @@
 //! Exercise 8.10 of tutorial.md: this program does not compile. Run its check, read the
 //! first error the compiler gives, fix that, and run the check again, until it passes:
 //!
-//!     cargo test -p examples-threadpool --test exercises -- --ignored fix_the_job
+//!     cargo test -p examples-threadpool --test checks -- --ignored fix_the_job
 //!
 //! Keep `thread::spawn`: the point is to meet what it asks of a job (`move`, `'static`,
 //! `Send`), as a pool's `execute` asks the same. The program uses only the standard library.
