@@ -8,7 +8,7 @@
 //! | `/duckduckgo` | 200                       | 500 ms                       |
 //! | `/google`     | 200                       | 200 ms                       |
 //! | `/yahoo`      | 200                       | 800 ms                       |
-//! | `/delay/<ms>` | 200                       | `<ms>` ms (at most 10 min)   |
+//! | `/delay/<ms>` | 200; 400 saying why if `<ms>` is not a whole number | `<ms>` ms (at most 10 min, however many digits) |
 //! | `/status/<n>` | status `<n>` (200 to 599) | at once                      |
 //! | `/flaky/<key>`| first time: hangs up without an answer; then 200 (keys of at most 100 characters; after 1000 keys it starts over) | at once |
 //! | `/`           | this list                 | at once                      |

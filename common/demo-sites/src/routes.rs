@@ -26,6 +26,8 @@ enum Route {
     Index,
     Site(&'static str, Duration),
     Delay(Duration),
+    /// `/delay/` followed by something that is not a whole number of milliseconds.
+    BadDelay(String),
     Status(StatusCode),
     Flaky(String),
     NotFound,
@@ -40,8 +42,8 @@ impl Route {
         if let Some(&(name, latency)) = SITES.iter().find(|(name, _)| path == format!("/{name}")) {
             return Route::Site(name, latency);
         }
-        if let Some(ms) = path.strip_prefix("/delay/").and_then(|n| n.parse::<u64>().ok()) {
-            return Route::Delay(Duration::from_millis(ms).min(MAX_DELAY));
+        if let Some(ms) = path.strip_prefix("/delay/") {
+            return delay(ms);
         }
         if let Some(key) = path
             .strip_prefix("/flaky/")
@@ -60,7 +62,7 @@ impl Route {
     fn wait(&self, time_scale: f64) -> Option<Duration> {
         match self {
             Route::Site(_, latency) | Route::Delay(latency) => Some(latency.mul_f64(time_scale)),
-            Route::Index | Route::Status(_) | Route::Flaky(_) | Route::NotFound => None,
+            Route::Index | Route::BadDelay(_) | Route::Status(_) | Route::Flaky(_) | Route::NotFound => None,
         }
     }
 }
@@ -99,6 +101,7 @@ pub(super) async fn respond(
             format!("<h1>{name}</h1><p>A stand-in site.</p>\n"),
         ),
         Route::Delay(wait) => (StatusCode::OK, format!("waited {} ms\n", wait.as_millis())),
+        Route::BadDelay(why) => (StatusCode::BAD_REQUEST, why),
         Route::Status(code) => (code, format!("status {}\n", code.as_u16())),
         Route::Flaky(key) => (StatusCode::OK, format!("{key}: fine the second time\n")),
         Route::NotFound => (StatusCode::NOT_FOUND, "no such page; see /\n".to_string()),
@@ -106,6 +109,23 @@ pub(super) async fn respond(
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// `/delay/<ms>`: any run of digits is a wait, cut to [`MAX_DELAY`] however many digits it
+/// has (`u64` alone would refuse twenty); anything else is a bad request that says why.
+fn delay(ms: &str) -> Route {
+    if !ms.is_empty() && ms.bytes().all(|b| b.is_ascii_digit()) {
+        let wait = ms.parse::<u64>().map_or(MAX_DELAY, Duration::from_millis);
+        return Route::Delay(wait.min(MAX_DELAY));
+    }
+    // What was asked for, cut short: the path comes from the client and may be long.
+    let asked: String = ms.chars().take(40).collect();
+    let cut = if asked.len() < ms.len() { "…" } else { "" };
+    Route::BadDelay(format!(
+        "/delay/<ms> takes a whole number of milliseconds, 0 or more (a longer wait than {} ms \
+         is cut to that), not `{asked}{cut}`\n",
+        MAX_DELAY.as_millis()
+    ))
 }
 
 /// Remember `key`; true if it is new (or was forgotten when the memory was full).
@@ -125,7 +145,10 @@ fn index_page() -> String {
     for (name, latency) in SITES {
         page.push_str(&format!("  /{name}  answers after {} ms\n", latency.as_millis()));
     }
-    page.push_str("  /delay/<ms>  answers after <ms> ms\n  /status/<code>  answers with that status\n");
+    page.push_str(&format!(
+        "  /delay/<ms>  answers after <ms> ms (at most {} ms)\n  /status/<code>  answers with that status\n",
+        MAX_DELAY.as_millis()
+    ));
     page.push_str(&format!(
         "  /flaky/<key>  hangs up the first time, answers after that \
          (keys up to {MAX_FLAKY_KEY_LEN} characters; after {MAX_FLAKY_KEYS} keys it starts over)\n"
@@ -149,6 +172,18 @@ mod tests {
             Route::Delay(Duration::from_millis(1500))
         );
         assert_eq!(Route::parse("/delay/99999999999"), Route::Delay(MAX_DELAY));
+        let digits = format!("/delay/{}", "9".repeat(300));
+        assert_eq!(Route::parse(&digits), Route::Delay(MAX_DELAY));
+        for bad in [
+            "/delay/-1",
+            "/delay/x",
+            "/delay/",
+            "/delay/1.5",
+            "/delay/+5",
+            "/delay/5/6",
+        ] {
+            assert!(matches!(Route::parse(bad), Route::BadDelay(_)), "{bad}");
+        }
         assert_eq!(
             Route::parse("/status/418"),
             Route::Status(StatusCode::IM_A_TEAPOT)
@@ -157,7 +192,6 @@ mod tests {
             "/status/42",
             "/status/600",
             "/status/x",
-            "/delay/-1",
             "/googles",
             "/nope",
             "/flaky/",

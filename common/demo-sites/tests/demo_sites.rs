@@ -67,6 +67,32 @@ fn flaky_keys_are_bounded_in_length_and_number() {
     assert!(client.get(&first).send().is_err(), "forgotten, so new again");
 }
 
+/// `/delay/<ms>` keeps its promise for any number: cut to the longest wait however many
+/// digits it has, and a bad request that says why for anything that is not a number.
+#[test]
+fn any_delay_is_cut_to_the_longest_and_a_bad_one_is_told() {
+    // --time-scale 0: the longest wait is not waited, but the answer still names it.
+    let sites = DemoSites::start(testkit::command(BINARY, &["--time-scale", "0"]));
+    let client = loopback_client();
+    let longest = format!("waited {} ms", demo_sites::MAX_DELAY.as_millis());
+    for digits in [
+        "18446744073709551615",
+        "99999999999999999999999",
+        &"9".repeat(500),
+    ] {
+        let answer = client.get(sites.url(&format!("/delay/{digits}"))).send().unwrap();
+        assert_eq!(answer.status().as_u16(), 200, "{digits}");
+        assert_eq!(answer.text().unwrap().trim(), longest, "{digits}");
+    }
+    for bad in ["-5", "abc", "1.5", "", &"x".repeat(500)] {
+        let answer = client.get(sites.url(&format!("/delay/{bad}"))).send().unwrap();
+        assert_eq!(answer.status().as_u16(), 400, "{bad}");
+        let body = answer.text().unwrap();
+        assert!(body.contains("a whole number of milliseconds"), "{bad}: {body}");
+        assert!(body.len() < 200, "the client's path is not echoed whole: {body}");
+    }
+}
+
 /// Unix only: the open-files limit is set for the child through the shell's `ulimit`.
 #[cfg(unix)]
 #[test]
