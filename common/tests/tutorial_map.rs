@@ -1,27 +1,28 @@
-//! The map at the top of tutorial.md must point at real lines.
+//! The map at the top of tutorial.md must name real code.
 //!
-//! Each row of the map names a Rust construct and where it appears, as `path:line`:
-//!
-//! ```text
-//! | `ThreadPoolExecutor(max_workers)` | `ThreadPool::new(workers)` | [`examples-threadpool/src/main.rs:68`](examples-threadpool/src/main.rs#L68) | 8.1 |
-//! ```
-//!
-//! The first code span of the second column is the construct, the third column the place
-//! (a link to that line, so that a reader on GitHub lands on it).
-//! This test fails when that line of that file does not contain the construct, and says at
-//! which lines of the file it does stand now. Code moves, so the numbers go stale; to
-//! re-point every stale row at the nearest line that has its construct, run
+//! Each row of the map names a Rust construct and the file it is in, with no line number
+//! (lines move whenever anyone edits the file, a learner doing an exercise included):
 //!
 //! ```text
-//! TUTORIAL_MAP_REPOINT=1 cargo test -p common --test tutorial_map
+//! | `ThreadPoolExecutor(max_workers)` | `ThreadPool::new(workers)` | [`examples-threadpool/src/main.rs`](examples-threadpool/src/main.rs) | 8.1 |
 //! ```
 //!
-//! which rewrites those numbers in tutorial.md, then checks again. It also checks that each
-//! exercise (`### 8.N`) is named in the map's last column, and that the map names no other.
+//! The first code span of the second column is the construct, as a reader searches for it:
+//! the call itself (`spawn_blocking(`), not the function around it. The third column is
+//! the file, a link so that a reader on GitHub lands in it. The last column names the
+//! exercises that make a learner change that code.
+//!
+//! Two tests, because an exercise's correct answer may well remove the construct its row
+//! names (8.4 replaces `pool.execute(` by scoped threads):
+//! * every run: each row names a file that exists, and each row that no exercise changes has
+//!   its construct in that file, in code (a comment that quotes it does not count); each
+//!   exercise (`### 8.N`) is named by some row, and the map names no other;
+//! * ignored, run by name in `.ci/run` on the lessons as shipped: every row's construct is
+//!   in its file, the exercise rows' too.
 
 use std::fs;
 use std::path::Path;
-use testkit::workspace_root;
+use testkit::{code_lines, workspace_root};
 
 const BEGIN: &str = "<!-- map: begin -->";
 const END: &str = "<!-- map: end -->";
@@ -29,13 +30,10 @@ const END: &str = "<!-- map: end -->";
 /// One row of the map, as written.
 #[derive(Debug)]
 struct Row {
-    /// Its line in tutorial.md, counted from 1.
+    /// Its line in tutorial.md, counted from 1, for the messages.
     at: usize,
     construct: String,
     path: String,
-    line: usize,
-    /// The line the cell's link goes to (`#L68`), if it has one.
-    link: Option<usize>,
     exercises: Vec<String>,
 }
 
@@ -66,30 +64,24 @@ fn map_rows(tutorial: &str) -> (Vec<Row>, Vec<String>) {
         }
         let at = index + 1;
         let construct = code_spans(cells[1]).first().map(|c| c.to_string());
-        let place = code_spans(cells[2]).first().and_then(|p| p.rsplit_once(':'));
-        let line = place.and_then(|(_, number)| number.parse().ok());
-        match (construct, place, line) {
-            (Some(construct), Some((path, _)), Some(line)) => rows.push(Row {
+        let path = code_spans(cells[2]).first().map(|p| p.to_string());
+        match (construct, path) {
+            (Some(_), Some(path)) if path.contains(':') => problems.push(format!(
+                "tutorial.md:{at}: name the file only, `{path}` has a line number (code moves)"
+            )),
+            (Some(construct), Some(path)) => rows.push(Row {
                 at,
                 construct,
-                path: path.to_string(),
-                line,
-                link: link_line(cells[2]),
+                path,
                 exercises: exercise_numbers(cells[3]),
             }),
             _ => problems.push(format!(
-                "tutorial.md:{at}: a map row needs a `construct` and a `path:line`: {text}"
+                "tutorial.md:{at}: a map row needs a `construct` and a `file`: {text}"
             )),
         }
     }
     problems.push(format!("tutorial.md has no `{END}` after `{BEGIN}`"));
     (rows, problems)
-}
-
-/// The line a cell's link points at: `68` in `(path#L68)`.
-fn link_line(cell: &str) -> Option<usize> {
-    let (_, after) = cell.split_once("#L")?;
-    after.split(')').next()?.parse().ok()
 }
 
 /// `8.2, 8.4` → ["8.2", "8.4"]; a dash names none.
@@ -100,79 +92,41 @@ fn exercise_numbers(cell: &str) -> Vec<String> {
         .collect()
 }
 
-/// The lines (counted from 1) of `source` that contain `construct` in code: a comment that
-/// quotes the Python (`// executor.submit(...)`) does not count.
-fn lines_with(source: &str, construct: &str) -> Vec<usize> {
-    source
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| {
-            let code = line.trim_start_matches(['+', '-', ' ']);
-            !code.starts_with("//") && line.contains(construct)
-        })
-        .map(|(index, _)| index + 1)
-        .collect()
-}
-
-/// What is wrong with one row, and the line it should point at, if its construct is in the file.
-fn check_row(row: &Row, root: &Path) -> Option<(String, Option<usize>)> {
+/// What is wrong with one row: no such file, or (when `construct_required`) its construct
+/// is not in the file's code.
+fn row_problem(row: &Row, root: &Path, construct_required: bool) -> Option<String> {
     let Ok(source) = fs::read_to_string(root.join(&row.path)) else {
-        return Some((format!("tutorial.md:{}: no file {}", row.at, row.path), None));
+        return Some(format!("tutorial.md:{}: no file {}", row.at, row.path));
     };
-    let found = lines_with(&source, &row.construct);
-    if found.contains(&row.line) {
-        let link = row.link.filter(|link| *link != row.line)?;
-        let problem = format!(
-            "tutorial.md:{}: the link goes to line {link}, the text says {}",
-            row.at, row.line
-        );
-        return Some((problem, Some(row.line)));
-    }
-    let nearest = found.iter().copied().min_by_key(|line| line.abs_diff(row.line));
-    let now = match &found[..] {
-        [] => "nowhere in the file: reword the row".to_string(),
-        lines => format!("at line(s) {lines:?}"),
-    };
-    let problem = format!(
-        "tutorial.md:{}: {}:{} does not contain `{}`; it is {now}",
-        row.at, row.path, row.line, row.construct
-    );
-    Some((problem, nearest))
+    let found = code_lines(&source).contains(&row.construct);
+    (construct_required && !found).then(|| {
+        format!(
+            "tutorial.md:{}: {} has no `{}` in its code: reword the row",
+            row.at, row.path, row.construct
+        )
+    })
 }
 
-/// Point `row` at `line` instead, in the text of tutorial.md.
-fn repoint(tutorial: &str, row: &Row, line: usize) -> String {
-    let (old, new) = (
-        format!("`{}:{}`", row.path, row.line),
-        format!("`{}:{line}`", row.path),
-    );
-    let old_link = format!("({}#L{})", row.path, row.link.unwrap_or(row.line));
-    let new_link = format!("({}#L{line})", row.path);
-    let lines: Vec<String> = tutorial
-        .lines()
-        .enumerate()
-        .map(|(index, text)| match index + 1 == row.at {
-            true => text.replacen(&old, &new, 1).replacen(&old_link, &new_link, 1),
-            false => text.to_string(),
-        })
-        .collect();
-    lines.join("\n") + if tutorial.ends_with('\n') { "\n" } else { "" }
+/// Which rows must have their construct in their file: all of them, or only those that no
+/// exercise changes.
+#[derive(Clone, Copy)]
+enum Constructs {
+    All,
+    OfRowsNoExerciseChanges,
 }
 
-/// Every problem of the map in `tutorial`; with `fix`, the stale numbers re-pointed first
-/// (the fixed text is returned with what is left).
-fn map_problems(tutorial: &str, root: &Path, fix: bool) -> (String, Vec<String>) {
+/// Every problem of the map in `tutorial`.
+fn map_problems(tutorial: &str, root: &Path, constructs: Constructs) -> Vec<String> {
     let (rows, mut problems) = map_rows(tutorial);
-    let mut fixed = tutorial.to_string();
     for row in &rows {
-        match check_row(row, root) {
-            Some((_, Some(line))) if fix => fixed = repoint(&fixed, row, line),
-            Some((problem, _)) => problems.push(problem),
-            None => {}
-        }
+        let required = match constructs {
+            Constructs::All => true,
+            Constructs::OfRowsNoExerciseChanges => row.exercises.is_empty(),
+        };
+        problems.extend(row_problem(row, root, required));
     }
     problems.extend(exercise_problems(tutorial, &rows));
-    (fixed, problems)
+    problems
 }
 
 /// Each exercise of the tutorial is practised by some row, and each row names real exercises.
@@ -190,75 +144,80 @@ fn exercise_problems(tutorial: &str, rows: &[Row]) -> Vec<String> {
     let missing = exercises
         .iter()
         .filter(|n| !named.contains(n))
-        .map(|n| format!("8.{n}"));
+        .map(|n| format!("the map names no row for exercise 8.{n}"));
     let unknown = named
         .iter()
         .filter(|n| !exercises.contains(n))
-        .map(|n| format!("8.{n}"));
-    let missing = missing.map(|n| format!("the map names no row for exercise {n}"));
-    missing
-        .chain(unknown.map(|n| format!("the map names exercise {n}, which the tutorial does not have")))
-        .collect()
+        .map(|n| format!("the map names exercise 8.{n}, which the tutorial does not have"));
+    missing.chain(unknown).collect()
 }
 
-fn tutorial_path() -> std::path::PathBuf {
-    workspace_root().join("tutorial.md")
+fn tutorial() -> String {
+    fs::read_to_string(workspace_root().join("tutorial.md")).expect("tutorial.md at the workspace root")
 }
 
-#[test]
-fn every_row_of_the_map_points_at_a_line_with_its_construct() {
-    let tutorial = fs::read_to_string(tutorial_path()).expect("tutorial.md at the workspace root");
-    let (rows, _) = map_rows(&tutorial);
-    assert!(rows.len() >= 12, "the map has {} rows", rows.len());
-    let fix = std::env::var_os("TUTORIAL_MAP_REPOINT").is_some();
-    let (fixed, problems) = map_problems(&tutorial, &workspace_root(), fix);
-    if fix && fixed != tutorial {
-        fs::write(tutorial_path(), &fixed).expect("tutorial.md is writable");
-        eprintln!("re-pointed the map's stale rows in tutorial.md; review with `git diff tutorial.md`");
-    }
+fn assert_no_problems(problems: Vec<String>) {
     assert!(
         problems.is_empty(),
-        "the map at the top of tutorial.md has drifted (TUTORIAL_MAP_REPOINT=1 re-points the \
-         rows whose construct is still in its file):\n{}",
+        "the map at the top of tutorial.md has drifted:\n{}",
         problems.join("\n")
     );
 }
 
 #[test]
-fn a_stale_line_is_caught_and_repointed_and_a_missing_construct_is_caught() {
+fn every_row_of_the_map_names_a_file_and_the_rows_no_exercise_changes_name_its_code() {
+    let tutorial = tutorial();
+    let (rows, _) = map_rows(&tutorial);
+    assert!(rows.len() >= 12, "the map has {} rows", rows.len());
+    assert_no_problems(map_problems(
+        &tutorial,
+        &workspace_root(),
+        Constructs::OfRowsNoExerciseChanges,
+    ));
+}
+
+#[test]
+#[ignore = "the lessons as shipped: an exercise's answer may remove the construct its row \
+            names (8.4 removes `pool.execute(`); .ci/run runs this on the shipped code"]
+fn every_construct_of_the_map_is_in_its_file_as_shipped() {
+    assert_no_problems(map_problems(&tutorial(), &workspace_root(), Constructs::All));
+}
+
+/// A map made here, of rows about this very file (which no exercise touches).
+#[test]
+fn a_missing_construct_a_missing_file_a_line_number_and_an_unknown_exercise_are_caught() {
     let root = workspace_root();
-    let source = fs::read_to_string(root.join("examples-threadpool/src/main.rs")).unwrap();
-    let line = lines_with(&source, "drop(results);")[0];
-    let map = |line: usize, construct: &str| {
+    let map = |construct: &str, file: &str, exercise: &str| {
         format!(
             "### 8.1 x\n{BEGIN}\n| Python | Rust | where | exercise |\n|---|---|---|---|\n\
-             | `del` | `{construct}` | [`examples-threadpool/src/main.rs:{line}`](examples-threadpool/src/main.rs#L{line}) | 8.1 |\n{END}\n"
+             | `x` | `{construct}` | [`{file}`]({file}) | {exercise} |\n{END}\n"
         )
     };
-    assert!(
-        map_problems(&map(line, "drop(results);"), &root, false)
-            .1
-            .is_empty()
+    let here = "common/tests/tutorial_map.rs";
+    let problems = |map: &str, constructs| map_problems(map, &root, constructs);
+    assert_eq!(
+        problems(&map("fn map_rows(", here, "8.1"), Constructs::All),
+        Vec::<String>::new()
     );
 
-    let stale = map(line + 3, "drop(results);");
-    let (_, problems) = map_problems(&stale, &root, false);
-    assert!(
-        problems[0].contains(&format!("at line(s) [{line}]")),
-        "{problems:?}"
+    let absent = map(&["fn no_such", "_function("].concat(), here, "8.1");
+    assert!(problems(&absent, Constructs::OfRowsNoExerciseChanges).is_empty());
+    assert!(problems(&absent, Constructs::All)[0].contains("reword the row"));
+    let no_exercise = absent.replace("| 8.1 |", "| 8.1 |\n| `y` | `fn map_rows(` | [`x`](x) | - |");
+    let found = problems(&no_exercise, Constructs::OfRowsNoExerciseChanges);
+    assert!(found[0].contains("no file x"), "{found:?}");
+
+    // A construct quoted in a comment only is not code.
+    let in_a_comment = map(
+        &["the map at the top", " of tutorial.md must"].concat(),
+        here,
+        "-",
     );
-    let (fixed, problems) = map_problems(&stale, &root, true);
-    assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!(fixed, map(line, "drop(results);"));
+    let found = problems(&in_a_comment, Constructs::OfRowsNoExerciseChanges);
+    assert!(found.iter().any(|p| p.contains("reword the row")), "{found:?}");
 
-    let wrong_link = map(line, "drop(results);").replace(&format!("#L{line})"), "#L1)");
-    let (fixed, problems) = map_problems(&wrong_link, &root, true);
-    assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!(fixed, map(line, "drop(results);"));
-
-    let (_, problems) = map_problems(&map(line, "drop(senders);"), &root, true);
-    assert!(problems[0].contains("nowhere in the file"), "{problems:?}");
-    let unknown = map(line, "drop(results);").replace("| 8.1 |", "| 8.1, 8.99 |");
-    let (_, problems) = map_problems(&unknown, &root, false);
-    assert!(problems[0].contains("8.99"), "{problems:?}");
+    let with_line = map("fn map_rows(", &format!("{here}:40"), "8.1");
+    assert!(problems(&with_line, Constructs::All)[0].contains("line number"));
+    let unknown = map("fn map_rows(", here, "8.1, 8.99");
+    assert!(problems(&unknown, Constructs::All)[0].contains("8.99"));
 }

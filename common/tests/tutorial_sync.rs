@@ -14,39 +14,43 @@
 //! then those regions, a blank line between them, so `use` lines can come along. A tag that
 //! names a `.patch` file and no region (an exercise's reference solution) quotes it whole.
 //!
+//! An excerpt is found by its region's name, never by line number, so code may move. But a
+//! learner doing an exercise edits the lesson's code inside the regions the tutorial quotes
+//! (8.4 rewrites `multithread`), so the exact text of the lessons' excerpts
+//! (`examples-*/`, not the reference patches) is compared by an ignored test, which
+//! `.ci/run` runs by name on the code as shipped. Every run still checks that each excerpt's
+//! file and regions exist, and compares the rest (`common/`, the patches) exactly.
+//!
 //! This test fails when an excerpt differs from its region, or names a file or region
 //! that does not exist.
 
 use std::fs;
 use std::path::Path;
-use testkit::workspace_root;
+use testkit::{region, workspace_root};
 
 const TAG: &str = "<!-- excerpt: ";
 /// A code block of single lines, each of which must stand (indented as shown) in the file.
 const LINE_TAG: &str = "<!-- line: ";
 
-/// The lines between `// ANCHOR: name` and `// ANCHOR_END: name`, without any other
-/// anchor lines nested inside.
-fn region(source: &str, name: &str) -> Option<String> {
-    let start = format!("// ANCHOR: {name}");
-    let end = format!("// ANCHOR_END: {name}");
-    let mut lines = source.lines().skip_while(|line| line.trim() != start);
-    lines.next()?;
-    let mut found = Vec::new();
-    for line in lines {
-        if line.trim() == end {
-            return Some(found.join("\n"));
-        }
-        if !line.trim_start().starts_with("// ANCHOR") {
-            found.push(line);
-        }
+/// Which quoted files must match their quotes to the letter.
+#[derive(Clone, Copy, PartialEq)]
+enum Compare {
+    /// Every file: the code as shipped.
+    All,
+    /// All but the lessons a learner edits (`examples-*/`, its `.patch` files excepted).
+    AllButLessons,
+}
+
+impl Compare {
+    fn text_of(self, path: &str) -> bool {
+        let lesson = path.starts_with("examples-") && !path.ends_with(".patch");
+        self == Compare::All || !lesson
     }
-    None
 }
 
 /// Every problem with the excerpts of `markdown`, one line each.
-fn problems(markdown: &str, root: &Path) -> Vec<String> {
-    let mut problems = line_problems(markdown, root);
+fn problems(markdown: &str, root: &Path, compare: Compare) -> Vec<String> {
+    let mut problems = line_problems(markdown, root, compare);
     let mut lines = markdown.lines().enumerate();
     while let Some((number, line)) = lines.next() {
         let Some(tag) = line.strip_prefix(TAG).and_then(|rest| rest.strip_suffix(" -->")) else {
@@ -82,7 +86,7 @@ fn problems(markdown: &str, root: &Path) -> Vec<String> {
         };
         match regions.map(|regions| regions.join("\n\n")) {
             None => problems.push(format!("{at}: {path} has no region `{name}`")),
-            Some(code) if code != excerpt => {
+            Some(code) if code != excerpt && compare.text_of(path) => {
                 let differs = code.lines().zip(excerpt.lines()).position(|(a, b)| a != b);
                 let line = differs.map_or("at the end".to_string(), |n| format!("from its line {}", n + 1));
                 problems.push(format!("{at}: the excerpt differs from {path}#{name} {line}"));
@@ -94,7 +98,7 @@ fn problems(markdown: &str, root: &Path) -> Vec<String> {
 }
 
 /// Every quoted line (`<!-- line: FILE -->` above a code block) that its file lacks.
-fn line_problems(markdown: &str, root: &Path) -> Vec<String> {
+fn line_problems(markdown: &str, root: &Path, compare: Compare) -> Vec<String> {
     let mut problems = Vec::new();
     let mut lines = markdown.lines().enumerate();
     while let Some((number, line)) = lines.next() {
@@ -111,7 +115,7 @@ fn line_problems(markdown: &str, root: &Path) -> Vec<String> {
         };
         lines.next(); // the opening fence
         for (_, quoted) in lines.by_ref().take_while(|(_, l)| !l.starts_with("```")) {
-            if !source.lines().any(|l| l == quoted) {
+            if compare.text_of(path) && !source.lines().any(|l| l == quoted) {
                 problems.push(format!("{at}: {path} has no line `{}`", quoted.trim()));
             }
         }
@@ -123,19 +127,30 @@ fn tutorial() -> String {
     fs::read_to_string(workspace_root().join("tutorial.md")).expect("tutorial.md at the workspace root")
 }
 
-#[test]
-fn every_excerpt_matches_its_source() {
+fn assert_in_sync(compare: Compare) {
     let tutorial = tutorial();
     assert!(
         tutorial.matches(TAG).count() >= 10,
         "the tutorial quotes its code through tags"
     );
-    let problems = problems(&tutorial, &workspace_root());
+    let problems = problems(&tutorial, &workspace_root(), compare);
     assert!(
         problems.is_empty(),
         "tutorial.md has drifted:\n{}",
         problems.join("\n")
     );
+}
+
+#[test]
+fn every_excerpt_names_a_real_region_and_matches_it_outside_the_lessons() {
+    assert_in_sync(Compare::AllButLessons);
+}
+
+#[test]
+#[ignore = "the lessons as shipped: a learner's exercise edits the code the tutorial quotes \
+            (8.4 rewrites `multithread`); .ci/run runs this on the shipped code"]
+fn every_excerpt_matches_its_source_as_shipped() {
+    assert_in_sync(Compare::All);
 }
 
 #[test]
@@ -162,31 +177,48 @@ fn every_exercise_check_command_names_a_real_check() {
     }
 }
 
+/// A file of testkit's with a region, which no exercise touches.
+const QUOTED: &str = "common/testkit/src/compiler_errors/no_move.rs";
+
 #[test]
 fn an_edited_excerpt_a_missing_region_and_a_missing_file_are_all_caught() {
-    let tutorial = tutorial();
-    let first = tutorial.find(TAG).expect("an excerpt");
-    let code_line = tutorial[first..].lines().nth(2).expect("a code line").to_string();
+    let root = workspace_root();
+    let source = fs::read_to_string(root.join(QUOTED)).unwrap();
+    let code = region(&source, "no_move").expect("the region no_move");
+    let tutorial = format!("{TAG}{QUOTED}#no_move -->\n```rust\n{code}\n```\n");
+    assert_eq!(problems(&tutorial, &root, Compare::All), Vec::<String>::new());
 
-    let edited = tutorial.replacen(&code_line, &format!("{code_line} // edited"), 1);
-    assert_eq!(problems(&edited, &workspace_root()).len(), 1);
+    let code_line = code.lines().next().expect("a code line");
+    let edited = tutorial.replacen(code_line, &format!("{code_line} // edited"), 1);
+    let found = problems(&edited, &root, Compare::All);
+    assert!(found.len() == 1 && found[0].contains("differs"), "{found:?}");
 
-    let tag_line = tutorial[first..].lines().next().unwrap().to_string();
-    let (file, _) = tag_line.split_once('#').unwrap();
-    let no_region = tutorial.replacen(&tag_line, &format!("{file}#no_such_region -->"), 1);
-    assert!(problems(&no_region, &workspace_root())[0].contains("has no region"));
+    let no_region = tutorial.replacen("#no_move", "#no_such_region", 1);
+    assert!(problems(&no_region, &root, Compare::AllButLessons)[0].contains("has no region"));
 
-    let no_file = tutorial.replacen(&tag_line, "<!-- excerpt: no/such/file.rs#x -->", 1);
-    assert!(problems(&no_file, &workspace_root())[0].contains("no file"));
+    let no_file = tutorial.replacen(QUOTED, "no/such/file.rs", 1);
+    assert!(problems(&no_file, &root, Compare::AllButLessons)[0].contains("no file"));
+
+    // A lesson's excerpt is compared only in the run on the code as shipped.
+    let lesson = "examples-threadpool/src/main.rs";
+    let lesson_source = fs::read_to_string(root.join(lesson)).unwrap();
+    let lesson_excerpt = tutorial
+        .replacen(QUOTED, lesson, 1)
+        .replacen("#no_move", "#fetch_url", 1);
+    assert!(region(&lesson_source, "fetch_url").is_some());
+    assert!(problems(&lesson_excerpt, &root, Compare::AllButLessons).is_empty());
+    assert!(problems(&lesson_excerpt, &root, Compare::All)[0].contains("differs"));
 }
 
 #[test]
 fn a_quoted_line_that_is_not_in_its_file_is_caught() {
     let root = workspace_root();
-    let good = "<!-- line: examples-threadpool/src/main.rs -->\n```rust\n    drop(results);\n```\n";
-    assert!(line_problems(good, &root).is_empty());
-    let bad = good.replace("drop(results);", "drop(senders);");
-    assert!(line_problems(&bad, &root)[0].contains("has no line"));
+    let source = fs::read_to_string(root.join(QUOTED)).unwrap();
+    let line = source.lines().nth(2).expect("a third line");
+    let good = format!("{LINE_TAG}{QUOTED} -->\n```rust\n{line}\n```\n");
+    assert!(line_problems(&good, &root, Compare::All).is_empty());
+    let bad = good.replace(line, &format!("{line} // edited"));
+    assert!(line_problems(&bad, &root, Compare::All)[0].contains("has no line"));
 }
 
 /// Every check has its exercise in the tutorial and its reference solution as a patch, and

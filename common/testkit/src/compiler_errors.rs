@@ -96,6 +96,8 @@ mod fix_the_job {
     }
 
     #[test]
+    #[ignore = "the exercise as shipped: a learner who has done 8.10 has a file that compiles; \
+                .ci/run runs this on the shipped code"]
     fn each_fix_meets_the_next_error_the_hint_names_then_it_compiles() {
         let start = crate::workspace_root().join("examples-threadpool/workbench/fix_the_job.rs");
         let mut source = std::fs::read_to_string(&start).expect("the exercise's starting file");

@@ -4,6 +4,7 @@
 //!   printed so far instead of stalling the whole test run ([`run`], [`Ran`]),
 //! * reading a program's timing lines back ([`find_timing`]),
 //! * the tutorial's commands, run the way a reader runs them ([`run_tutorial_commands`]),
+//! * the named regions of code that tutorial.md quotes ([`region`]),
 //! * [`faults`]: misbehaving servers, a child's peak memory, processes left behind,
 //! * [`probes`]: peak memory, silent and closed ports, refused threads, output promises,
 //! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
@@ -391,6 +392,26 @@ fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinH
         }
         text
     })
+}
+
+/// The named region `name` of `source`: the lines between `// ANCHOR: name` and
+/// `// ANCHOR_END: name` (mdBook's markers), without the marker lines of other regions
+/// nested inside; None when `source` has no such region. What tutorial.md quotes, found
+/// by name wherever the lines have moved.
+pub fn region(source: &str, name: &str) -> Option<String> {
+    let (start, end) = (format!("// ANCHOR: {name}"), format!("// ANCHOR_END: {name}"));
+    let mut lines = source.lines().skip_while(|line| line.trim() != start);
+    lines.next()?;
+    let mut found = Vec::new();
+    for line in lines {
+        if line.trim() == end {
+            return Some(found.join("\n"));
+        }
+        if !line.trim_start().starts_with("// ANCHOR") {
+            found.push(line);
+        }
+    }
+    None
 }
 
 /// The code of `fn NAME` in the source file at `path`, from its `fn` line to the first line
