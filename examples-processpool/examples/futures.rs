@@ -12,7 +12,7 @@
 //! returns as soon as the first task is done.
 
 use common::say;
-use examples_processpool::process_pool::{self, ProcessPool, ReturnWhen, TaskError};
+use process_pool::{self, ProcessPool, ReturnWhen, TaskError};
 use std::time::Duration;
 
 /// The task: nap `tenths` of a second, then square `x`; a negative `x` is an error, and

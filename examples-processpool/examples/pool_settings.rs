@@ -9,7 +9,7 @@
 //! workers included (more process ids than workers, as each serves two tasks); the timeout
 //! comes while tasks run on; `shutdown` cancels the queued task and waits for the others.
 
-use examples_processpool::process_pool::{self, ProcessPool};
+use process_pool::{self, ProcessPool};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 

@@ -1,7 +1,4 @@
-//! The mechanisms behind Listing 2, kept out of `main.rs` so it reads like the listing:
-//!
-//! * [`process_pool`]: a process pool written out by hand (Rust's std has none),
-//! * [`work`]: what each task spends its time on: sleep, or calibrated CPU work.
+//! What Listing 2's tasks spend their time on ([`work`]), kept out of `main.rs` so it reads
+//! like the listing. The process pool is a package of its own: `process-pool`, beside this one.
 
-pub mod process_pool;
 pub mod work;

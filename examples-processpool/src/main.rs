@@ -21,18 +21,18 @@
 //! * `--task-timeout 1` gives each pool task at most 1 s: past it the task fails and its
 //!   worker process is killed and replaced (try it with `--time-scale 1`: 2 s tasks).
 //!
-//! The process pool is in `src/process_pool.rs` (and the files in `src/process_pool/`), the
+//! The process pool is the package beside this one (`process-pool/src/lib.rs`), the
 //! options in `src/options.rs`; the timelines, the summary and the exit status are in
 //! `common::lesson`. `cargo run -p examples-processpool --example futures` shows the rest
 //! of the pool's futures: timeouts, cancel, wait.
 
-mod options; // src/options.rs, compiled into this program (the pool is in the library, src/lib.rs)
+mod options; // src/options.rs, compiled into this program (the pool is the process-pool package)
 
 use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
-use examples_processpool::process_pool::{self, ProcessPool};
 use examples_processpool::work::Work;
 use options::Args;
+use process_pool::{self, ProcessPool};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 //! any number of sleeps overlap, on threads as well as on processes. To see what parallel
 //! CPUs buy, `--cpu` swaps the sleep for arithmetic that keeps one core busy for as long.
 
-use crate::process_pool::Wire;
+use process_pool::Wire;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -62,7 +62,7 @@ impl Work {
 /// Work travels to a worker process as one word: `sleep:2.0` or `compute:123456`.
 ///
 /// ```
-/// use examples_processpool::process_pool::Wire;
+/// use process_pool::Wire;
 /// use examples_processpool::work::Work;
 /// use std::time::Duration;
 ///

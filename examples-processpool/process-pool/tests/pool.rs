@@ -4,14 +4,12 @@
 //! A pool's workers are copies of the running program, so this test is a program of its
 //! own (`harness = false` in Cargo.toml): `main` serves [`task`] when started as a worker,
 //! and otherwise runs the tests one after another, each checking at its end that no worker
-//! process is left, not even a zombie. `cargo test -p examples-processpool --test pool -- map`
+//! process is left, not even a zombie. `cargo test -p process-pool --test pool -- map`
 //! runs the tests whose name contains `map`.
 //!
 //! Times are multiples of [`TICK`], and only their order matters, never their length.
 
-use examples_processpool::process_pool::{
-    self, PoolError, PoolFuture, ProcessPool, ReturnWhen, TaskError, TimeoutError,
-};
+use process_pool::{self, PoolError, PoolFuture, ProcessPool, ReturnWhen, TaskError, TimeoutError};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 

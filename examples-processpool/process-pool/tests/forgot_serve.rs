@@ -8,7 +8,7 @@
 //!
 //! A program of its own (`harness = false`), as its workers are copies of it.
 
-use examples_processpool::process_pool::{ProcessPool, TaskError, WORKER_FLAG};
+use process_pool::{ProcessPool, TaskError, WORKER_FLAG};
 
 fn square(x: i64, (): ()) -> i64 {
     x * x
