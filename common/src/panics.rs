@@ -10,6 +10,10 @@
 //! By default Rust also prints every panic to stderr (with a backtrace when
 //! `RUST_BACKTRACE` is set). [`install_quiet_hook`] replaces that with a single line, and
 //! with nothing at all for a panic that [`catch_panic`] is about to report anyway.
+//!
+//! For the tests only: with [`RECORD_VARIABLE`] naming a file, the hook also adds a line
+//! there for every panic, caught or not (the thread's name, then the one-line description),
+//! so a test sees that a program really panicked, not just that it printed the words.
 
 use futures_util::FutureExt;
 use std::any::Any;
@@ -26,20 +30,39 @@ thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
+/// The environment variable a test sets to a file's path to have every panic noted there.
+pub const RECORD_VARIABLE: &str = "LESSON_PANIC_RECORD";
+
 /// Replace Rust's panic printout with one line: `error: panicked at FILE:LINE: MESSAGE`.
 pub fn install_quiet_hook() {
-    panic::set_hook(Box::new(|info| {
+    let record = std::env::var_os(RECORD_VARIABLE);
+    panic::set_hook(Box::new(move |info| {
         let message = payload_text(info.payload());
         let described = match info.location() {
             Some(at) => format!("{message} (at {}:{})", at.file(), at.line()),
             None => message.to_string(),
         };
+        if let Some(path) = &record {
+            note_in_record(path, &described);
+        }
         if CATCHING.get() {
             LAST_PANIC.set(Some(described));
         } else {
             crate::output::write_error_line(&format!("error: panicked: {described}"));
         }
     }));
+}
+
+/// Add `thread-name<TAB>described` to the file at `path` (a test reads it; a failure to
+/// write it is the test's to notice).
+fn note_in_record(path: &std::ffi::OsStr, described: &str) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let line = format!("{}\t{described}\n", thread.name().unwrap_or("unnamed"));
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(path);
+    if let Ok(mut file) = file {
+        let _ = file.write_all(line.as_bytes());
+    }
 }
 
 /// Run `work`; if it panics, return the panic's one-line description as an error.

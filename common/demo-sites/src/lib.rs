@@ -30,9 +30,13 @@ use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
 
 mod alarm;
+mod record;
 mod routes;
 
+pub use record::{End, Seen as SeenRequest, most_held_at_once};
 pub use routes::MAX_DELAY;
+
+use record::Record;
 
 use routes::{Seen, respond};
 
@@ -74,6 +78,7 @@ pub struct StandInSites {
     addr: SocketAddr,
     time_scale: f64,
     runtime: Option<Runtime>,
+    record: Record,
 }
 
 impl StandInSites {
@@ -102,11 +107,13 @@ impl StandInSites {
             bind(port)?
         };
         let addr = listener.local_addr()?;
-        runtime.spawn(serve(listener, time_scale, Arc::default()));
+        let record = Record::default();
+        runtime.spawn(serve(listener, time_scale, Arc::default(), record.clone()));
         Ok(Self {
             addr,
             time_scale,
             runtime: Some(runtime),
+            record,
         })
     }
 
@@ -124,6 +131,12 @@ impl StandInSites {
     /// The full URL of `path` on this server, e.g. `url("/status/404")`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// Every request served so far, in the order they arrived, each with how it ended: what
+    /// a test reads to see what a program did (see `record.rs`).
+    pub fn requests(&self) -> Vec<SeenRequest> {
+        self.record.requests()
     }
 
     /// The four sites, in the article's order: each one's URL, and how long it takes to
@@ -158,7 +171,7 @@ fn bind(port: u16) -> io::Result<TcpListener> {
     TcpListener::from_std(socket.into())
 }
 
-async fn serve(listener: TcpListener, time_scale: f64, seen: Seen) {
+async fn serve(listener: TcpListener, time_scale: f64, seen: Seen, record: Record) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _peer)) => stream,
@@ -170,9 +183,10 @@ async fn serve(listener: TcpListener, time_scale: f64, seen: Seen) {
             }
         };
         let _ = stream.set_nodelay(true);
-        let seen = Arc::clone(&seen);
+        let (seen, record) = (Arc::clone(&seen), record.clone());
         tokio::spawn(async move {
-            let answer = service_fn(move |request| respond(request, time_scale, Arc::clone(&seen)));
+            let answer =
+                service_fn(move |request| respond(request, time_scale, Arc::clone(&seen), record.clone()));
             // A client that hangs up early is its own business; nothing to report.
             let _ = http1::Builder::new()
                 .timer(TokioTimer::new())

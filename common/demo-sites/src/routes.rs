@@ -1,5 +1,6 @@
 //! What each path of the stand-in sites answers (the table in `lib.rs`), and after how long.
 
+use super::record::{End, Record};
 use super::{SITES, alarm};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -83,17 +84,22 @@ pub(super) async fn respond(
     request: Request<Incoming>,
     time_scale: f64,
     seen: Seen,
+    record: Record,
 ) -> Result<Response<Full<Bytes>>, HungUp> {
     let route = Route::parse(request.uri().path());
+    // Dropped with this future: hyper drops it when the client hangs up before the answer.
+    let mut ending = record.arrived(request.uri().path());
     // An error here makes hyper close the connection without answering.
     if let Route::Flaky(key) = &route
         && first_time(&seen, key)
     {
+        ending.set(End::HungUpOn);
         return Err(HungUp);
     }
     if let Some(wait) = route.wait(time_scale) {
         alarm::sleep(wait).await;
     }
+    ending.set(End::Answered);
     let (status, body) = match route {
         Route::Index => (StatusCode::OK, index_page()),
         Route::Site(name, _) => (

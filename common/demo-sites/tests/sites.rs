@@ -102,3 +102,36 @@ fn a_stopped_server_refuses_connections() {
     thread::sleep(Duration::from_millis(50));
     assert!(loopback_client().get(&url).send().is_err());
 }
+
+/// The record says what the sites saw: each request's path and how it ended, a client that
+/// hung up before its answer was due, and how many requests were held at once.
+#[test]
+fn the_record_tells_answered_hung_up_on_and_left() {
+    use demo_sites::End;
+    use std::io::Write;
+    let sites = StandInSites::start(1.0).unwrap();
+    let client = testkit::loopback_client();
+    get(&client, &sites.url("/delay/20"));
+    let _ = client.get(sites.url("/flaky/record")).send();
+    // A client that asks for a slow answer and hangs up after 50 ms.
+    let mut stream = std::net::TcpStream::connect(sites.addr()).unwrap();
+    stream
+        .write_all(b"GET /delay/5000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    drop(stream);
+    std::thread::sleep(Duration::from_millis(100));
+    let seen = sites.requests();
+    let ends: Vec<(&str, End)> = seen.iter().map(|r| (r.path.as_str(), r.end)).collect();
+    assert_eq!(
+        ends,
+        [
+            ("/delay/20", End::Answered),
+            ("/flaky/record", End::HungUpOn),
+            ("/delay/5000", End::ClientLeft)
+        ]
+    );
+    assert!(seen[2].held() < Duration::from_secs(1), "{seen:?}");
+    assert!(seen[0].held() >= Duration::from_millis(20), "{seen:?}");
+    assert_eq!(demo_sites::most_held_at_once(&seen), 1);
+}

@@ -12,6 +12,7 @@
 pub mod compiler_errors;
 pub mod faults;
 pub mod measure;
+pub mod observe;
 pub mod probes;
 pub use probes::closed_port;
 
@@ -316,8 +317,20 @@ pub fn run(command: Command, deadline: Duration) -> Ran {
 
 /// Start `command` with no input, reading its stdout and stderr in the background.
 pub(crate) fn start(command: Command) -> (Child, thread::JoinHandle<String>, thread::JoinHandle<String>) {
+    let (child, stdout, stderr) = start_piped(command);
+    (child, read_in_background(stdout), stderr)
+}
+
+/// Start `command` with no input: its stdout to read, its stderr read in the background.
+pub(crate) fn start_piped(
+    command: Command,
+) -> (
+    Child,
+    Option<std::process::ChildStdout>,
+    thread::JoinHandle<String>,
+) {
     let mut child = spawn_piped(command);
-    let stdout = read_in_background(child.stdout.take());
+    let stdout = child.stdout.take();
     let stderr = read_in_background(child.stderr.take());
     (child, stdout, stderr)
 }
