@@ -1,8 +1,9 @@
 //! Running an exercise's check: `cargo test` exactly as tutorial.md prints it, so that a check
 //! run here and the same check typed by hand share one build.
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// What running an exercise's check said.
 #[derive(Clone, Copy, PartialEq)]
@@ -50,9 +51,81 @@ impl Report {
 }
 
 /// `cargo test` on a crate's exercise checks (all of them, or one), run in `workspace`.
-/// One at a time (`--test-threads 1`): the timing checks must not share the CPUs.
-/// An error means cargo itself could not be started.
-pub fn run_checks(workspace: &Path, package: &str, check: Option<&str>) -> std::io::Result<Report> {
+/// One at a time (`--test-threads 1`): the timing checks of one crate must not share the CPUs.
+/// `building` is called once if cargo compiles anything first (it says `Compiling`), so that
+/// a wait of minutes is announced only when there is one. An error means cargo itself could
+/// not be started.
+pub fn run_checks(
+    workspace: &Path,
+    package: &str,
+    check: Option<&str>,
+    building: &(dyn Fn() + Sync),
+) -> std::io::Result<Report> {
+    let mut command = check_command(workspace, package, check);
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    // Both pipes read at once, each on its own thread: a child blocked writing a full pipe
+    // that nobody reads would never finish.
+    let (said, printed) = std::thread::scope(|scope| {
+        let printed = scope.spawn(|| {
+            let mut text = String::new();
+            if let Some(mut stdout) = stdout {
+                let mut bytes = Vec::new();
+                let _ = stdout.read_to_end(&mut bytes);
+                text = String::from_utf8_lossy(&bytes).into_owned();
+            }
+            text
+        });
+        let mut said = String::new();
+        let mut announced = false;
+        for line in stderr
+            .map(BufReader::new)
+            .into_iter()
+            .flat_map(|r| r.split(b'\n'))
+        {
+            let Ok(line) = line else { break };
+            let line = String::from_utf8_lossy(&line);
+            if !announced && line.trim_start().starts_with("Compiling ") {
+                announced = true;
+                building();
+            }
+            said.push_str(&line);
+            said.push('\n');
+        }
+        (said, printed.join().unwrap_or_default())
+    });
+    child.wait()?;
+    Ok(Report(format!("{said}{printed}")))
+}
+
+/// The checks of several crates at once, a `cargo test` each: the crates' checks share the
+/// CPUs, but each crate's own run one at a time, and the table takes as long as the slowest
+/// crate instead of the sum. Reports in the order of `packages`.
+pub fn run_checks_of_crates(
+    workspace: &Path,
+    packages: &[&str],
+    building: &(dyn Fn() + Sync),
+) -> Vec<std::io::Result<Report>> {
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = packages
+            .iter()
+            .map(|package| scope.spawn(move || run_checks(workspace, package, None, building)))
+            .collect();
+        runs.into_iter()
+            .map(|run| {
+                run.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a check runner panicked")))
+            })
+            .collect()
+    })
+}
+
+/// The `cargo test` command of a crate's checks, exactly as tutorial.md prints it.
+pub fn check_command(workspace: &Path, package: &str, check: Option<&str>) -> Command {
     let cargo = cargo_named_by_the_environment().unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -69,12 +142,7 @@ pub fn run_checks(workspace: &Path, package: &str, check: Option<&str>) -> std::
             command.env_remove(name);
         }
     }
-    let output = command.output()?;
-    Ok(Report(format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stderr),
-        String::from_utf8_lossy(&output.stdout)
-    )))
+    command
 }
 
 /// The cargo that ran us (`cargo +nightly run` sets `CARGO` to that toolchain's); None when

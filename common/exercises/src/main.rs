@@ -15,7 +15,7 @@
 mod checks;
 mod tutorial;
 
-use checks::{State, run_checks};
+use checks::{State, run_checks, run_checks_of_crates};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
@@ -96,18 +96,26 @@ fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
     let mut packages: Vec<&str> = exercises.iter().map(|e| e.package.as_str()).collect();
     packages.sort();
     packages.dedup();
-    for package in packages {
-        write_error_line(&format!(
-            "running the checks of {package} (the first time, building them takes a few minutes)..."
-        ));
-        let report = run_checks(workspace, package, None)?;
+    let building = std::sync::Once::new();
+    let announce = || {
+        building.call_once(|| {
+            write_error_line("building the checks (the first time, this takes a few minutes)...");
+        });
+    };
+    write_error_line(&format!(
+        "running the checks of {}, each crate's at once...",
+        packages.join(", ")
+    ));
+    let reports = run_checks_of_crates(workspace, &packages, &announce);
+    for (package, report) in packages.iter().zip(reports) {
+        let report = report?;
         if let Some(error) = report.cargo_error() {
             return Ok(fail(&format!(
                 "`cargo test -p {package}` stopped: {}",
                 error.trim_start_matches("error: ")
             )));
         }
-        for exercise in exercises.iter().filter(|e| e.package == package) {
+        for exercise in exercises.iter().filter(|e| e.package == *package) {
             states.insert(&exercise.check, report.state_of(&exercise.check));
         }
     }
@@ -159,7 +167,7 @@ fn show(workspace: &Path, exercise: &Exercise) -> std::io::Result<ExitCode> {
     say!("{} {} ({})\n", exercise.number, exercise.title, exercise.package);
     describe(exercise);
     say!("\n--- running the check: {}\n", exercise.command);
-    let report = run_checks(workspace, &exercise.package, Some(&exercise.check))?;
+    let report = run_checks(workspace, &exercise.package, Some(&exercise.check), &|| {})?;
     say!("{}", report.0);
     Ok(if report.passed(&exercise.check) {
         say!("Done: the check passes.");

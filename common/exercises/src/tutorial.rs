@@ -79,7 +79,7 @@ fn as_text(paragraph: &str, check: &str) -> Option<String> {
         return None;
     }
     let Some(block) = paragraph.strip_prefix("```") else {
-        return Some(paragraph.replace('\n', " "));
+        return Some(plain_links(&paragraph.replace('\n', " ")));
     };
     let commands: Vec<&str> = block.lines().skip(1).filter(|l| !l.starts_with("```")).collect();
     let shows_more = block.starts_with("sh\n") && commands.iter().any(|l| l.trim() != check);
@@ -92,8 +92,49 @@ fn as_text(paragraph: &str, check: &str) -> Option<String> {
     })
 }
 
+/// Markdown's links as a terminal shows them: `[text](target)` becomes `text (target)`, and a
+/// link to a heading of tutorial.md, `[text](#heading)`, becomes `text (in tutorial.md)`.
+fn plain_links(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let link = rest[open + 1..].split_once("](").and_then(|(label, after)| {
+            let (target, after) = after.split_once(')')?;
+            let one_link = !label.contains('[') && !target.contains(char::is_whitespace);
+            one_link.then_some((label, target, after))
+        });
+        plain.push_str(&rest[..open]);
+        match link {
+            Some((label, target, after)) => {
+                let target = if target.starts_with('#') {
+                    "in tutorial.md"
+                } else {
+                    target
+                };
+                plain.push_str(&format!("{label} ({target})"));
+                rest = after;
+            }
+            None => {
+                plain.push('[');
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    plain.push_str(rest);
+    plain
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn links_read_as_text_in_a_terminal() {
+        assert_eq!(
+            super::plain_links("see the [example](https://x.org/a#b) and [below](#beyond)."),
+            "see the example (https://x.org/a#b) and below (in tutorial.md)."
+        );
+        assert_eq!(super::plain_links("v[0] and [a] (b)"), "v[0] and [a] (b)");
+    }
+
     use super::*;
 
     #[test]
