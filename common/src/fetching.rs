@@ -4,6 +4,7 @@
 //! With no URLs on the command line the lesson starts the stand-in sites and fetches their
 //! four pages; `--live` fetches the article's real sites; otherwise the URLs given.
 
+use crate::Error;
 use crate::cli::{LessonArgs, positive_seconds};
 use crate::fetch::size;
 use clap::Args;
@@ -67,8 +68,9 @@ pub struct Fetching {
 impl Fetching {
     /// Start the stand-in sites unless URLs or `--live` were given, and list the URLs to
     /// fetch (the whole list `--repeat` times). Returns the sites too: they serve for as long
-    /// as the caller keeps them. If they cannot start, says so in one line and exits.
-    pub(crate) fn start(args: &FetchArgs) -> (Fetching, Option<StandInSites>) {
+    /// as the caller keeps them. The error says why the sites cannot start, or why the list
+    /// is too long (a usage error).
+    pub(crate) fn start(args: &FetchArgs) -> Result<(Fetching, Option<StandInSites>), Error> {
         let (sites, one_round): (_, Vec<UrlToFetch>) = if args.live || !args.urls.is_empty() {
             let given: Vec<&str> = if args.live {
                 LIVE_URLS.to_vec()
@@ -80,13 +82,13 @@ impl Fetching {
                 given.into_iter().map(UrlToFetch::of_unknown_latency).collect(),
             )
         } else {
-            // The server's threads, or one line saying why the OS refuses them (tokio would panic).
-            crate::workers::exit_if_threads_refused(
+            // The server's threads, or an error saying why the OS refuses them (tokio would panic).
+            crate::workers::check_threads(
                 StandInSites::threads_needed(),
                 "the OS allows fewer (`ulimit -u`)",
-            );
+            )?;
             let sites = StandInSites::start(args.lesson.time_scale)
-                .unwrap_or_else(|error| exit_with(&format!("cannot start the stand-in sites: {error}")));
+                .map_err(|error| Error::Cannot(format!("cannot start the stand-in sites: {error}")))?;
             let urls = sites
                 .sites()
                 .into_iter()
@@ -97,13 +99,13 @@ impl Fetching {
                 .collect();
             (Some(sites), urls)
         };
-        check_size(&one_round, args.repeat);
+        check_size(&one_round, args.repeat)?;
         let fetching = Fetching {
             urls: (0..args.repeat).flat_map(|_| one_round.iter().cloned()).collect(),
             timeout: args.timeout,
             local: sites.is_some(),
         };
-        (fetching, sites)
+        Ok((fetching, sites))
     }
 
     /// How long each URL takes to answer, in fetching order, if that is known (the stand-in
@@ -117,25 +119,21 @@ impl Fetching {
         self.urls.iter().map(|url| url.url.clone()).collect()
     }
 
-    /// The blocking client (`requests`), with `--timeout`; exits with one line if it can't be built.
-    pub fn blocking_client(&self) -> reqwest::blocking::Client {
+    /// The blocking client (`requests`), with `--timeout`, or why it cannot be built.
+    pub fn blocking_client(&self) -> Result<reqwest::blocking::Client, Error> {
         // reqwest's blocking client applies its own timeout to each wait on its own: to the
         // headers, then again to each read of the body, so a stalled body could take twice
         // --timeout and an endless one would never stop. Built on the async builder, the
         // request gets the async client's deadline, which covers the headers AND the body;
         // the blocking timeout stays as a backstop (it never fires first).
         let builder = reqwest::blocking::ClientBuilder::from(self.async_builder()).timeout(self.timeout);
-        builder
-            .build()
-            .unwrap_or_else(|error| exit_with(&format!("cannot create the HTTP client: {error}")))
+        builder.build().map_err(cannot_create_client)
     }
 
     /// The async client, with `--timeout` (one deadline for the whole request, body
-    /// included); exits with one line if it can't be built.
-    pub fn async_client(&self) -> reqwest::Client {
-        self.async_builder()
-            .build()
-            .unwrap_or_else(|error| exit_with(&format!("cannot create the HTTP client: {error}")))
+    /// included), or why it cannot be built.
+    pub fn async_client(&self) -> Result<reqwest::Client, Error> {
+        self.async_builder().build().map_err(cannot_create_client)
     }
 
     fn async_builder(&self) -> reqwest::ClientBuilder {
@@ -157,7 +155,7 @@ const MAX_URL_BYTES: u64 = 16_000_000;
 
 /// Refuse, as a usage error (exit status 2), a list that --repeat would make too long to
 /// hold in memory: better one line now than running out of memory later.
-fn check_size(one_round: &[UrlToFetch], repeat: u32) {
+fn check_size(one_round: &[UrlToFetch], repeat: u32) -> Result<(), Error> {
     let repeat = u64::from(repeat);
     let fetches = one_round.len() as u64 * repeat;
     let bytes = one_round.iter().map(|url| url.url.len() as u64).sum::<u64>() * repeat;
@@ -169,12 +167,12 @@ fn check_size(one_round: &[UrlToFetch], repeat: u32) {
             size(bytes),
             size(MAX_URL_BYTES)
         );
-        clap::Error::raw(clap::error::ErrorKind::ValueValidation, message).exit();
+        let usage = clap::Error::raw(clap::error::ErrorKind::ValueValidation, message);
+        return Err(Error::CommandLine(usage));
     }
+    Ok(())
 }
 
-/// Say what went wrong, in one line, and end the program with status 1.
-fn exit_with(message: &str) -> ! {
-    crate::output::write_error_line(&format!("error: {message}"));
-    std::process::exit(1)
+fn cannot_create_client(error: reqwest::Error) -> Error {
+    Error::Cannot(format!("cannot create the HTTP client: {error}"))
 }

@@ -2,17 +2,18 @@
 //! reads like the article's `if __name__ == "__main__":` block.
 //!
 //! ```ignore
-//! let (mut lesson, fetching) = Lesson::fetching(&args.fetch); // the stand-in sites or URLs
-//! let (client, urls) = (fetching.blocking_client(), fetching.urls());
+//! let (mut lesson, fetching) = Lesson::fetching(&args.fetch)?; // the stand-in sites or URLs
+//! let (client, urls) = (fetching.blocking_client()?, fetching.urls());
 //! lesson.record(timeit!(singlethread(&client, &urls))); // draws the run's timeline
 //! lesson.record(timeit!(multithread(&client, &urls, workers)));
-//! lesson.finish() // the summary, the check that every way agreed, the exit status
+//! Ok(lesson.finish()) // the summary, the check that every way agreed, the exit status
 //! ```
 //!
 //! A lesson is made here, complete, by [`Lesson::fetching`] or [`Lesson::squaring`]. Which
 //! URLs a fetching lesson fetches, and with which client, is in [`fetching`](crate::fetching);
 //! the closing summary, with its ideal times, is `Summary`, in `lesson/summary.rs`.
 
+use crate::Error;
 use crate::cli::LessonArgs;
 use crate::fetching::{FetchArgs, Fetching};
 use crate::say;
@@ -39,13 +40,13 @@ pub struct Lesson {
 
 impl Lesson {
     /// Listing 1's lesson: start the stand-in sites unless URLs or `--live` were given.
-    /// If the sites cannot start, say so in one line and exit.
-    pub fn fetching(args: &FetchArgs) -> (Lesson, Fetching) {
+    /// The error says why the sites cannot start, or why the URLs are too many.
+    pub fn fetching(args: &FetchArgs) -> Result<(Lesson, Fetching), Error> {
         crate::init(); // first: colours, one-line panics, TLS, open files
-        let (fetching, sites) = Fetching::start(args);
+        let (fetching, sites) = Fetching::start(args)?;
         let latencies = fetching.latencies();
         let summary = Summary::OneByOneThenConcurrently { latencies };
-        (Lesson::new(&args.lesson, summary, sites, args.live), fetching)
+        Ok((Lesson::new(&args.lesson, summary, sites, args.live), fetching))
     }
 
     /// Listing 2's lesson: `my_function` over some numbers, several ways.

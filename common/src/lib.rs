@@ -13,13 +13,15 @@
 //! * [`squares`]: what squaring a number gives back (Listing 2), printed likewise,
 //! * [`panics`]: a panicking task becomes that task's one-line error,
 //! * [`output`]: rich-like printing that survives `| head` ([`rprint!`], [`say!`]; from `terminal`),
-//! * [`workers`]: Python's default pool sizes, and threads checked before a pool needs them
-//!   (from `terminal`),
+//! * [`workers`]: Python's default pool sizes, the one rule for `--workers`, and threads
+//!   checked before a pool needs them (from `terminal`),
 //! * [`interrupt`]: Ctrl-C ends the async lesson at once, with a message.
 //!
 //! What runs the lessons around the listings, one click away from each `main`:
 //!
 //! * [`lesson`]: the runner: records each run, sums them up, checks they agree, exit status,
+//! * [`Error`] and [`exit_status`]: why a lesson cannot go on, returned up to its `main`, which
+//!   alone prints it in one line and picks the exit status (from `terminal`),
 //! * [`fetching`]: which URLs a lesson fetches (stand-in, given or live), and the client,
 //! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`), and `parse`
 //!   (from `terminal`): clap's, with no colour for `TERM=dumb` and `--help` into a full disk
@@ -43,8 +45,9 @@ pub mod timing;
 pub mod tls;
 pub mod workers;
 
-// Printing that survives `| head` and a full disk, shared with every binary of the workspace.
-pub use terminal::{output, rprint, say};
+// Printing that survives `| head` and a full disk, and why a program cannot go on, returned
+// up to `main`: shared with every binary of the workspace.
+pub use terminal::{Error, exit_status, output, rprint, say};
 
 /// Colours only where a person is watching, panics as one line, TLS ready for `--live`,
 /// and as many open files as the OS allows (every connection holds one; macOS starts at

@@ -1,9 +1,10 @@
-//! How many workers a pool gets when the lesson is not told (Python's defaults), and
-//! whether the OS will start the threads a pool needs (`terminal::threads`).
+//! How many workers a pool gets: Python's defaults when the lesson is not told, the one rule
+//! for `--workers` when it is, and whether the OS will start the threads a pool needs
+//! (`terminal::threads`).
 
 use std::thread;
 
-pub use terminal::threads::exit_if_threads_refused;
+pub use terminal::threads::check_threads;
 
 /// The CPUs this program may use: `os.process_cpu_count()` in Python 3.13. Rust's answer
 /// also follows a container's CPU quota, which Python's does not.
@@ -18,3 +19,64 @@ pub fn thread_pool_default() -> usize {
     (cpus() + 4).min(32)
 }
 // ANCHOR_END: default_workers
+
+/// The most threads `--workers` gives a thread pool. A waiting thread costs little (its stack
+/// is reserved, not used), but each is one of the OS's threads for this user (`ulimit -u`),
+/// and past a few thousand more only queue up for the same CPUs and sockets.
+pub const MAX_THREADS: usize = 10_000;
+
+/// The most processes `--workers` gives a process pool: fewer than threads, since each is a
+/// whole copy of this program, and costs the parent three threads and three pipes besides
+/// (256 workers: 768 of each).
+pub const MAX_PROCESSES: usize = 256;
+
+/// `--workers` for a thread pool: see [`workers_up_to`].
+pub fn thread_workers(text: &str) -> Result<usize, String> {
+    workers_up_to(text, MAX_THREADS)
+}
+
+/// `--workers` for a process pool: see [`workers_up_to`].
+pub fn process_workers(text: &str) -> Result<usize, String> {
+    workers_up_to(text, MAX_PROCESSES)
+}
+
+/// The one rule for `--workers`, in every binary: a whole number from 1 (a pool of none would
+/// run nothing, and Python refuses it too) to `max`. Zero, a negative number or one of any
+/// length past `max` is refused with the range; a value that is no number, with what it takes.
+fn workers_up_to(text: &str, max: usize) -> Result<usize, String> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "expected a whole number of workers, 1 to {max}, not `{text}`"
+        ));
+    }
+    match text.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("{text} is not in 1..={max}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workers_are_one_to_the_most_a_pool_takes() {
+        assert_eq!(thread_workers("1"), Ok(1));
+        assert_eq!(thread_workers("10000"), Ok(MAX_THREADS));
+        assert_eq!(process_workers("256"), Ok(MAX_PROCESSES));
+        assert_eq!(thread_workers("0"), Err("0 is not in 1..=10000".into()));
+        assert_eq!(process_workers("257"), Err("257 is not in 1..=256".into()));
+        assert_eq!(thread_workers("-3"), Err("-3 is not in 1..=10000".into()));
+        let huge = "9".repeat(40);
+        assert_eq!(thread_workers(&huge), Err(format!("{huge} is not in 1..=10000")));
+        for bad in ["", "x", "1.5", "+2", "- 1"] {
+            assert!(
+                thread_workers(bad)
+                    .unwrap_err()
+                    .starts_with("expected a whole number"),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -11,6 +11,7 @@
 
 use demo_sites::StandInSites;
 use reqwest::Client;
+use std::process::ExitCode;
 use tokio::task::JoinSet;
 
 /// GET `url`: its status code.
@@ -24,7 +25,7 @@ async fn fetch(client: Client, url: String) -> (String, Result<u16, String>) {
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> ExitCode {
     common::init();
     // Half the article's latencies: google 100 ms, bing 150, duckduckgo 250, yahoo 400.
     let sites = StandInSites::start(0.5).expect("the stand-in sites start on 127.0.0.1");
@@ -58,4 +59,5 @@ async fn main() {
     assert!(first_url.ends_with("/google") && status == Ok(200));
     assert_eq!(cancelled, 3);
     assert_eq!(winner, ("google", Ok(200)));
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

@@ -9,6 +9,7 @@
 //! `cargo run -p examples-async --example gather`
 
 use futures_util::future::{join_all, try_join_all};
+use std::process::ExitCode;
 use std::time::Duration;
 use tokio::task::JoinSet;
 
@@ -28,7 +29,7 @@ async fn check(x: i64) -> Result<i64, String> {
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> ExitCode {
     // `gather(...)`: `join_all` awaits them all at once, on this one task (concurrently,
     // not in parallel), and lists the results in the order given, not the order finished.
     let ordered = join_all([square(3, 100), square(4, 20), square(5, 60)]).await;
@@ -58,4 +59,5 @@ async fn main() {
     assert_eq!(first_error, Err("-2 is negative".into()));
     assert_eq!(finish_order, [1, 2, 0]);
     assert_eq!(finished, [(0, 9), (1, 16), (2, 25)]);
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

@@ -9,6 +9,7 @@
 //!
 //! `cargo run -p examples-async --example run_in_executor`
 
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use threadpool::ThreadPool;
@@ -23,7 +24,7 @@ fn blocking_square(x: u64) -> u64 {
 
 // One thread, like asyncio's event loop.
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+async fn main() -> ExitCode {
     tokio::spawn(async {
         loop {
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -55,4 +56,5 @@ async fn main() {
     assert_eq!((direct, on_blocking_pool, on_own_pool), (4, 9, 16));
     assert_eq!(ticks_while_blocked, 0);
     assert!(ticks_while_awaiting >= 5); // about 20: one every 10 ms for 200 ms
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

@@ -10,6 +10,7 @@
 //!
 //! `cargo run -p examples-async --example task_cancel`
 
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -32,7 +33,7 @@ async fn download(started: oneshot::Sender<()>, cleaned_up: Arc<AtomicBool>) -> 
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> ExitCode {
     let cleaned_up = Arc::new(AtomicBool::new(false));
     let (started, has_started) = oneshot::channel();
     let task = tokio::spawn(download(started, Arc::clone(&cleaned_up)));
@@ -58,4 +59,5 @@ async fn main() {
     assert!(error.is_cancelled()); // `task.cancelled()`; a panic would be `is_panic()`
     assert!(cleaned_up.load(Ordering::SeqCst));
     assert_eq!(result, 7);
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

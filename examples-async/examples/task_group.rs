@@ -10,6 +10,7 @@
 //!
 //! `cargo run -p examples-async --example task_group`
 
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::task::JoinSet;
@@ -48,7 +49,7 @@ async fn task_group(jobs: &[(i64, u64)]) -> Result<Vec<i64>, String> {
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> ExitCode {
     let all_fine = task_group(&[(1, 20), (2, 40), (3, 60)]).await;
     common::say!("every job succeeds: {all_fine:?}");
 
@@ -61,4 +62,5 @@ async fn main() {
     assert_eq!(all_fine.map(|squares| squares.len()), Ok(3));
     assert_eq!(failed, Err("-2 is negative".into()));
     assert_eq!(COMPLETED.load(Ordering::SeqCst), 2); // job(1) and job(-2): job(3) was aborted
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

@@ -9,6 +9,7 @@
 //!
 //! `cargo run -p examples-async --example wait_for`
 
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::time::{Instant, sleep, sleep_until, timeout};
@@ -22,7 +23,7 @@ async fn slow_square(x: u64, delay_ms: u64) -> u64 {
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> ExitCode {
     let start = Instant::now();
     let ms = Duration::from_millis;
 
@@ -47,4 +48,5 @@ async fn main() {
     assert!(too_slow.is_err() && gave_up.is_err());
     assert_eq!((in_time, later), (Ok(9), 25));
     assert_eq!(finished, 2); // slow_square(3, 10) and the shielded task; not (7, 300)
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

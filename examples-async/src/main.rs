@@ -161,12 +161,18 @@ async fn squares_spawn_blocking(numbers: &[i64], delay: Duration) -> Timeline {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     common::interrupt::exit_on_ctrl_c("interrupted (Ctrl-C): stopping now.");
-    let args: Args = common::cli::parse(); // clap's Args::parse(), honouring TERM=dumb and a full disk
-    let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
+    common::exit_status(run().await) // run's exit status, or its error in one line (1; a usage error 2)
+}
+
+/// The lesson. A step that cannot go on returns its error, and `?` passes it up to `main`
+/// (Python would raise); nothing here ends the program itself.
+async fn run() -> Result<ExitCode, common::Error> {
+    let args: Args = common::cli::parse()?; // clap's Args::parse(), honouring TERM=dumb and a full disk
+    let (mut lesson, fetching) = Lesson::fetching(&args.fetch)?;
     let (numbers, delay) = ([2, 3, 4], args.delay()); // the article's 2 s, times --time-scale
     if args.wants(Section::Fetch) {
         say!("== fetch: the four sites one by one, then all at once, on one thread");
-        let (client, urls) = (fetching.async_client(), fetching.urls());
+        let (client, urls) = (fetching.async_client()?, fetching.urls());
         lesson.record(timeit_async!(fetch_one_by_one(&client, &urls)));
         lesson.record(timeit_async!(fetch_concurrently(&client, &urls)));
     }
@@ -179,6 +185,6 @@ async fn main() -> ExitCode {
         lesson.record(timeit_async!(squares_blocking(&numbers, delay)));
         lesson.record(timeit_async!(squares_spawn_blocking(&numbers, delay)));
     }
-    lesson.finish()
+    Ok(lesson.finish())
 }
 // ANCHOR_END: main

@@ -13,6 +13,7 @@
 
 use common::say;
 use process_pool::{self, ProcessPool, ReturnWhen, TaskError};
+use std::process::ExitCode;
 use std::time::Duration;
 
 /// The task: nap `tenths` of a second, then square `x`; a negative `x` is an error, and
@@ -27,7 +28,7 @@ fn slow_square(x: i64, tenths: i64) -> Result<i64, String> {
 
 type Pool = ProcessPool<(i64, i64), i64>;
 
-fn main() {
+fn main() -> ExitCode {
     // In a worker process (this program, started again by the pool): serve, never return.
     process_pool::serve_if_worker(slow_square);
     // `with ProcessPoolExecutor(max_workers=2) as executor:`
@@ -42,6 +43,7 @@ fn main() {
         .collect();
     say!("map: {squares:?}");
     assert_eq!(squares, [16, 25, 36]);
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }
 
 /// `future.result(timeout=…)`, `future.cancel()`, `running()`, `done()`.

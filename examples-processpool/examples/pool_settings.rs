@@ -10,6 +10,7 @@
 //! comes while tasks run on; `shutdown` cancels the queued task and waits for the others.
 
 use process_pool::{self, ProcessPool};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
@@ -27,7 +28,7 @@ fn add_offset(x: i64, tenths: i64) -> (i64, i64) {
     (x + OFFSET.load(Ordering::SeqCst), i64::from(std::process::id()))
 }
 
-fn main() {
+fn main() -> ExitCode {
     process_pool::serve_if_worker_with_initializer(connect, add_offset);
     let pool = ProcessPool::builder(2).initializer_with_args(connect, (100, ()));
     let pool = pool.max_tasks_per_child(2).build().expect("valid settings");
@@ -60,4 +61,5 @@ fn main() {
         workers.len() >= 3 && cancelled[3],
         "2 tasks per worker; the 4th was queued"
     );
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

@@ -84,7 +84,7 @@ fn without_executor(numbers: &[i64], work: Work) -> Timeline {
 /// SECS on its worker: past that it fails, and the worker is killed and replaced.
 fn pool(workers: usize, task_timeout: Option<Duration>) -> ProcessPool<(i64, Work), (i64, i64)> {
     let builder = ProcessPool::builder(workers).task_time_limit(task_timeout);
-    builder.build().expect("--workers is at least 1")
+    builder.build().expect("--workers >= 1; run checked the threads")
 }
 // ANCHOR_END: pool
 
@@ -174,12 +174,21 @@ fn with_rayon(numbers: &[i64], work: Work) -> Timeline {
 fn main() -> ExitCode {
     // In a worker process started by the pool, serve `my_function` and nothing else.
     process_pool::serve_if_worker(my_function);
-    let args: Args = common::cli::parse(); // clap's Args::parse(), honouring TERM=dumb and a full disk
+    common::exit_status(run()) // run's exit status, or its error in one line (1; a usage error 2)
+}
+
+/// The lesson. A step that cannot go on returns its error, and `?` passes it up to `main`
+/// (Python would raise); nothing here ends the program itself.
+fn run() -> Result<ExitCode, common::Error> {
+    let args: Args = common::cli::parse()?; // clap's Args::parse(), honouring TERM=dumb and a full disk
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
     // --workers or one per CPU (Python's default); a 2 s sleep, or CPU work with --cpu.
     let (numbers, workers, work) = (&args.numbers, args.workers(), args.work());
-    // The threads of with_threads (one per number) and rayon (one per CPU), or a one-line error.
-    common::workers::exit_if_threads_refused(numbers.len().max(common::workers::cpus()), "try fewer numbers");
+    // The threads the runs need, asked for before they start: the pool's (three per worker),
+    // with_threads' (one per number) and rayon's (one per CPU).
+    let (pool_threads, cpus) = (process_pool::threads_needed(workers), common::workers::cpus());
+    common::workers::check_threads(pool_threads, "try fewer --workers")?;
+    common::workers::check_threads(numbers.len().max(cpus), "try fewer numbers")?;
 
     lesson.record(timeit!(without_executor(numbers, work)));
     let task_timeout = args.task_timeout;
@@ -190,6 +199,6 @@ fn main() -> ExitCode {
     }
     lesson.record(timeit!(with_threads(numbers, work)));
     lesson.record(timeit!(with_rayon(numbers, work)));
-    lesson.finish()
+    Ok(lesson.finish())
 }
 // ANCHOR_END: main

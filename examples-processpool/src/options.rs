@@ -18,8 +18,8 @@ pub struct Args {
     pub numbers: Vec<i64>,
 
     /// Worker processes in the pool [default: the number of CPUs, Python's default]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
-    workers: Option<u32>,
+    #[arg(long, value_name = "N", value_parser = common::workers::process_workers)]
+    workers: Option<usize>,
 
     /// Replace the 2-second sleep with 2 seconds of real CPU work
     #[arg(long)]
@@ -41,7 +41,7 @@ pub struct Args {
 impl Args {
     /// The pool size: `--workers`, or Python's default for a `ProcessPoolExecutor`.
     pub fn workers(&self) -> usize {
-        self.workers.map_or_else(common::workers::cpus, |n| n as usize)
+        self.workers.unwrap_or_else(common::workers::cpus)
     }
 
     /// What each call of `my_function` spends its time on: a sleep, or CPU work with `--cpu`.

@@ -10,6 +10,7 @@
 //!
 //! `cargo run -p examples-threadpool --example cancel_pending`
 
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicU8, Ordering::SeqCst};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
@@ -36,7 +37,7 @@ impl JobState {
     }
 }
 
-fn main() {
+fn main() -> ExitCode {
     let pool = ThreadPool::new(2);
     let (sender, results) = mpsc::channel();
     let states: Vec<JobState> = (0..8).map(|_| JobState::default()).collect();
@@ -60,4 +61,5 @@ fn main() {
 
     assert_eq!(ran.len() + cancelled, 8); // each job either ran to its end or never started
     assert!(cancelled >= 4 && !states[0].cancel()); // a job that ran cannot be cancelled
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

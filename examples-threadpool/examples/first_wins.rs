@@ -10,6 +10,7 @@
 //!
 //! `cargo run -p examples-threadpool --example first_wins`
 
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -28,7 +29,7 @@ fn search(steps: u32, stop: &AtomicBool) -> Result<u32, u32> {
     Ok(steps)
 }
 
-fn main() {
+fn main() -> ExitCode {
     let pool = ThreadPool::new(4);
     let stop = Arc::new(AtomicBool::new(false));
     let (sender, finished) = mpsc::channel();
@@ -54,4 +55,5 @@ fn main() {
         common::say!("task {task} ({steps} steps): {result:?}");
         assert!(matches!(result, Err(done) if done < steps));
     }
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

@@ -12,6 +12,7 @@
 //! The threadpool crate's `execute` returns nothing: there, the future is the receiving end
 //! of a channel (see `wait_timeout.rs`). `std::thread::spawn` gives you the handle itself.
 
+use std::process::ExitCode;
 use std::sync::mpsc;
 use std::thread;
 
@@ -20,7 +21,7 @@ fn square(x: i64) -> Result<i64, String> {
         .ok_or_else(|| format!("{x} * {x} does not fit in an i64"))
 }
 
-fn main() {
+fn main() -> ExitCode {
     common::panics::install_quiet_hook(); // a panic prints one line, without a backtrace
     let (go, wait_for_go) = mpsc::channel::<()>();
     // `executor.submit(square, 7)`: the thread starts at once; we keep its handle.
@@ -54,4 +55,5 @@ fn main() {
     assert_eq!(result, Ok(49));
     assert!(too_big.is_err());
     assert_eq!(message, Some("boom, on purpose"));
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

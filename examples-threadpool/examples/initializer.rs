@@ -12,6 +12,7 @@
 
 use rayon::prelude::*;
 use std::cell::RefCell;
+use std::process::ExitCode;
 use std::thread;
 
 thread_local! {
@@ -26,7 +27,7 @@ fn thread_name() -> String {
     thread::current().name().unwrap_or("unnamed").to_string()
 }
 
-fn main() {
+fn main() -> ExitCode {
     let greeting = String::from("hi"); // `initargs`: the initializer captures what it needs
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
@@ -54,4 +55,5 @@ fn main() {
     assert!(seen.iter().all(|(name, conn)| *conn == format!("hi from {name}")));
     assert_eq!(every_worker, ["hi from fetcher_0", "hi from fetcher_1"]);
     assert_eq!(lazy, "hi from fetcher");
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

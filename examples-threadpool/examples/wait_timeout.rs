@@ -9,6 +9,7 @@
 //!
 //! `cargo run -p examples-threadpool --example wait_timeout`
 
+use std::process::ExitCode;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -19,7 +20,7 @@ fn slow_square(x: u64) -> u64 {
     x * x
 }
 
-fn main() {
+fn main() -> ExitCode {
     let pool = ThreadPool::new(3);
 
     // `future.result(timeout=0.05)`: the channel's receiver is this job's future.
@@ -57,4 +58,5 @@ fn main() {
     assert_eq!(second_wait, Ok(49));
     assert_eq!(arrived, [1, 4]);
     assert_eq!(late, Ok(225));
+    common::exit_status(Ok(ExitCode::SUCCESS)) // or 1, and one line, if the output was lost (a full disk)
 }

@@ -95,11 +95,17 @@ fn multithread(client: &Client, urls: &[String], workers: usize) -> Timeline {
 
 // ANCHOR: main
 fn main() -> ExitCode {
-    let args: Args = common::cli::parse(); // clap's Args::parse(), honouring TERM=dumb and a full disk
-    let (mut lesson, fetching) = Lesson::fetching(&args.fetch);
+    common::exit_status(run()) // run's exit status, or its error in one line (1; a usage error 2)
+}
+
+/// The lesson. A step that cannot go on returns its error, and `?` passes it up to `main`
+/// (Python would raise); nothing here ends the program itself.
+fn run() -> Result<ExitCode, common::Error> {
+    let args: Args = common::cli::parse()?; // clap's Args::parse(), honouring TERM=dumb and a full disk
+    let (mut lesson, fetching) = Lesson::fetching(&args.fetch)?;
     // `args.workers()`: --workers, or Python's default, min(32, CPUs + 4).
-    let (client, urls, workers) = (fetching.blocking_client(), fetching.urls(), args.workers());
-    common::workers::exit_if_threads_refused(workers, "try fewer --workers"); // or exit with one line
+    let (client, urls, workers) = (fetching.blocking_client()?, fetching.urls(), args.workers());
+    common::workers::check_threads(workers, "try fewer --workers")?; // before the pool starts them
 
     if args.wants(Run::Sequential) {
         lesson.record(timeit!(singlethread(&client, &urls)));
@@ -107,6 +113,6 @@ fn main() -> ExitCode {
     if args.wants(Run::Threaded) {
         lesson.record(timeit!(multithread(&client, &urls, workers)));
     }
-    lesson.finish()
+    Ok(lesson.finish())
 }
 // ANCHOR_END: main

@@ -12,8 +12,8 @@ pub struct Args {
     pub fetch: FetchArgs,
 
     /// Threads in the pool [default: min(32, CPUs + 4), Python's default]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    workers: Option<u32>,
+    #[arg(long, value_name = "N", value_parser = common::workers::thread_workers)]
+    workers: Option<usize>,
 
     /// Run only one of the two runs
     #[arg(long, value_enum)]
@@ -29,8 +29,7 @@ pub enum Run {
 impl Args {
     /// The pool size: `--workers`, or Python's default for a `ThreadPoolExecutor`.
     pub fn workers(&self) -> usize {
-        self.workers
-            .map_or_else(common::workers::thread_pool_default, |n| n as usize)
+        self.workers.unwrap_or_else(common::workers::thread_pool_default)
     }
 
     /// Whether this run is wanted: every run, unless `--only` names another.

@@ -32,6 +32,13 @@ const USAGE: &str = "usage: cargo run -p exercises [-- show NAME]
 const USAGE_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // Its own status, or 1 and one line if what it printed was lost (a full disk).
+    terminal::exit_status(Ok(run()))
+}
+
+/// Read the command line and do what it asks; a failure is said here, in one line, and
+/// returned as its exit status.
+fn run() -> ExitCode {
     // Read as the OS gave them: `std::env::args` panics on an argument that is not UTF-8.
     let args: Vec<String> = std::env::args_os()
         .skip(1)

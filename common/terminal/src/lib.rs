@@ -9,10 +9,14 @@
 //! * [`parse`]: clap's command-line parsing, with the same promises for its help and its
 //!   usage errors,
 //! * [`threads`]: the OS asked for the threads a program needs before it needs them, and a
-//!   refusal said in one line.
+//!   refusal said in one line,
+//! * [`Error`]: why a program cannot go on, returned up to `main`, which alone turns it into
+//!   one line and an exit status ([`exit_status`]).
 
 pub mod output;
 pub mod threads;
 
 mod command_line;
+mod error;
 pub use command_line::parse;
+pub use error::{Error, exit_status};

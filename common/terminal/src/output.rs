@@ -7,14 +7,17 @@
 //!
 //! Both differ from `println!` in what happens when output cannot be written: `println!`
 //! panics ("failed printing to stdout: Broken pipe"). These macros stop printing quietly
-//! when the reader goes away (`cargo run ... | head -3`), and end the program with a
-//! one-line error when the output is lost for another reason (a full disk).
+//! when the reader goes away (`cargo run ... | head -3`); when the output is lost for
+//! another reason (a full disk) they stop too, and `main` ends the program with a one-line
+//! error ([`check_written`], [`exit_status`](crate::exit_status)).
 //!
 //! And the small helpers of a message in words: [`count`] (`1 URL`, `4 URLs`) and
 //! [`strip_os_error`] (an OS error without its number, which differs per OS).
 
+use crate::Error;
 use colored::Colorize;
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 /// Print one line, highlighted like rich's `print`.
 #[macro_export]
@@ -59,25 +62,39 @@ fn is_dumb_terminal(term: Option<&std::ffi::OsStr>) -> bool {
     term.is_some_and(|term| term.eq_ignore_ascii_case("dumb") || term.eq_ignore_ascii_case("unknown"))
 }
 
+/// Why output was lost, if it was: the first write that failed for a reason other than a
+/// reader who went away. Kept so that `main` can say it ([`check_written`]).
+static LOST: OnceLock<String> = OnceLock::new();
+
 /// Write `text` and a newline to stdout.
 ///
 /// * The reader went away (`| head -3`): print nothing more, but keep running, so the
 ///   exit status still says whether every task succeeded. Every later line meets the same
 ///   closed pipe, and is dropped the same way.
-/// * Any other failure (a full disk, `> /dev/full`): say so in one line and exit with 1,
-///   since everything printed from here on would be lost.
+/// * Any other failure (a full disk, `> /dev/full`): remember why, and write nothing more,
+///   since everything printed from here on would be lost. The program runs on to `main`,
+///   whose [`exit_status`](crate::exit_status) says so in one line, with status 1.
 pub fn write_line(text: &str) {
+    if LOST.get().is_some() {
+        return;
+    }
     let mut out = io::stdout().lock();
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
         Ok(()) => {}
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
         Err(error) => {
-            write_error_line(&format!(
-                "error: cannot write output: {}",
-                strip_os_error(&error.to_string())
-            ));
-            std::process::exit(1);
+            let _ = LOST.set(strip_os_error(&error.to_string()));
         }
+    }
+}
+
+/// `Err(OutputLost)` if a line could not be written (a full disk): for a program that should
+/// stop early rather than go on printing to nowhere. [`exit_status`](crate::exit_status)
+/// asks too, at the end.
+pub fn check_written() -> Result<(), Error> {
+    match LOST.get() {
+        Some(reason) => Err(Error::OutputLost(reason.clone())),
+        None => Ok(()),
     }
 }
 

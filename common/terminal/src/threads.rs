@@ -2,18 +2,19 @@
 //! before a pool needs them, since the threadpool crate, rayon, tokio and `thread::spawn`
 //! all panic when the OS says no.
 
+use crate::Error;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::thread;
 
 /// Make sure the OS will let this program run `n` more threads at once, before a pool asks
 /// for them: the pools start their threads as they are built, and the threadpool crate,
 /// rayon and `thread::spawn` all panic when the OS says no (`ulimit -u`, or no memory left
-/// for the threads' stacks). If it won't, say so in one line with `hint` (what to ask for
-/// instead) and exit with status 1.
+/// for the threads' stacks). If it won't, the error says so in one line, with `hint` (what
+/// to ask for instead).
 ///
 /// It starts the `n` threads for real, holds them until the last one is running, and ends
 /// them all, so the answer is the OS's own.
-pub fn exit_if_threads_refused(n: usize, hint: &str) {
+pub fn check_threads(n: usize, hint: &str) -> Result<(), Error> {
     let gate = Arc::new(RwLock::new(()));
     let closed = gate.write().unwrap_or_else(PoisonError::into_inner);
     let mut started = Vec::with_capacity(n);
@@ -33,10 +34,12 @@ pub fn exit_if_threads_refused(n: usize, hint: &str) {
     for handle in started {
         let _ = handle.join();
     }
-    if let Some(error) = refused {
-        let reason = crate::output::strip_os_error(&error.to_string());
-        let threads = crate::output::count(n, "thread");
-        crate::output::write_error_line(&format!("error: cannot start {threads}: {reason}; {hint}"));
-        std::process::exit(1);
+    match refused {
+        Some(error) => Err(Error::ThreadsRefused {
+            threads: n,
+            reason: crate::output::strip_os_error(&error.to_string()),
+            hint: hint.to_string(),
+        }),
+        None => Ok(()),
     }
 }

@@ -27,7 +27,7 @@ mod usage;
 
 use clap::{Parser, ValueEnum};
 use common::timing::Timed;
-use common::{say, timeit_async};
+use common::{Error, say, timeit_async};
 use get::Get;
 use server::ServerProcess;
 use std::process::ExitCode;
@@ -102,20 +102,23 @@ fn main() -> ExitCode {
     if server::is_child() {
         return server::serve_as_child();
     }
-    let args: Args = common::cli::parse();
+    common::exit_status(measure()) // its exit status, or its error in one line
+}
+
+/// Read the command line, then run the measurement on one thread until it ends or Ctrl-C.
+fn measure() -> Result<ExitCode, Error> {
+    let args: Args = common::cli::parse()?;
     let Some(latency) = args.latency() else {
         let asked = args.latency_ms as f64 * args.time_scale / 1000.0;
         let max = MAX_LATENCY.as_secs();
         common::output::write_error_line(&format!(
             "error: --latency-ms times --time-scale asks for {asked} s; the stand-in sites wait at most {max} s"
         ));
-        return ExitCode::from(2); // a usage error, as clap's own
+        return Ok(ExitCode::from(2)); // a usage error, as clap's own
     };
     // `current_thread`: one thread runs every task, like asyncio's one event loop.
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => return fail(&format!("cannot start the event loop: {error}")),
-    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+    let runtime = runtime.map_err(|error| Error::Cannot(format!("cannot start the event loop: {error}")))?;
     runtime.block_on(async {
         // Ctrl-C is awaited on this runtime, beside the run: when it wins, the run is dropped,
         // and with it the server's process, which is stopped and reaped on this path too.
@@ -124,7 +127,7 @@ fn main() -> ExitCode {
             biased;
             _ = tokio::signal::ctrl_c() => {
                 common::output::write_error_line("interrupted (Ctrl-C): stopping now.");
-                ExitCode::from(common::interrupt::INTERRUPTED as u8)
+                Ok(ExitCode::from(common::interrupt::INTERRUPTED as u8))
             }
             outcome = run(&args, latency) => outcome,
         }
@@ -153,11 +156,8 @@ struct Plan {
     at_once: usize,
 }
 
-async fn run(args: &Args, latency: Duration) -> ExitCode {
-    let plan = match prepare(args, latency).await {
-        Ok(plan) => plan,
-        Err(error) => return fail(&error),
-    };
+async fn run(args: &Args, latency: Duration) -> Result<ExitCode, Error> {
+    let plan = prepare(args, latency).await.map_err(Error::Cannot)?;
     let layer = args.client.to_possible_value().expect("no variant is skipped");
     say!(
         "Fetching {} URLs that each answer after {:.3} sec, {} at a time, with {} on one thread...",
@@ -166,10 +166,10 @@ async fn run(args: &Args, latency: Duration) -> ExitCode {
         plan.at_once,
         layer.get_name()
     );
-    match fetch_with(args.client, &plan, args.timeout).await {
-        Ok(timed) => report(&plan, timed),
-        Err(error) => fail(&error),
-    }
+    let timed = fetch_with(args.client, &plan, args.timeout)
+        .await
+        .map_err(Error::Cannot)?;
+    Ok(report(&plan, timed))
 }
 
 /// Start the server (unless `--sites` names one), check the URL answers, and budget how
@@ -335,10 +335,4 @@ async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize) -> Failures
         failures.note(joined);
     }
     failures
-}
-
-/// A run-time failure: one line on stderr, exit status 1.
-fn fail(message: &str) -> ExitCode {
-    common::output::write_error_line(&format!("error: {message}"));
-    ExitCode::FAILURE
 }

@@ -33,35 +33,33 @@ pub fn is_child() -> bool {
 /// How long the child may take to say where it listens.
 const START_GRACE: Duration = Duration::from_secs(30);
 
-/// Child mode: serve the stand-in sites until stdin closes.
+/// Child mode: serve the stand-in sites until stdin closes; what went wrong, in one line
+/// on stderr, which the parent passes on.
 pub fn serve_as_child() -> ExitCode {
     die_with_parent(parent_id_argument());
-    // The server's threads, or one line saying why the OS refuses them (the parent passes
-    // it on), rather than a panic inside tokio.
-    common::workers::exit_if_threads_refused(
+    common::exit_status(serve_until_stdin_closes())
+}
+
+fn serve_until_stdin_closes() -> Result<ExitCode, common::Error> {
+    // The server's threads, or why the OS refuses them, rather than a panic inside tokio.
+    common::workers::check_threads(
         StandInSites::threads_needed(),
         "the OS allows fewer (`ulimit -u`)",
-    );
+    )?;
     // Every connection holds one of the server's descriptors. `init` has raised the limit
     // as far as it goes; this reads it back, for the parent's budget.
     let open_files = crate::budget::raise_open_files_limit().unwrap_or(u64::MAX);
     // At their own pace: the client asks for the latency it wants, `/delay/<ms>`.
-    let sites = match StandInSites::start(1.0) {
-        Ok(sites) => sites,
-        Err(error) => {
-            common::output::write_error_line(&format!("error: {error}"));
-            return ExitCode::FAILURE;
-        }
-    };
+    let sites = StandInSites::start(1.0).map_err(|error| common::Error::Cannot(error.to_string()))?;
     // One line for the parent: where we listen and how many files we may open.
     common::say!("{} {open_files}", sites.addr());
     if io::stdout().flush().is_err() {
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     }
     // Read until the parent closes the pipe (or dies); the server runs on its own threads.
     let _ = io::copy(&mut io::stdin().lock(), &mut io::sink());
     drop(sites);
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The stand-in sites running in a child process. Dropping it stops the child.

@@ -93,11 +93,19 @@ impl Settings {
     }
 }
 
-/// A setting `build` refuses (Python: `ValueError`).
+/// The threads a pool of `workers` needs in this process, besides the workers' own: a
+/// program can ask the OS for them before it builds one (`common::workers::check_threads`).
+pub fn threads_needed(workers: usize) -> usize {
+    workers * THREADS_PER_WORKER
+}
+
+/// A setting `build` refuses (Python: `ValueError`), or the threads the OS will not give.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PoolError {
     NoWorkers,
     NoTasksPerChild,
+    /// The OS will not start the threads the pool needs (see [`threads_needed`]): why, in words.
+    ThreadsRefused(String),
 }
 
 impl fmt::Display for PoolError {
@@ -105,6 +113,7 @@ impl fmt::Display for PoolError {
         f.write_str(match self {
             PoolError::NoWorkers => "a pool needs at least 1 worker",
             PoolError::NoTasksPerChild => "max_tasks_per_child must be at least 1",
+            PoolError::ThreadsRefused(why) => why,
         })
     }
 }
@@ -160,7 +169,7 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> Builder<Args, R> {
         if self.settings.max_tasks_per_child == Some(0) {
             return Err(PoolError::NoTasksPerChild);
         }
-        Ok(ProcessPool::start(self.workers, self.settings))
+        ProcessPool::start(self.workers, self.settings)
     }
 }
 
@@ -192,10 +201,13 @@ pub struct ProcessPool<Args, R> {
 
 impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     /// Start `workers` worker processes (at least one). If some cannot start, say so in
-    /// one warning and run the tasks on the others; if the OS won't give this process the
-    /// threads the pool needs, say so in one line and exit (see `exit_if_threads_refused`).
+    /// one warning and run the tasks on the others.
+    ///
+    /// Panics if the OS won't give this process the threads the pool needs (see
+    /// [`threads_needed`]), as `std::thread::spawn` does; `builder(workers).build()`
+    /// returns that as an error instead.
     pub fn new(workers: usize) -> Self {
-        Self::start(workers.max(1), Settings::default())
+        Self::start(workers.max(1), Settings::default()).unwrap_or_else(|refused| panic!("{refused}"))
     }
 
     /// A pool with more settings: `ProcessPool::builder(2).max_tasks_per_child(10).build()`.
@@ -207,9 +219,10 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
         }
     }
 
-    fn start(workers: usize, settings: Settings) -> Self {
+    fn start(workers: usize, settings: Settings) -> Result<Self, PoolError> {
         refuse_a_pool_in_a_worker();
-        common::workers::exit_if_threads_refused(workers * THREADS_PER_WORKER, "try fewer --workers");
+        common::workers::check_threads(threads_needed(workers), "try fewer --workers")
+            .map_err(|refused| PoolError::ThreadsRefused(refused.to_string()))?;
         let (tasks, queue) = mpsc::channel::<Task<R>>();
         // All feeder threads take tasks from one queue: whoever is free takes the next.
         let queue = Arc::new(Mutex::new(queue));
@@ -232,13 +245,13 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
                 count(workers - failed.len(), "worker")
             ));
         }
-        Self {
+        Ok(Self {
             tasks: Some(tasks),
             feeders,
             settings,
             queued: Mutex::new(Vec::new()),
             types: PhantomData,
-        }
+        })
     }
 
     /// Queue `function(args)` and return its future at once: the function's name and the
