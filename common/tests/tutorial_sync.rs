@@ -1,6 +1,6 @@
-//! tutorial.md must not drift from the code it quotes.
+//! tutorial.md, README.md and the crates' READMEs must not drift from the code they quote.
 //!
-//! Every code excerpt in the tutorial is tagged with the file and the named region it comes
+//! Every code excerpt in them is tagged with the file and the named region it comes
 //! from, mdBook style:
 //!
 //! ```text
@@ -24,6 +24,7 @@
 //! This test fails when an excerpt differs from its region, or names a file or region
 //! that does not exist.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 use testkit::{region, workspace_root};
@@ -48,15 +49,15 @@ impl Compare {
     }
 }
 
-/// Every problem with the excerpts of `markdown`, one line each.
-fn problems(markdown: &str, root: &Path, compare: Compare) -> Vec<String> {
-    let mut problems = line_problems(markdown, root, compare);
+/// Every problem with the excerpts of `markdown` (the page `page`), one line each.
+fn problems(markdown: &str, page: &str, root: &Path, compare: Compare) -> Vec<String> {
+    let mut problems = line_problems(markdown, page, root, compare);
     let mut lines = markdown.lines().enumerate();
     while let Some((number, line)) = lines.next() {
         let Some(tag) = line.strip_prefix(TAG).and_then(|rest| rest.strip_suffix(" -->")) else {
             continue;
         };
-        let at = format!("tutorial.md:{}", number + 1);
+        let at = format!("{page}:{}", number + 1);
         // A patch (an exercise's reference solution) is quoted whole: `FILE.patch`.
         let whole_patch = tag.ends_with(".patch") && !tag.contains('#');
         let Some((path, name)) = tag.split_once('#').or(whole_patch.then_some((tag, ""))) else {
@@ -98,7 +99,7 @@ fn problems(markdown: &str, root: &Path, compare: Compare) -> Vec<String> {
 }
 
 /// Every quoted line (`<!-- line: FILE -->` above a code block) that its file lacks.
-fn line_problems(markdown: &str, root: &Path, compare: Compare) -> Vec<String> {
+fn line_problems(markdown: &str, page: &str, root: &Path, compare: Compare) -> Vec<String> {
     let mut problems = Vec::new();
     let mut lines = markdown.lines().enumerate();
     while let Some((number, line)) = lines.next() {
@@ -108,7 +109,7 @@ fn line_problems(markdown: &str, root: &Path, compare: Compare) -> Vec<String> {
         else {
             continue;
         };
-        let at = format!("tutorial.md:{}", number + 1);
+        let at = format!("{page}:{}", number + 1);
         let Ok(source) = fs::read_to_string(root.join(path)) else {
             problems.push(format!("{at}: no file {path}"));
             continue;
@@ -127,16 +128,41 @@ fn tutorial() -> String {
     fs::read_to_string(workspace_root().join("tutorial.md")).expect("tutorial.md at the workspace root")
 }
 
+/// Each page a reader is shown (`testkit::documents`), as its path from the workspace's root
+/// and its text.
+fn documents() -> Vec<(String, String)> {
+    let root = workspace_root();
+    testkit::documents()
+        .into_iter()
+        .map(|path| {
+            let text = fs::read_to_string(&path).expect("a readable page");
+            let page = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+            (page.replace('\\', "/"), text)
+        })
+        .collect()
+}
+
 fn assert_in_sync(compare: Compare) {
-    let tutorial = tutorial();
+    let documents = documents();
     assert!(
-        tutorial.matches(TAG).count() >= 10,
+        tutorial().matches(TAG).count() >= 10,
         "the tutorial quotes its code through tags"
     );
-    let problems = problems(&tutorial, &workspace_root(), compare);
+    let readmes_quoting = documents
+        .iter()
+        .filter(|(page, text)| page.ends_with("/README.md") && text.contains(TAG))
+        .count();
+    assert!(
+        readmes_quoting >= 2,
+        "the crates' READMEs quote their code through tags too"
+    );
+    let problems: Vec<String> = documents
+        .iter()
+        .flat_map(|(page, text)| problems(text, page, &workspace_root(), compare))
+        .collect();
     assert!(
         problems.is_empty(),
-        "tutorial.md has drifted:\n{}",
+        "the pages have drifted:\n{}",
         problems.join("\n")
     );
 }
@@ -186,18 +212,21 @@ fn an_edited_excerpt_a_missing_region_and_a_missing_file_are_all_caught() {
     let source = fs::read_to_string(root.join(QUOTED)).unwrap();
     let code = region(&source, "no_move").expect("the region no_move");
     let tutorial = format!("{TAG}{QUOTED}#no_move -->\n```rust\n{code}\n```\n");
-    assert_eq!(problems(&tutorial, &root, Compare::All), Vec::<String>::new());
+    assert_eq!(
+        problems(&tutorial, "tutorial.md", &root, Compare::All),
+        Vec::<String>::new()
+    );
 
     let code_line = code.lines().next().expect("a code line");
     let edited = tutorial.replacen(code_line, &format!("{code_line} // edited"), 1);
-    let found = problems(&edited, &root, Compare::All);
+    let found = problems(&edited, "tutorial.md", &root, Compare::All);
     assert!(found.len() == 1 && found[0].contains("differs"), "{found:?}");
 
     let no_region = tutorial.replacen("#no_move", "#no_such_region", 1);
-    assert!(problems(&no_region, &root, Compare::AllButLessons)[0].contains("has no region"));
+    assert!(problems(&no_region, "tutorial.md", &root, Compare::AllButLessons)[0].contains("has no region"));
 
     let no_file = tutorial.replacen(QUOTED, "no/such/file.rs", 1);
-    assert!(problems(&no_file, &root, Compare::AllButLessons)[0].contains("no file"));
+    assert!(problems(&no_file, "tutorial.md", &root, Compare::AllButLessons)[0].contains("no file"));
 
     // A lesson's excerpt is compared only in the run on the code as shipped.
     let lesson = "examples-threadpool/src/main.rs";
@@ -206,8 +235,8 @@ fn an_edited_excerpt_a_missing_region_and_a_missing_file_are_all_caught() {
         .replacen(QUOTED, lesson, 1)
         .replacen("#no_move", "#fetch_url", 1);
     assert!(region(&lesson_source, "fetch_url").is_some());
-    assert!(problems(&lesson_excerpt, &root, Compare::AllButLessons).is_empty());
-    assert!(problems(&lesson_excerpt, &root, Compare::All)[0].contains("differs"));
+    assert!(problems(&lesson_excerpt, "tutorial.md", &root, Compare::AllButLessons).is_empty());
+    assert!(problems(&lesson_excerpt, "tutorial.md", &root, Compare::All)[0].contains("differs"));
 }
 
 #[test]
@@ -216,16 +245,21 @@ fn a_quoted_line_that_is_not_in_its_file_is_caught() {
     let source = fs::read_to_string(root.join(QUOTED)).unwrap();
     let line = source.lines().nth(2).expect("a third line");
     let good = format!("{LINE_TAG}{QUOTED} -->\n```rust\n{line}\n```\n");
-    assert!(line_problems(&good, &root, Compare::All).is_empty());
+    assert!(line_problems(&good, "tutorial.md", &root, Compare::All).is_empty());
     let bad = good.replace(line, &format!("{line} // edited"));
-    assert!(line_problems(&bad, &root, Compare::All)[0].contains("has no line"));
+    assert!(line_problems(&bad, "tutorial.md", &root, Compare::All)[0].contains("has no line"));
 }
 
 /// Every check has its exercise in the tutorial and its reference solution as a patch, and
-/// the tutorial shows that patch.
+/// no page shows that patch: the progress command shows it once the check passes.
 #[test]
-fn every_check_has_a_patch_and_the_tutorial_shows_it() {
+fn every_check_has_a_patch_and_the_tutorial_does_not_show_it() {
     let tutorial = tutorial();
+    let documents = documents();
+    let mut shipped = HashSet::new();
+    for dir in testkit::workspace_members() {
+        rust_lines(&dir, &mut shipped);
+    }
     let root = workspace_root();
     for package in ["examples-threadpool", "examples-processpool", "examples-async"] {
         let checks = fs::read_to_string(root.join(package).join("tests/checks.rs")).unwrap();
@@ -241,10 +275,19 @@ fn every_check_has_a_patch_and_the_tutorial_shows_it() {
                 root.join(&patch).exists(),
                 "{name}: no reference solution {patch}"
             );
-            assert!(
-                tutorial.contains(&format!("{TAG}{patch} -->")),
-                "tutorial.md does not show {patch}"
-            );
+            let solution = solution_lines(&fs::read_to_string(root.join(&patch)).unwrap(), &shipped);
+            assert!(!solution.is_empty(), "{patch} adds no line of its own");
+            for (page, text) in &documents {
+                assert!(!text.contains(&format!("{TAG}{patch}")), "{page} shows {patch}");
+                // A line as code, or as a diff shows it added.
+                let code = |line: &str| line.strip_prefix('+').unwrap_or(line).trim().to_string();
+                let shown = text.lines().find(|line| solution.contains(&code(line)));
+                assert!(
+                    shown.is_none(),
+                    "{page} shows the solution {patch}: `{}`",
+                    shown.unwrap_or_default()
+                );
+            }
             assert!(
                 tutorial.contains(&format!("--test checks -- --ignored {name}\n")),
                 "tutorial.md has no exercise whose check is {name}"
@@ -253,11 +296,37 @@ fn every_check_has_a_patch_and_the_tutorial_shows_it() {
     }
 }
 
-/// The commands a reader is shown: README.md, tutorial.md, and every `//!` header of a binary
-/// or of a Cargo example.
+/// The lines a patch adds (trimmed, long enough to be code rather than a brace) that no Rust
+/// file of the workspace has as shipped: what only its solution says.
+fn solution_lines(patch: &str, shipped: &HashSet<String>) -> Vec<String> {
+    patch
+        .lines()
+        .filter(|line| !line.starts_with("+++"))
+        .filter_map(|line| line.strip_prefix('+'))
+        .map(str::trim)
+        .filter(|added| added.len() > 12 && !shipped.contains(*added))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every line (trimmed) of every `.rs` file under `dir`, the build's `target` left out.
+fn rust_lines(dir: &Path, lines: &mut HashSet<String>) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() && path.file_name().is_some_and(|name| name != "target") {
+            rust_lines(&path, lines);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            lines.extend(text.lines().map(|line| line.trim().to_string()));
+        }
+    }
+}
+
+/// The commands a reader is shown: README.md, tutorial.md, the crates' READMEs, and every `//!`
+/// header of a binary or of a Cargo example.
 fn shown_commands(root: &Path) -> Vec<(String, String)> {
-    let mut texts = vec![root.join("README.md"), root.join("tutorial.md")];
-    for (_, dir) in workspace_packages(root) {
+    let mut texts = testkit::documents();
+    for (_, dir) in workspace_packages() {
         let src = dir.join("src");
         texts.push(src.join("main.rs"));
         let bins = fs::read_dir(src.join("bin")).into_iter().flatten().flatten();
@@ -282,17 +351,8 @@ fn shown_commands(root: &Path) -> Vec<(String, String)> {
 }
 
 /// Every package of the workspace (the root manifest's `members`): its name and its folder.
-fn workspace_packages(root: &Path) -> Vec<(String, std::path::PathBuf)> {
-    let manifest = fs::read_to_string(root.join("Cargo.toml")).expect("the workspace's manifest");
-    let members = manifest
-        .lines()
-        .find_map(|line| line.strip_prefix("members = "))
-        .expect("a one-line `members = [...]`");
-    let folders = members
-        .split('"')
-        .skip(1)
-        .step_by(2)
-        .map(|member| root.join(member));
+fn workspace_packages() -> Vec<(String, std::path::PathBuf)> {
+    let folders = testkit::workspace_members().into_iter();
     let named = |dir: std::path::PathBuf| {
         let manifest = fs::read_to_string(dir.join("Cargo.toml")).ok()?;
         let name = manifest.lines().find_map(|line| line.strip_prefix("name = "))?;
@@ -303,8 +363,8 @@ fn workspace_packages(root: &Path) -> Vec<(String, std::path::PathBuf)> {
 
 /// How many binaries cargo finds in `package` (src/main.rs, src/bin/*.rs, src/bin/*/main.rs),
 /// and whether its manifest names the one `cargo run` picks without `--bin`.
-fn binaries_and_default(root: &Path, package: &str) -> (usize, bool) {
-    let packages = workspace_packages(root);
+fn binaries_and_default(package: &str) -> (usize, bool) {
+    let packages = workspace_packages();
     let Some((_, dir)) = packages.iter().find(|(name, _)| name == package) else {
         panic!("no package {package} in the workspace");
     };
@@ -338,7 +398,7 @@ fn every_cargo_run_shown_knows_which_binary_to_run() {
         if words.contains(&"--bin") || words.contains(&"--example") {
             continue;
         }
-        let (binaries, has_default) = binaries_and_default(&root, package);
+        let (binaries, has_default) = binaries_and_default(package);
         if binaries != 1 && !has_default {
             problems.push(format!(
                 "{file}: `{command}`: {package} has {binaries} binaries and no default-run"
@@ -353,7 +413,7 @@ fn every_cargo_run_shown_knows_which_binary_to_run() {
 #[test]
 fn every_example_shown_exists() {
     let root = workspace_root();
-    let packages = workspace_packages(&root);
+    let packages = workspace_packages();
     let commands = shown_commands(&root);
     let mut shown = 0;
     let mut problems = Vec::new();

@@ -3,8 +3,9 @@
 //! * running an example under a deadline, so a hang fails the test with what the program
 //!   printed so far instead of stalling the whole test run ([`run`], [`Ran`]),
 //! * reading a program's timing lines back ([`find_timing`]),
-//! * the tutorial's commands, run the way a reader runs them ([`run_tutorial_commands`]),
-//! * the named regions of code that tutorial.md quotes ([`region`]),
+//! * the commands of the tutorial and the READMEs, run the way a reader runs them
+//!   ([`run_tutorial_commands`]),
+//! * the named regions of code that the tutorial and the READMEs quote ([`region`]),
 //! * [`faults`]: misbehaving servers, a child's peak memory, processes left behind,
 //! * [`probes`]: peak memory, silent and closed ports, refused threads, output promises,
 //! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
@@ -501,17 +502,57 @@ pub fn workspace_root() -> std::path::PathBuf {
     .to_path_buf()
 }
 
-/// The `cargo run -p PACKAGE [--bin BINARY] ...` commands that tutorial.md shows, in `sh`
-/// blocks or inline in backticks, each as its arguments after `--`. A command without
-/// `--bin` runs the package's own binary, which cargo names after the package; one with
-/// `--example` runs an example, not a binary, and is left out.
+/// The folders of the workspace's packages, as the root manifest's one-line `members = [...]`
+/// lists them.
+pub fn workspace_members() -> Vec<std::path::PathBuf> {
+    let root = workspace_root();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("the workspace's manifest");
+    let members = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("members = "))
+        .expect("a one-line `members = [...]`");
+    members
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(|member| root.join(member))
+        .collect()
+}
+
+/// The pages a reader is shown, each as its path: tutorial.md, README.md, and the README.md of
+/// every package that has one (reference material lives beside the code it describes).
+pub fn documents() -> Vec<std::path::PathBuf> {
+    let root = workspace_root();
+    let readmes = workspace_members().into_iter().map(|dir| dir.join("README.md"));
+    [root.join("tutorial.md"), root.join("README.md")]
+        .into_iter()
+        .chain(readmes.filter(|path| path.is_file()))
+        .collect()
+}
+
+/// The `cargo run -p PACKAGE [--bin BINARY] ...` commands that the [`documents`] show, in `sh`
+/// blocks or inline in backticks, each as its arguments after `--`, each once. A command
+/// without `--bin` runs the package's own binary, which cargo names after the package; one
+/// with `--example` runs an example, not a binary, and is left out.
 pub fn tutorial_commands(package: &str, binary: &str) -> Vec<Vec<String>> {
-    // Read at run time, not with include_str!: editing the prose then rebuilds nothing.
-    let path = workspace_root().join("tutorial.md");
-    let tutorial = std::fs::read_to_string(&path).expect("tutorial.md at the workspace root");
+    let mut commands: Vec<Vec<String>> = Vec::new();
+    for path in documents() {
+        // Read at run time, not with include_str!: editing the prose then rebuilds nothing.
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for args in commands_in(&text, package, binary) {
+            if !commands.contains(&args) {
+                commands.push(args);
+            }
+        }
+    }
+    commands
+}
+
+/// The commands for `package` and `binary` that one page shows (see [`tutorial_commands`]).
+fn commands_in(text: &str, package: &str, binary: &str) -> Vec<Vec<String>> {
     let mut commands = Vec::new();
     let mut in_shell_block = false;
-    for line in tutorial.lines() {
+    for line in text.lines() {
         if line.starts_with("```") {
             in_shell_block = line == "```sh";
             continue;
@@ -538,17 +579,17 @@ pub fn tutorial_commands(package: &str, binary: &str) -> Vec<Vec<String>> {
     commands
 }
 
-/// Run every tutorial command for `package` and the binary `program` (a path such as
-/// `env!("CARGO_BIN_EXE_scale")`: its file name says which `--bin` it is), at a small time
-/// scale and with a proxy nobody listens on (so `--live` never leaves this machine): each
-/// must end as a lesson does, with status 0 or 1 and no panic report.
+/// Run every command the tutorial and the READMEs show for `package` and the binary `program`
+/// (a path such as `env!("CARGO_BIN_EXE_scale")`: its file name says which `--bin` it is), at
+/// a small time scale and with a proxy nobody listens on (so `--live` never leaves this
+/// machine): each must end as a lesson does, with status 0 or 1 and no panic report.
 pub fn run_tutorial_commands(package: &str, program: &str) {
     let binary = std::path::Path::new(program)
         .file_stem()
         .and_then(|stem| stem.to_str())
         .expect("a program path ending in the binary's name");
     let commands = tutorial_commands(package, binary);
-    assert!(!commands.is_empty(), "tutorial.md shows no command for {package}");
+    assert!(!commands.is_empty(), "no page shows a command for {package}");
     for args in commands {
         let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
         if !args.iter().any(|arg| arg.starts_with("--time-scale")) {
