@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 /// What running an exercise's check said.
 #[derive(Clone, Copy, PartialEq)]
@@ -35,6 +35,34 @@ impl Report {
         }
     }
 
+    /// The compiler's first error, whole (its message, where, and the code it points at):
+    /// the one to fix first, since the others often follow from it.
+    pub fn first_compiler_error(&self) -> Option<String> {
+        let lines: Vec<&str> = self.0.lines().collect();
+        let start = lines
+            .iter()
+            .position(|line| line.starts_with("error") && !line.starts_with("error: could not compile"))?;
+        let length = lines[start..]
+            .iter()
+            .position(|line| line.trim().is_empty())
+            .unwrap_or(lines.len() - start);
+        Some(lines[start..start + length].join("\n"))
+    }
+
+    /// What a failed check said: its message, without libtest's frame around it (the
+    /// `---- NAME stdout ----` header, where it panicked, the backtrace note).
+    pub fn failure_of(&self, check: &str) -> Option<String> {
+        let header = format!("---- {check} stdout ----");
+        let after = &self.0[self.0.find(&header)? + header.len()..];
+        let message: Vec<&str> = after
+            .lines()
+            .skip_while(|line| line.trim().is_empty())
+            .filter(|line| !(line.starts_with("thread '") && line.contains("panicked at")))
+            .take_while(|line| !line.starts_with("note: run with") && !line.starts_with("failures:"))
+            .collect();
+        Some(message.join("\n").trim_end().to_string())
+    }
+
     /// Cargo's own error, when it stopped before building anything (a package the tutorial
     /// names that does not exist, a broken Cargo.toml): not the learner's edit.
     pub fn cargo_error(&self) -> Option<&str> {
@@ -61,12 +89,22 @@ pub fn run_checks(
     check: Option<&str>,
     building: &(dyn Fn() + Sync),
 ) -> std::io::Result<Report> {
-    let mut command = check_command(workspace, package, check);
-    let mut child = command
+    let child = spawn_piped(check_command(workspace, package, check))?;
+    collect(child, building)
+}
+
+/// Start `command` with its output to be read by [`collect`], and no input.
+pub fn spawn_piped(mut command: Command) -> std::io::Result<Child> {
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()?;
+        .spawn()
+}
+
+/// Everything a check run started by [`spawn_piped`] says, once it ends; `building` is
+/// called once if cargo compiles anything first.
+pub fn collect(mut child: Child, building: &(dyn Fn() + Sync)) -> std::io::Result<Report> {
     let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
     // Both pipes read at once, each on its own thread: a child blocked writing a full pipe
     // that nobody reads would never finish.
@@ -196,10 +234,30 @@ mod tests {
         let broken = Report("error: could not compile `examples-async`\n".into());
         assert!(broken.state_of("b") == State::DoesNotBuild);
         assert_eq!(broken.cargo_error(), None);
+        assert_eq!(broken.first_compiler_error(), None);
         let no_package = Report("\nerror: package ID specification `x` did not match\n".into());
         assert_eq!(
             no_package.cargo_error(),
             Some("error: package ID specification `x` did not match")
         );
+    }
+
+    #[test]
+    fn the_first_compiler_error_and_a_checks_message_are_read_from_cargos_output() {
+        let broken = Report(
+            "   Compiling examples-async v0.1.0\nerror[E0425]: cannot find value `x`\n  --> src/main.rs:3:5\n   |\n\nerror[E0308]: mismatched types\n\nerror: could not compile `examples-async`\n".into(),
+        );
+        assert_eq!(
+            broken.first_compiler_error().as_deref(),
+            Some("error[E0425]: cannot find value `x`\n  --> src/main.rs:3:5\n   |")
+        );
+        let failed = Report(
+            "running 1 test\ntest a ... FAILED\n\nfailures:\n\n---- a stdout ----\n\nthread 'a' panicked at tests/checks.rs:1:2:\nthe results are in completion order\nwant: x\nnote: run with `RUST_BACKTRACE=1`\n\nfailures:\n    a\n".into(),
+        );
+        assert_eq!(
+            failed.failure_of("a").as_deref(),
+            Some("the results are in completion order\nwant: x")
+        );
+        assert_eq!(failed.failure_of("b"), None);
     }
 }

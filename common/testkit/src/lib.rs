@@ -8,13 +8,16 @@
 //! * the named regions of code that the tutorial and the READMEs quote ([`region`]),
 //! * [`faults`]: misbehaving servers, a child's peak memory, processes left behind,
 //! * [`probes`]: peak memory, silent and closed ports, refused threads, output promises,
-//! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets.
+//! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets,
+//! * [`pty`]: a program run in a pseudo-terminal, keys typed to it (Unix).
 
 pub mod compiler_errors;
 pub mod faults;
 pub mod measure;
 pub mod observe;
 pub mod probes;
+#[cfg(unix)]
+pub mod pty;
 pub use probes::closed_port;
 
 use std::io::{BufRead, Read};

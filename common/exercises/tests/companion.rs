@@ -1,0 +1,337 @@
+//! The companion commands end to end, on a workspace of two made-up exercises whose "cargo"
+//! is a stand-in script (so Unix only): a check passes when its file says DONE, and the
+//! lesson stops compiling when a file says BROKEN. So `watch` is tested in a real
+//! pseudo-terminal, saves and keys and all, in well under a second a run.
+#![cfg(unix)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+use testkit::pty::Terminal;
+
+const EXERCISES: &str = env!("CARGO_BIN_EXE_exercises");
+const PATIENCE: Duration = Duration::from_secs(20);
+const FIRST: &str = "examples-threadpool/first.txt";
+const SECOND: &str = "examples-threadpool/second.txt";
+/// A file of the lesson that no exercise changes.
+const OTHER: &str = "examples-threadpool/other.rs";
+
+const TUTORIAL: &str = "# t\n\n## 8. Exercises\n\n\
+    ### 8.1 The first one (threadpool)\n\nWrite DONE in first.txt.\n\n\
+    ```sh\ncargo test -p examples-threadpool --test checks -- --ignored only_check\n```\n\n\
+    Hint: write DONE.\n\n\
+    ### 8.2 The second one (threadpool)\n\nWrite DONE in second.txt.\n\n\
+    ```sh\ncargo test -p examples-threadpool --test checks -- --ignored second_check\n```\n\n\
+    Hint: the same again.\n";
+
+/// The stand-in for cargo: refuses a test target that is not `checks`, notes each run in
+/// runs.log, and says what `cargo test` would of each check (or of the one after `--exact`).
+const FAKE_CARGO: &str = r#"#!/bin/sh
+case "$*" in
+  *"test -p examples-threadpool --test checks -- --ignored"*) ;;
+  *) echo "error: no test target named in: $*" >&2; exit 101 ;;
+esac
+echo "$*" >> runs.log
+if cat examples-threadpool/*.txt 2>/dev/null | grep -q BROKEN; then
+  printf 'error[E0308]: mismatched types\n  --> examples-threadpool/first.txt:1:1\n\nerror: could not compile `examples-threadpool`\n' >&2
+  exit 101
+fi
+echo "running 2 tests"
+for pair in only_check:first second_check:second; do
+  name=${pair%%:*}; file=examples-threadpool/${pair#*:}.txt
+  case "$*" in *--exact*) case "$*" in *"--exact $name"*) ;; *) continue ;; esac ;; esac
+  if grep -q DONE "$file" 2>/dev/null; then echo "test $name ... ok"; else
+    printf 'test %s ... FAILED\n\nfailures:\n\n---- %s stdout ----\n\nthread '"'"'%s'"'"' panicked at tests/checks.rs:1:1:\nwrite DONE in %s\nnote: run with `RUST_BACKTRACE=1`\n' "$name" "$name" "$name" "$file"
+  fi
+done
+"#;
+
+/// A workspace of the two exercises, in a git repository that holds their files as shipped.
+struct Workspace(PathBuf);
+
+impl Workspace {
+    fn new(name: &str) -> Workspace {
+        let dir = std::env::temp_dir().join(format!("companion-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let workspace = Workspace(dir);
+        workspace.write("Cargo.toml", "[workspace]\n");
+        workspace.write("tutorial.md", TUTORIAL);
+        workspace.write("fake-cargo", FAKE_CARGO);
+        let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+        fs::set_permissions(workspace.0.join("fake-cargo"), executable).unwrap();
+        git(&workspace.0, &["init", "-q"]);
+        let mut shipped = String::from("# as shipped\n");
+        for (check, file) in [("only_check", FIRST), ("second_check", SECOND)] {
+            workspace.write(file, &format!("{file} as shipped\n"));
+            let id = git(&workspace.0, &["hash-object", "-w", file]);
+            shipped.push_str(&format!("{} {file}\n", id.trim()));
+            let patch = format!("--- a/{file}\n+++ b/{file}\n@@ -1 +1 @@\n-{file} as shipped\n+DONE\n");
+            workspace.write(&format!("examples-threadpool/solutions/{check}.patch"), &patch);
+        }
+        workspace.write("common/exercises/shipped.txt", &shipped);
+        workspace.write(OTHER, "fn main() {}\n");
+        workspace
+    }
+
+    fn write(&self, file: &str, text: &str) {
+        let path = self.0.join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn read(&self, file: &str) -> String {
+        fs::read_to_string(self.0.join(file)).unwrap_or_default()
+    }
+
+    /// How many times the stand-in cargo has run.
+    fn runs(&self) -> usize {
+        self.read("runs.log").lines().count()
+    }
+
+    /// The progress command with `args`, run here with the stand-in cargo.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = testkit::command(EXERCISES, args);
+        command
+            .current_dir(&self.0)
+            .env("CARGO", self.0.join("fake-cargo"));
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> testkit::Ran {
+        testkit::run(self.command(args), PATIENCE)
+    }
+
+    /// The table's row of a check, its status last.
+    fn row_of(&self, check: &str) -> String {
+        let ran = self.run(&[]);
+        assert_eq!(ran.status.code(), Some(0), "{ran:?}");
+        let row = ran.stdout.lines().find(|line| line.contains(check));
+        row.unwrap_or_default().trim().to_string()
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The whole loop, as a learner meets it: the check runs at once; `h` shows the hint; a save
+/// that breaks the build shows the compiler's first error; two saves close together run the
+/// check once; a deleted file is waited for; a pass is remembered and the next exercise
+/// starts; `q` quits with the terminal as it was.
+#[test]
+fn watch_reruns_the_check_on_each_save_and_moves_on_when_it_passes() {
+    let workspace = Workspace::new("watch");
+    let mut terminal = Terminal::run(workspace.command(&["watch"]));
+    terminal.wait_for(
+        "not yet: write DONE in examples-threadpool/first.txt",
+        1,
+        PATIENCE,
+    );
+    terminal.wait_for("waiting for your next save", 1, PATIENCE);
+    assert!(!terminal.screen().contains("Hint:"), "the hint waits for `h`");
+    terminal.press("h");
+    terminal.wait_for("Hint: write DONE.", 1, PATIENCE);
+
+    workspace.write(FIRST, "BROKEN\n");
+    terminal.wait_for("does not compile; the compiler's first error:", 1, PATIENCE);
+    terminal.wait_for("error[E0308]: mismatched types", 1, PATIENCE);
+    terminal.wait_for("waiting for your next save", 2, PATIENCE);
+
+    let runs = workspace.runs();
+    workspace.write(FIRST, "not yet\n");
+    workspace.write(FIRST, "still not\n");
+    terminal.wait_for("waiting for your next save", 3, PATIENCE);
+    workspace.write(OTHER, "fn main() { }\n"); // not the exercise's: no run
+    workspace.write(FIRST, "nor now\n");
+    terminal.wait_for("waiting for your next save", 4, PATIENCE);
+    assert_eq!(workspace.runs(), runs + 2, "{}", terminal.screen());
+
+    fs::remove_file(workspace.0.join(FIRST)).unwrap();
+    terminal.wait_for(
+        "examples-threadpool/first.txt is gone (deleted or renamed?)",
+        1,
+        PATIENCE,
+    );
+    workspace.write("examples-threadpool/first.new", "DONE\n");
+    fs::rename(
+        workspace.0.join("examples-threadpool/first.new"),
+        workspace.0.join(FIRST),
+    )
+    .unwrap();
+    terminal.wait_for("done: 8.1 passes its check.", 1, PATIENCE);
+    terminal.wait_for("=== 8.2 The second one", 1, PATIENCE);
+    terminal.wait_for(
+        "not yet: write DONE in examples-threadpool/second.txt",
+        1,
+        PATIENCE,
+    );
+
+    terminal.press("q");
+    let status = terminal.wait_for_exit(PATIENCE);
+    assert!(status.success(), "{status:?}: {}", terminal.screen());
+    assert!(terminal.is_usable(), "the terminal is left in raw mode");
+    assert!(workspace.read(".exercises-progress").contains("only_check "));
+}
+
+/// Ctrl-C quits too, while a check is running or not, and puts the terminal back.
+#[test]
+fn ctrl_c_quits_watch_and_leaves_the_terminal_usable() {
+    let workspace = Workspace::new("ctrl-c");
+    let mut terminal = Terminal::run(workspace.command(&["watch"]));
+    terminal.wait_for("waiting for your next save", 1, PATIENCE);
+    terminal.press("\x03");
+    let status = terminal.wait_for_exit(PATIENCE);
+    assert!(status.success(), "{status:?}: {}", terminal.screen());
+    assert!(terminal.is_usable(), "the terminal is left in raw mode");
+}
+
+#[test]
+fn watch_without_a_terminal_says_so_in_one_line_with_status_2() {
+    let workspace = Workspace::new("no-terminal");
+    let ran = workspace.run(&["watch"]);
+    assert_eq!(ran.status.code(), Some(2), "{ran:?}");
+    assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    ran.assert_said("watch reads keys from a terminal");
+    assert_eq!(workspace.runs(), 0);
+}
+
+/// A check that passed stays done: `done earlier` once today's code fails it, until
+/// `reset-progress` forgets.
+#[test]
+fn a_passed_check_stays_done_until_progress_is_reset() {
+    let workspace = Workspace::new("progress");
+    assert!(workspace.row_of("only_check").ends_with("not yet"));
+    workspace.write(FIRST, "DONE\n");
+    assert!(workspace.row_of("only_check").ends_with(" done"));
+    workspace.write(FIRST, "a later exercise changed this\n");
+    let ran = workspace.run(&[]);
+    assert!(
+        ran.stdout.contains("done earlier, code changed since"),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("1 of 2 done."), "{}", ran.stdout);
+    assert!(ran.stdout.contains("Next: 8.2 The second one"), "{}", ran.stdout);
+    assert!(
+        !ran.stderr.contains("building"),
+        "nothing was built: {}",
+        ran.stderr
+    );
+
+    let forgot = workspace.run(&["reset-progress"]);
+    assert_eq!(forgot.status.code(), Some(0), "{forgot:?}");
+    forgot.assert_printed("Forgotten");
+    assert!(workspace.row_of("only_check").ends_with("not yet"));
+}
+
+#[test]
+fn the_progress_file_is_one_git_ignores() {
+    let gitignore = fs::read_to_string(testkit::workspace_root().join(".gitignore")).unwrap();
+    assert!(
+        gitignore.lines().any(|line| line == "/.exercises-progress"),
+        "{gitignore}"
+    );
+}
+
+/// The reference solution is shown once the check has passed, never before.
+#[test]
+fn the_solution_is_shown_only_after_its_check_has_passed() {
+    let workspace = Workspace::new("solution");
+    let refused = workspace.run(&["solution", "only_check"]);
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    refused.assert_said("is shown once its check has passed");
+    assert!(!refused.stdout.contains("+DONE") && !refused.stderr.contains("+DONE"));
+    let failed = workspace.run(&["show", "only_check"]);
+    assert!(!failed.stdout.contains("+DONE"), "{}", failed.stdout);
+
+    workspace.write(FIRST, "DONE\n");
+    let passed = workspace.run(&["show", "only_check"]);
+    assert_eq!(passed.status.code(), Some(0), "{passed:?}");
+    let shown = workspace.run(&["solution", "8.1"]);
+    assert_eq!(shown.status.code(), Some(0), "{shown:?}");
+    shown.assert_printed("+++ b/examples-threadpool/first.txt\n");
+}
+
+/// `reset` puts back the exercise's own files and nothing else, after asking; without a
+/// terminal to ask in, only with `--force`.
+#[test]
+fn reset_puts_back_only_the_exercises_files_after_asking() {
+    let workspace = Workspace::new("reset");
+    let as_shipped = workspace.read(FIRST);
+    for (file, edit) in [
+        (FIRST, "my try\n"),
+        (SECOND, "DONE\n"),
+        (OTHER, "fn main() { todo!() }\n"),
+    ] {
+        workspace.write(file, edit);
+    }
+    let refused = workspace.run(&["reset", "only_check"]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    refused.assert_said("add --force");
+    assert_eq!(workspace.read(FIRST), "my try\n");
+
+    let mut terminal = Terminal::run(workspace.command(&["reset", "8.1"]));
+    terminal.wait_for("Reset these files? [y/N]", 1, PATIENCE);
+    terminal.press("n\n");
+    assert!(terminal.wait_for_exit(PATIENCE).success());
+    assert_eq!(workspace.read(FIRST), "my try\n", "{}", terminal.screen());
+
+    let mut terminal = Terminal::run(workspace.command(&["reset", "only_check"]));
+    terminal.wait_for(
+        "examples-threadpool/first.txt (your edits to it are lost)",
+        1,
+        PATIENCE,
+    );
+    terminal.press("y\n");
+    assert!(terminal.wait_for_exit(PATIENCE).success());
+    assert_eq!(workspace.read(FIRST), as_shipped, "{}", terminal.screen());
+    assert_eq!(
+        workspace.read(SECOND),
+        "DONE\n",
+        "another exercise's file is left alone"
+    );
+    assert_eq!(
+        workspace.read(OTHER),
+        "fn main() { todo!() }\n",
+        "a file of no exercise is left alone"
+    );
+
+    let again = workspace.run(&["reset", "only_check", "--force"]);
+    again.assert_printed("as shipped already");
+    fs::remove_file(workspace.0.join(FIRST)).unwrap();
+    let forced = workspace.run(&["reset", "--force", "only_check"]);
+    assert_eq!(forced.status.code(), Some(0), "{forced:?}");
+    assert_eq!(workspace.read(FIRST), as_shipped);
+}
+
+#[test]
+fn an_unknown_exercise_or_a_missing_name_is_a_usage_error() {
+    let workspace = Workspace::new("unknown");
+    for command in ["reset", "hint", "solution"] {
+        workspace
+            .run(&[command, "no_such"])
+            .assert_usage_error("no exercise `no_such`");
+        workspace
+            .run(&[command])
+            .assert_usage_error(&format!("`{command}` needs the NAME"));
+    }
+    workspace
+        .run(&["reset", "--force"])
+        .assert_usage_error("`reset` needs the NAME");
+    let hint = workspace.run(&["hint", "8.2"]);
+    assert_eq!(hint.status.code(), Some(0), "{hint:?}");
+    hint.assert_printed("Hint: the same again.");
+}
