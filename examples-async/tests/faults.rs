@@ -9,12 +9,14 @@ const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 /// stays flat, and the error says what happened. One by one, then concurrently: 8 fetches.
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "slow: eight 0.5 s timeouts, four one by one; .ci/run runs it"]
 fn an_endless_body_stops_at_the_timeout_in_flat_memory() {
     faults::assert_endless_bodies_stop_in_flat_memory(BINARY, &["--only", "fetch"], 8);
 }
 
 /// Headers just inside --timeout, then a stalled body: the deadline covers the whole request.
 #[test]
+#[ignore = "slow: two 1 s timeouts, one after the other; .ci/run runs it"]
 fn a_stalled_body_ends_at_the_timeout() {
     faults::assert_a_stalled_body_stops_at_the_timeout(BINARY, &["--only", "fetch"], 2);
 }

@@ -1,5 +1,8 @@
 //! examples-processpool end to end: the real binary and its real worker processes,
-//! at a small time scale. Times are compared as ratios with slack.
+//! at a small time scale. The tests assert what the runs did (the squares, how many tasks
+//! ran at once, which failed), not how long they took: `cargo bench -p examples-processpool`
+//! times them. The runs that take seconds are ignored by `cargo test --workspace` and run
+//! by name in `.ci/run`.
 
 use std::time::Duration;
 use testkit::{DEADLINE, command, run, run_program};
@@ -22,20 +25,11 @@ fn the_default_lesson_squares_two_three_four_four_ways() {
             .len(),
         1
     );
-    // One by one: 3 rounds. Two worker processes: 2 rounds. A thread each: 1 round.
-    let one_by_one = ran.seconds_of("without_executor");
-    let pool_ratio = one_by_one / ran.seconds_of("with_executor");
-    let threads_ratio = one_by_one / ran.seconds_of("with_threads");
-    assert!(
-        pool_ratio > 1.25,
-        "pool speed-up {pool_ratio:.2} (ideal 1.5)\n{}",
-        ran.stdout
-    );
-    assert!(
-        threads_ratio > 2.2,
-        "threads speed-up {threads_ratio:.2} (ideal 3)\n{}",
-        ran.stdout
-    );
+    // One by one: one at a time. Two worker processes: two at once. A thread each: all three.
+    let at_once = |run| ran.most_at_once_in_timeline(run);
+    assert_eq!(at_once("without_executor"), 1, "{}", ran.stdout);
+    assert_eq!(at_once("with_executor"), 2, "{}", ran.stdout);
+    assert_eq!(at_once("with_threads"), 3, "{}", ran.stdout);
     ran.assert_printed("timeline: 3 tasks on 2 workers;");
     ran.assert_printed("Summary: 3 tasks of 0.20 sec each (sleeping)");
 }
@@ -217,6 +211,7 @@ mod processes {
     }
 
     #[test]
+    #[ignore = "slow: the whole lesson at its real 2 s sleeps; .ci/run runs it"]
     fn a_killed_worker_fails_its_task_and_no_process_is_left_behind() {
         let (child, workers) = start_with_two_workers(Stdio::piped());
         std::thread::sleep(Duration::from_millis(300));
@@ -237,6 +232,7 @@ mod processes {
     }
 
     #[test]
+    #[ignore = "slow: the lesson at its real 2 s sleeps, interrupted; .ci/run runs it"]
     fn killing_the_program_leaves_no_worker_behind() {
         // Like Ctrl-C on a program whose workers get no signal of their own: they see
         // their stdin close and exit at once.
@@ -248,6 +244,7 @@ mod processes {
 }
 
 #[test]
+#[ignore = "slow: every command of the tutorial for this lesson; .ci/run runs it"]
 fn the_tutorials_commands_still_run() {
     testkit::run_tutorial_commands("examples-processpool", BINARY);
 }

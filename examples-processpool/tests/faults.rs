@@ -97,6 +97,7 @@ mod stopped_workers {
     /// it fail with the reason, and `as_completed` does not wait forever.
     // CPython test_process_pool.py :: test_failed_worker_replacement_breaks_pool
     #[test]
+    #[ignore = "slow: three tasks on one worker, one killed; .ci/run runs it"]
     fn a_replacement_that_cannot_start_loses_no_result() {
         let copy = std::env::temp_dir().join(format!("processpool-copy-{}", std::process::id()));
         std::fs::copy(BINARY, &copy).expect("a copy of the program");
@@ -142,6 +143,7 @@ mod stopped_workers {
     /// With --task-timeout the stopped worker's task fails after the limit, the worker is
     /// killed and reaped, and the other task's result comes back as usual.
     #[test]
+    #[ignore = "slow: waits out a 2 s time limit; .ci/run runs it"]
     fn a_stopped_worker_fails_its_task_at_the_time_limit() {
         let args: Vec<&str> = "--workers 2 --task-timeout 2 --time-scale 0.25 --no-timeline 7 8"
             .split(' ')
@@ -171,6 +173,7 @@ mod stopped_workers {
     /// The parent killed outright while one worker is stopped: no worker is left behind,
     /// the stopped one included (it could never see its stdin close).
     #[test]
+    #[ignore = "slow: waits for a stopped worker to die; .ci/run runs it"]
     fn a_stopped_worker_dies_with_its_killed_parent() {
         let args = ["--workers", "2", "--time-scale", "0.5", "--no-timeline", "7", "8"];
         let (mut child, workers) = start_and_stop_a_worker(command(BINARY, &args).stdout(Stdio::null()));

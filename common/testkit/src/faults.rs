@@ -121,7 +121,10 @@ pub fn assert_endless_bodies_stop_in_flat_memory(program: &str, args: &[&str], f
 }
 
 /// Run `program` with `args` and one URL whose headers come just inside `--timeout 1`,
-/// then whose body stalls: every fetch (`fetches`) must give up at the timeout, not later.
+/// then whose body stalls: every fetch (`fetches`) must give up at the timeout, not at a
+/// second timeout started afresh once the headers came (0.6 s + 1 s). The bound is that
+/// second timeout's, not the first's plus a slack: a busy machine may be late, but a
+/// deadline that covers the whole request never waits for the headers' 0.6 s again.
 pub fn assert_a_stalled_body_stops_at_the_timeout(program: &str, args: &[&str], fetches: usize) {
     let url = serve(stalled_body(Duration::from_millis(600)));
     let mut args = args.to_vec();
@@ -133,7 +136,7 @@ pub fn assert_a_stalled_body_stops_at_the_timeout(program: &str, args: &[&str], 
     let took = timed_out_after(&ran);
     assert_eq!(took.len(), fetches, "{ran:?}");
     for seconds in took {
-        assert!(seconds < 1.3, "gave up after {seconds:.1} s with --timeout 1");
+        assert!(seconds < 1.6, "gave up after {seconds:.1} s with --timeout 1");
     }
 }
 

@@ -55,6 +55,28 @@ impl Ran {
         &self.stdout[start..]
     }
 
+    /// The most tasks running at once in the timeline that follows `name`'s timing line:
+    /// the most bars of the picture that share a column. The picture is the program's own
+    /// record of when each task ran, read as an order of events, not as lengths: tasks one
+    /// after another draw a staircase (1 at once), overlapping ones share columns, however
+    /// busy the machine was.
+    pub fn most_at_once_in_timeline(&self, name: &str) -> usize {
+        let rows = self
+            .after(name)
+            .lines()
+            .skip_while(|line| !line.starts_with(" timeline: "))
+            .skip(1)
+            .take_while(|line| line.contains('|'));
+        let mut at_column: Vec<usize> = Vec::new();
+        for bar in rows.filter_map(|row| row.split('|').nth(1)) {
+            at_column.resize(at_column.len().max(bar.chars().count()), 0);
+            for (column, mark) in bar.chars().enumerate() {
+                at_column[column] += usize::from(mark == '█');
+            }
+        }
+        at_column.into_iter().max().unwrap_or(0)
+    }
+
     /// The `URL: ...` lines that the run `name()` printed: those before its timing line, after
     /// the timing line of the run before it.
     pub fn url_lines_of(&self, name: &str) -> Vec<&str> {
@@ -728,6 +750,22 @@ mod tests {
             Some(Duration::from_millis(812))
         );
         assert_eq!(find_timing(&output, "singlethread"), None);
+    }
+
+    #[test]
+    fn the_most_tasks_at_once_are_read_from_the_picture() {
+        let ran = |picture: &str| Ran {
+            status: ExitStatus::default(),
+            stdout: format!(" [*] run(): completed within [0.3 sec].\n\n{picture}\nSummary: x\n"),
+            stderr: String::new(),
+        };
+        let staircase = " timeline: 3 tasks on 1 worker; full width = 0.30 s\n \
+                         a w1 |██····| 0.10 s\n \
+                         b w1 |··██··| 0.10 s\n \
+                         c w1 |····██| 0.10 s";
+        assert_eq!(ran(staircase).most_at_once_in_timeline("run"), 1);
+        let overlap = staircase.replace("|··██··|", "|·███··|");
+        assert_eq!(ran(&overlap).most_at_once_in_timeline("run"), 2);
     }
 
     /// A check reads code, not comments: one at a line's end or between `/* */` names no call.

@@ -1,5 +1,8 @@
 //! The scale binary end to end: the real program and its stand-in sites' child process,
-//! offline, with short latencies. Times are compared as ratios with slack.
+//! offline, with short latencies. The tests assert what the runs did (how many requests,
+//! how many at a time, how each failed), not how long they took: `cargo bench -p scale`
+//! times them. The runs of thousands of requests and the open-files loops take seconds, so
+//! they are ignored by `cargo test --workspace` and run by name in `.ci/run`.
 
 use demo_sites::StandInSites;
 use std::time::Duration;
@@ -16,8 +19,9 @@ fn assert_printed(ran: &Ran, layer: &str, text: &str) {
     );
 }
 
-/// Every request succeeded, in about one latency (`latency_s`): all at once, one round.
-fn assert_all_at_once(ran: &Ran, tasks: usize, latency_s: f64) {
+/// Every request succeeded, all of them at a time. (How close to one latency that takes
+/// is `cargo bench -p scale`'s to say: a busy machine may spend seconds on the connections.)
+fn assert_all_at_once(ran: &Ran, tasks: usize) {
     assert!(ran.status.success(), "{ran:?}");
     let done = format!("Done: {tasks} ok, 0 failed");
     assert!(ran.stdout.contains(&done), "{}", ran.stdout);
@@ -26,17 +30,14 @@ fn assert_all_at_once(ran: &Ran, tasks: usize, latency_s: f64) {
         "{}",
         ran.stdout
     );
-    // Far below one by one (tasks x latency): all at once, in one round. (A debug build
-    // on a busy machine spends a second or two opening and closing the connections.)
-    let took = ran.seconds_of("fetch_many");
-    assert!(took < tasks as f64 * latency_s / 40.0, "{took}\n{}", ran.stdout);
     ran.assert_no_panic_report();
 }
 
 #[test]
+#[ignore = "slow: 2,000 requests (seconds on a busy machine); .ci/run runs it"]
 fn two_thousand_requests_at_once_all_succeed() {
     let ran = run_program(BINARY, &["--tasks", "2000", "--latency-ms", "100"]);
-    assert_all_at_once(&ran, 2000, 0.1);
+    assert_all_at_once(&ran, 2000);
     ran.assert_printed("with reqwest on one thread");
     // The client's and the server's costs, each on its own, where the OS reports them.
     if cfg!(target_os = "linux") {
@@ -62,7 +63,7 @@ fn hyper_and_raw_layers_fetch_the_same_way() {
             BINARY,
             &["--tasks", "1000", "--latency-ms", "100", "--client", layer],
         );
-        assert_all_at_once(&ran, 1000, 0.1);
+        assert_all_at_once(&ran, 1000);
         assert!(
             ran.stdout.contains(&format!("with {layer} on one thread")),
             "{}",
@@ -76,9 +77,11 @@ fn a_limit_runs_requests_in_rounds() {
     let ran = run_program(BINARY, &["--tasks", "12", "--latency-ms", "100", "--limit", "4"]);
     assert!(ran.status.success(), "{ran:?}");
     ran.assert_printed("4 at a time");
-    // Three rounds of 0.1 s: at least the ideal, and well under one by one (1.2 s).
+    ran.assert_printed("Done: 12 ok, 0 failed");
+    // Four at a time cannot finish twelve requests of 0.1 s in fewer than three rounds. (A
+    // lower bound holds on a busy machine too; an upper one would be a bench's claim.)
     let took = ran.seconds_of("fetch_many");
-    assert!((0.3..0.8).contains(&took), "{took}\n{}", ran.stdout);
+    assert!(took >= 0.3, "{took}\n{}", ran.stdout);
 }
 
 #[test]
@@ -137,6 +140,7 @@ fn sites_that_die_mid_run_fail_the_run_quickly() {
 /// after four requests of one second).
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "slow: three runs of 0.5 s timeouts; .ci/run runs it"]
 fn endless_bodies_stop_at_the_timeout_in_flat_memory() {
     use testkit::faults::{endless_body, run_with_peak_memory, serve};
     let sites = serve(endless_body);
@@ -171,6 +175,7 @@ fn run_with_open_files_limit(limit: u32, args: &[&str]) -> Ran {
 
 #[cfg(unix)]
 #[test]
+#[ignore = "slow: 2,000 requests under a low open-files limit, for each layer; .ci/run runs it"]
 fn a_low_open_files_limit_caps_requests_at_once_and_never_fails_them() {
     // 64 files: a few requests fit; never "running 0 at a time", never a hang.
     let ran = run_with_open_files_limit(64, &["--tasks", "10", "--latency-ms", "50"]);
@@ -251,6 +256,7 @@ fn no_server_is_left_when_the_parent_is_killed_or_interrupted() {
 }
 
 #[test]
+#[ignore = "slow: every scale command of the tutorial, 10,000 requests among them; .ci/run runs it"]
 fn the_tutorials_commands_still_run() {
     testkit::run_tutorial_commands("scale", BINARY);
 }
