@@ -89,6 +89,23 @@ impl Terminal {
         }
     }
 
+    /// Wait until one of `texts` is shown, and return the screen then; fail the test, with
+    /// the screen, after `patience`.
+    pub fn wait_for_any(&self, texts: &[&str], patience: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if texts.iter().any(|text| screen.contains(text)) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < patience,
+                "none of {texts:?} was shown within {patience:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Wait for the program to end (failing the test after `patience`).
     pub fn wait_for_exit(&mut self, patience: Duration) -> ExitStatus {
         let start = Instant::now();
