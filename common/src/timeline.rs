@@ -110,9 +110,13 @@ impl Timeline {
         Self::default()
     }
 
-    /// Add a finished task and what it produced.
-    pub fn add<T: Outcome>(&mut self, span: Span, outcome: &T) {
+    /// Add a finished task and what it produced. A span without a label (a process pool's
+    /// task, say, which knows nothing of its arguments' meaning) is labelled by its task.
+    pub fn add<T: Outcome>(&mut self, mut span: Span, outcome: &T) {
         self.kind = Some(T::KIND);
+        if span.label.is_empty() {
+            span.label = outcome.task();
+        }
         self.rows.push(Row {
             span,
             task: outcome.task(),

@@ -9,7 +9,7 @@
 //! workers included (more process ids than workers, as each serves two tasks); the timeout
 //! comes while tasks run on; `shutdown` cancels the queued task and waits for the others.
 
-use process_pool::{self, ProcessPool};
+use process_pool::{self, ProcessPool, functions};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -17,8 +17,8 @@ use std::time::Duration;
 /// Per-worker state: Python's global that the initializer fills in.
 static OFFSET: AtomicI64 = AtomicI64::new(0);
 
-/// The initializer, run once in each worker; `initargs` arrive as its arguments.
-fn connect(offset: i64, (): ()) {
+/// The initializer, run once in each worker; `initargs` arrive as its argument.
+fn connect(offset: i64) {
     OFFSET.store(offset, Ordering::SeqCst);
 }
 
@@ -29,8 +29,9 @@ fn add_offset(x: i64, tenths: i64) -> (i64, i64) {
 }
 
 fn main() -> ExitCode {
-    process_pool::serve_if_worker_with_initializer(connect, add_offset);
-    let pool = ProcessPool::builder(2).initializer_with_args(connect, (100, ()));
+    // The workers serve the initializer and the task function, each by its name.
+    process_pool::serve_if_worker(functions![connect, add_offset]);
+    let pool = ProcessPool::builder(2).initializer_with_args(connect, 100);
     let pool = pool.max_tasks_per_child(2).build().expect("valid settings");
     let futures: Vec<_> = (1..=6).map(|x| pool.submit(add_offset, (x, 1))).collect();
     let answers: Vec<(i64, i64)> = futures.iter().map(|f| f.result().expect("a sum")).collect();

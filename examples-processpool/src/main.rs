@@ -32,7 +32,7 @@ use common::timeline::{Span, Timeline};
 use common::{lesson::Lesson, panics::catch_panic, squares::Squared, timeit};
 use examples_processpool::work::Work;
 use options::Args;
-use process_pool::{self, ProcessPool};
+use process_pool::{self, ProcessPool, functions};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -82,9 +82,11 @@ fn without_executor(numbers: &[i64], work: Work) -> Timeline {
 // ANCHOR: pool
 /// The process pool: `workers` processes. With `--task-timeout SECS` a task may run at most
 /// SECS on its worker: past that it fails, and the worker is killed and replaced.
-fn pool(workers: usize, task_timeout: Option<Duration>) -> ProcessPool<(i64, Work), (i64, i64)> {
+fn pool(workers: usize, task_timeout: Option<Duration>) -> ProcessPool {
     let builder = ProcessPool::builder(workers).task_time_limit(task_timeout);
-    builder.build().expect("--workers >= 1; run checked the threads")
+    builder
+        .build()
+        .expect("--workers >= 1, --task-timeout > 0; run checked the threads")
 }
 // ANCHOR_END: pool
 
@@ -173,7 +175,7 @@ fn with_rayon(numbers: &[i64], work: Work) -> Timeline {
 // ANCHOR: main
 fn main() -> ExitCode {
     // In a worker process started by the pool, serve `my_function` and nothing else.
-    process_pool::serve_if_worker(my_function);
+    process_pool::serve_if_worker(functions![my_function]);
     common::exit_status(run()) // run's exit status, or its error in one line (1; a usage error 2)
 }
 
@@ -184,7 +186,7 @@ fn run() -> Result<ExitCode, common::Error> {
     let mut lesson = Lesson::squaring(&args.lesson, args.cpu);
     // --workers or one per CPU (Python's default); a 2 s sleep, or CPU work with --cpu.
     let (numbers, workers, work) = (&args.numbers, args.workers(), args.work());
-    // The threads the runs need, asked for before they start: the pool's (three per worker),
+    // The threads the runs need, asked for before they start: the pool's (one per worker),
     // with_threads' (one per number) and rayon's (one per CPU).
     let (pool_threads, cpus) = (process_pool::threads_needed(workers), common::workers::cpus());
     common::workers::check_threads(pool_threads, "try fewer --workers")?;

@@ -4,12 +4,13 @@
 //! any number of sleeps overlap, on threads as well as on processes. To see what parallel
 //! CPUs buy, `--cpu` swaps the sleep for arithmetic that keeps one core busy for as long.
 
-use process_pool::Wire;
+use serde::{Deserialize, Serialize};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// One task's worth of waiting or computing. Sent to worker processes as a word.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One task's worth of waiting or computing. It travels to worker processes with serde,
+/// as every argument of a pool's task does (Python pickles them).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Work {
     /// Sleep this long: the CPU is free meanwhile.
     Sleep(Duration),
@@ -59,41 +60,6 @@ impl Work {
     }
 }
 
-/// Work travels to a worker process as one word: `sleep:2.0` or `compute:123456`.
-///
-/// ```
-/// use process_pool::Wire;
-/// use examples_processpool::work::Work;
-/// use std::time::Duration;
-///
-/// let nap = Work::Sleep(Duration::from_millis(1500));
-/// let mut words = Vec::new();
-/// nap.write(&mut words);
-/// assert_eq!(words, ["sleep:1.5"]);
-/// assert_eq!(Work::read(&mut words.iter().map(String::as_str)), Some(nap));
-/// ```
-impl Wire for Work {
-    fn write(&self, words: &mut Vec<String>) {
-        words.push(match self {
-            Work::Sleep(duration) => format!("sleep:{}", duration.as_secs_f64()),
-            Work::Compute { rounds } => format!("compute:{rounds}"),
-        });
-    }
-
-    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
-        match words.next()?.split_once(':')? {
-            ("sleep", secs) => {
-                let secs: f64 = secs.parse().ok()?;
-                Duration::try_from_secs_f64(secs).ok().map(Work::Sleep)
-            }
-            ("compute", rounds) => Some(Work::Compute {
-                rounds: rounds.parse().ok()?,
-            }),
-            _ => None,
-        }
-    }
-}
-
 /// Pure arithmetic the optimiser can't skip (`black_box` hides the inputs and the result).
 fn busy(rounds: u64) -> u64 {
     let mut x = black_box(0x9E37_79B9_7F4A_7C15_u64);
@@ -110,25 +76,6 @@ fn busy(rounds: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn from_word(word: &str) -> Option<Work> {
-        Work::read(&mut std::iter::once(word))
-    }
-
-    #[test]
-    fn work_survives_the_trip_as_a_word() {
-        for work in [
-            Work::Sleep(Duration::from_millis(1500)),
-            Work::Compute { rounds: 42 },
-        ] {
-            let mut words = Vec::new();
-            work.write(&mut words);
-            assert_eq!(from_word(&words[0]), Some(work));
-        }
-        for bad in ["sleep:-1", "sleep:x", "nap:1", "compute:", "compute"] {
-            assert_eq!(from_word(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn calibrated_compute_takes_roughly_the_target() {

@@ -29,12 +29,12 @@ fn workers_that_cannot_start_are_left_out_with_one_warning() {
     assert!(squared.iter().all(|line| line.contains(" squared = ")), "{ran:?}");
 }
 
-/// The OS refuses the pool's threads (3 per worker): one line, exit status 1.
+/// The OS refuses the pool's threads (1 per worker): one line, exit status 1.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_pool_without_threads_is_one_line_and_exit_status_1() {
     let args = ["--workers", "256", "--time-scale", "0.01", "--no-timeline"];
-    testkit::faults::assert_threads_refused_in_one_line(BINARY, &args, 768, "; try fewer --workers");
+    testkit::faults::assert_threads_refused_in_one_line(BINARY, &args, 256, "; try fewer --workers");
 }
 
 /// Too many numbers for a thread each (with_threads): one line, exit status 1.

@@ -1,67 +1,61 @@
-//! The child process, seen from the pool: one running worker and the pipes to it. It
-//! starts the worker (and runs the pool's initializer in it), sends it one task line at a
-//! time and waits for the answer line, and stops it, always reaping it so that no zombie
-//! is left behind.
+//! The child process, seen from the pool: one running worker and its connection. It starts
+//! the worker and waits for it to connect back, sends it one task at a time and waits for
+//! the answer, and stops it, always reaping it so that no zombie is left behind.
 
 use super::future::TaskError;
-use super::wire::split_answer;
+use super::wire;
 use super::worker::WORKER_FLAG;
-use common::children::{start_this_program_again, wait_or_kill};
-use std::io::{self, BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ExitStatus};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::thread::{self, JoinHandle};
+use common::children::wait_or_kill;
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{Ipv4Addr, Shutdown, TcpListener, TcpStream};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread;
 use std::time::Duration;
 
-/// How long a worker may take to exit after its stdin closes before it is killed.
+/// How long a worker may take to exit after its connection closes before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
 
-/// The threads this process runs for each worker: the pool's feeder, and a reader for each
-/// of the worker's stdout and stderr.
-pub(crate) const THREADS_PER_WORKER: usize = 3;
+/// How long a connection may take to send its secret: the worker sends it at once.
+const SECRET_GRACE: Duration = Duration::from_secs(2);
 
-/// One running worker process and the pipes to it.
+/// The threads this process runs for each worker: the pool's feeder, which also reads the
+/// worker's answers.
+pub(crate) const THREADS_PER_WORKER: usize = 1;
+
+/// One running worker process and the connection to it.
 pub(crate) struct WorkerProcess {
     child: Child,
-    stdin: ChildStdin,
-    /// The worker's answer lines, read from its stdout by a thread of their own, so that
-    /// waiting for one can have a time limit (std cannot wait on a pipe with a timeout).
-    answers: Receiver<String>,
-    /// Collects what the worker writes to stderr; yields its last line once the worker ends.
-    stderr: Option<JoinHandle<String>>,
+    connection: TcpStream,
 }
 
 impl WorkerProcess {
-    /// Start a worker; `Err(WorkerDied)` says why it could not start.
+    /// Start a worker and wait for it to connect; `Err(WorkerDied)` says why it could not.
     pub(crate) fn start() -> Result<Self, TaskError> {
-        // The parent's id goes along: see `die_with_parent`.
-        let started = start_this_program_again(&[WORKER_FLAG.to_string(), std::process::id().to_string()]);
-        let mut child = started.map_err(|e| {
-            let reason = common::output::strip_os_error(&e.to_string());
-            TaskError::WorkerDied(format!("cannot start a worker process: {reason}"))
-        })?;
-        let (stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
-        let (Some(stdin), Some(stdout), Some(stderr)) = (stdin, stdout, stderr) else {
-            unreachable!("all three pipes were requested");
+        let cannot = |what: &str, error: io::Error| {
+            let reason = common::output::strip_os_error(&error.to_string());
+            TaskError::WorkerDied(format!("cannot start a worker process: {what}: {reason}"))
         };
-        let (answer, answers) = mpsc::channel();
-        let readers = read_lines(stdout, move |line| take_answer(&line, &answer)).and_then(|_| {
-            read_lines(stderr, |_| true) // the last line is the worker's last words
-        });
-        match readers {
-            Ok(stderr) => Ok(Self {
-                child,
-                stdin,
-                answers,
-                stderr: Some(stderr),
-            }),
-            Err(error) => {
+        // A listener of its own, on the loopback address, for this one worker.
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| cannot("no port", e))?;
+        let address = listener.local_addr().map_err(|e| cannot("no port", e))?;
+        let secret = new_secret().map_err(|e| cannot("no secret", e))?;
+        let mut child = start_worker_process().map_err(|e| cannot("spawn", e))?;
+        // The address and the secret, on stdin; then stdin is closed: a task that reads it
+        // gets end of file at once (Python's worker has /dev/null there).
+        let told = child
+            .stdin
+            .take()
+            .map(|mut stdin| writeln!(stdin, "{address} {secret}"));
+        let connected = match told {
+            Some(Ok(())) => accept_worker(&listener, &mut child, secret.as_bytes()),
+            _ => Err(why_it_died(&mut child, "before it connected")),
+        };
+        match connected {
+            Ok(connection) => Ok(WorkerProcess { child, connection }),
+            Err(why) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                let reason = common::output::strip_os_error(&error.to_string());
-                Err(TaskError::WorkerDied(format!(
-                    "cannot start a thread for a worker process: {reason}"
-                )))
+                Err(why)
             }
         }
     }
@@ -75,22 +69,16 @@ impl WorkerProcess {
         !matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// Send one line and wait for the answer line, at most `limit`. `Err` means the worker
+    /// Send one request and wait for the answer, at most `limit`. `Err` means the worker
     /// died, or ran past the limit and was killed: either way it is of no more use.
-    pub(crate) fn ask(&mut self, line: &str, limit: Option<Duration>) -> Result<String, TaskError> {
-        if writeln!(self.stdin, "{line}")
-            .and_then(|()| self.stdin.flush())
-            .is_err()
-        {
-            return Err(self.why_it_died());
+    pub(crate) fn ask(&mut self, request: &[u8], limit: Option<Duration>) -> Result<Vec<u8>, TaskError> {
+        if wire::write_frame(&mut self.connection, request).is_err() {
+            return Err(why_it_died(&mut self.child, "while it was sent a task"));
         }
-        let answer = match limit {
-            Some(limit) => self.answers.recv_timeout(limit),
-            None => self.answers.recv().map_err(RecvTimeoutError::from),
-        };
-        match answer {
-            Ok(answer) => Ok(answer),
-            Err(RecvTimeoutError::Timeout) => {
+        let _ = self.connection.set_read_timeout(limit);
+        match wire::read_frame(&mut self.connection) {
+            Ok(Some(answer)) => Ok(answer),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 // SIGKILL (TerminateProcess on Windows) ends even a stopped worker.
                 let _ = self.child.kill();
                 let limit = limit.map_or(0.0, |limit| limit.as_secs_f64());
@@ -99,61 +87,93 @@ impl WorkerProcess {
                     "no answer within the {limit} s time limit: worker process {pid} was killed"
                 )))
             }
-            Err(RecvTimeoutError::Disconnected) => Err(self.why_it_died()),
+            Ok(None) => Err(why_it_died(&mut self.child, "")),
+            Err(_) => Err(why_it_died(&mut self.child, "in the middle of its answer")),
         }
     }
 
-    /// The worker's stdout closed: wait for it to end, then say how it ended.
-    fn why_it_died(&mut self) -> TaskError {
-        let pid = self.child.id();
-        let status = wait_or_kill(&mut self.child, EXIT_GRACE)
-            .map_or_else(|| "killed: it would not exit".to_string(), describe_exit);
-        let last_words = self.stderr.take().and_then(|t| t.join().ok()).unwrap_or_default();
-        let last_words = last_words.strip_prefix("error: ").unwrap_or(&last_words);
-        if last_words.is_empty() {
-            TaskError::WorkerDied(format!("worker process {pid} died ({status})"))
-        } else {
-            TaskError::WorkerDied(format!("worker process {pid} died ({status}): {last_words}"))
-        }
-    }
-
-    /// Close stdin (the worker's signal to exit), then wait, killing it if it lingers.
+    /// Close the connection (the worker's signal to exit), then wait, killing it if it lingers.
     pub(crate) fn stop(self) {
-        let Self { mut child, stdin, .. } = self;
-        drop(stdin);
+        let Self {
+            mut child,
+            connection,
+        } = self;
+        let _ = connection.shutdown(Shutdown::Both);
+        drop(connection);
         wait_or_kill(&mut child, EXIT_GRACE);
     }
 }
 
-/// One line from the worker's stdout: pass on what the task printed itself to our stdout
-/// (where Python's worker prints too), and send the answer, if the line holds one, to
-/// whoever waits for it; false once no one will.
-fn take_answer(line: &str, answers: &mpsc::Sender<String>) -> bool {
-    let (printed, answer) = split_answer(line);
-    if !printed.is_empty() || answer.is_none() {
-        common::output::write_line(printed);
-    }
-    answer.is_none_or(|answer| answers.send(answer.to_string()).is_ok())
+/// This program again, as a worker: its stdout and stderr are ours (what a task prints
+/// reaches the terminal unchanged), its stdin a pipe that carries the address and secret.
+/// The parent's id goes along: see `common::children::die_with_parent`.
+fn start_worker_process() -> io::Result<Child> {
+    Command::new(std::env::current_exe()?)
+        .args([WORKER_FLAG.to_string(), std::process::id().to_string()])
+        .stdin(Stdio::piped())
+        .spawn()
 }
 
-/// Read `pipe` line by line on a thread of its own, handing each line to `take` until it
-/// says stop; the thread's result is the last line that was not blank.
-fn read_lines(
-    pipe: impl io::Read + Send + 'static,
-    mut take: impl FnMut(String) -> bool + Send + 'static,
-) -> io::Result<JoinHandle<String>> {
-    thread::Builder::new().spawn(move || {
-        let mut last = String::new();
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            if !line.trim().is_empty() {
-                last.clone_from(&line);
+/// A secret of 128 random bits, in hex: only the worker that was told it may answer.
+fn new_secret() -> io::Result<String> {
+    let mut bytes = [0_u8; 16];
+    getrandom::getrandom(&mut bytes).map_err(|e| io::Error::other(e.to_string()))?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+/// Wait for the worker to connect and send `secret`; a connection that does not is closed
+/// and the next one awaited. If the worker ends first, say how.
+fn accept_worker(listener: &TcpListener, child: &mut Child, secret: &[u8]) -> Result<TcpStream, TaskError> {
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| TaskError::WorkerDied(e.to_string()))?;
+    // std cannot wait for a connection and a process at once, so look again and again,
+    // soon at first (a worker connects within a millisecond or two), then less often.
+    let mut pause = Duration::from_micros(20);
+    loop {
+        match listener.accept() {
+            Ok((connection, _)) => {
+                if let Ok(connection) = proven(connection, secret) {
+                    return Ok(connection);
+                }
             }
-            if !take(line) {
-                break;
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                if !matches!(child.try_wait(), Ok(None)) {
+                    return Err(why_it_died(child, "before it connected"));
+                }
+                thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(10));
             }
+            Err(e) => return Err(TaskError::WorkerDied(format!("cannot accept a worker: {e}"))),
         }
-        last
-    })
+    }
+}
+
+/// The connection, if the first thing on it is `secret`.
+fn proven(mut connection: TcpStream, secret: &[u8]) -> io::Result<TcpStream> {
+    connection.set_nonblocking(false)?;
+    connection.set_read_timeout(Some(SECRET_GRACE))?;
+    let mut sent = vec![0; secret.len()];
+    connection.read_exact(&mut sent)?;
+    if sent != secret {
+        return Err(ErrorKind::PermissionDenied.into());
+    }
+    connection.set_read_timeout(None)?;
+    connection.set_nodelay(true)?;
+    Ok(connection)
+}
+
+/// The worker's connection closed (or never opened): wait for it to end, then say how.
+fn why_it_died(child: &mut Child, when: &str) -> TaskError {
+    let pid = child.id();
+    let status = wait_or_kill(child, EXIT_GRACE)
+        .map_or_else(|| "killed: it would not exit".to_string(), describe_exit);
+    let when = if when.is_empty() {
+        String::new()
+    } else {
+        format!(" {when}")
+    };
+    TaskError::WorkerDied(format!("worker process {pid} died{when} ({status})"))
 }
 
 /// How a process ended, in the same words on every OS (std's own wording differs:
@@ -166,7 +186,14 @@ fn describe_exit(status: ExitStatus) -> String {
     {
         use std::os::unix::process::ExitStatusExt;
         if let Some(signal) = status.signal() {
-            return format!("killed by signal {signal}");
+            let name = match signal {
+                6 => ", SIGABRT",
+                9 => ", SIGKILL",
+                11 => ", SIGSEGV",
+                15 => ", SIGTERM",
+                _ => "",
+            };
+            return format!("killed by signal {signal}{name}");
         }
     }
     status.to_string()

@@ -5,28 +5,37 @@
 //! slot changes); waiting for *any* of several futures ([`as_completed`], [`wait`]) gives
 //! each one a channel to report on when it finishes, as Python gives each future a waiter.
 
+use super::wire::read_answer;
 use common::timeline::{Span, Worker};
+use serde::de::DeserializeOwned;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
-/// Why a task has no value: Python's exceptions from `future.result()`, as one enum.
+/// Why a task has no value: Python's exceptions from `future.result()`, as one enum. (What
+/// the function returns comes back as it is, a `Result` included: a function that fails by
+/// returning `Err(e)` gives `Ok(Err(e))`, and `TaskError` says why there is no return at all.)
 #[derive(Debug, Clone, PartialEq)]
 pub enum TaskError {
-    /// The function returned an `Err`; here is its message. The worker goes on serving.
-    Failed(String),
-    /// The function panicked; the worker caught it, sent its message, and goes on serving.
+    /// The function panicked; the worker caught it, sent its message, and goes on serving
+    /// (Python: the exception the function raised).
     Panicked(String),
-    /// The worker process died (abort, kill, out of memory) or could not start. Only this
-    /// task fails, and a fresh worker takes its place: unlike Python, whose pool is then
-    /// broken (`BrokenProcessPool`) for every task.
+    /// The worker process died (abort, kill, out of memory) or could not start; the message
+    /// says how it ended. Only this task fails, and a fresh worker takes its place: unlike
+    /// Python, whose pool is then broken (`BrokenProcessPool`) for every task.
     WorkerDied(String),
     /// The task ran past the pool's time limit; its worker was killed and replaced.
     TimeLimit(String),
     /// The initializer failed in a worker, so no task runs (Python: `BrokenProcessPool`).
     BrokenPool(String),
+    /// The function is not one the workers serve (not listed in `functions![…]`, or a
+    /// closure): nothing ran (Python: `PicklingError` for a lambda).
+    NotServed(String),
+    /// The arguments or the value could not be serialized or deserialized, or are over
+    /// 4 GiB (Python: `PicklingError`).
+    Unsendable(String),
     /// Cancelled before it started (`future.cancel()`, or `shutdown(cancel_futures)`).
     Cancelled,
     /// `result_timeout` gave up waiting; the task goes on (Python: `TimeoutError`).
@@ -36,10 +45,12 @@ pub enum TaskError {
 impl fmt::Display for TaskError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TaskError::Failed(why) | TaskError::WorkerDied(why) | TaskError::TimeLimit(why) => {
-                f.write_str(why)
-            }
-            TaskError::Panicked(why) => write!(f, "panicked: {why}"),
+            // A panic's message alone: a caller prints "failed: {error}" as for any error.
+            TaskError::Panicked(why)
+            | TaskError::WorkerDied(why)
+            | TaskError::TimeLimit(why)
+            | TaskError::NotServed(why)
+            | TaskError::Unsendable(why) => f.write_str(why),
             TaskError::BrokenPool(why) => write!(f, "the pool is broken: {why}"),
             TaskError::Cancelled => f.write_str("cancelled before it started"),
             TaskError::WaitTimedOut(waited) => {
@@ -94,16 +105,40 @@ type Callback<R> = Box<dyn FnOnce(&Result<R, TaskError>) + Send>;
 
 /// What a future and its queued task share.
 pub(crate) struct Slot<R> {
-    /// The timeline's label: the task's first argument.
-    pub(crate) label: String,
     state: Mutex<State<R>>,
     changed: Condvar,
 }
 
+/// A queued task's slot, whatever its value's type: what the pool's threads see of it.
+pub(crate) trait Pending: Send + Sync {
+    /// The pool takes the task to run: true if it was pending (not cancelled, not done).
+    fn start(&self) -> bool;
+    /// Give the task the worker's answer (or why there is none), read as the value's type.
+    fn answer(&self, answer: Result<Vec<u8>, TaskError>, span: Span);
+    /// Fail the task without running it (unless it has an outcome already).
+    fn finish_unrun(&self, why: TaskError);
+    /// Cancel the task if it is still pending.
+    fn cancel(&self) -> bool;
+}
+
+impl<R: DeserializeOwned + Send + Sync> Pending for Slot<R> {
+    fn start(&self) -> bool {
+        Slot::start(self)
+    }
+    fn answer(&self, answer: Result<Vec<u8>, TaskError>, span: Span) {
+        self.finish(answer.and_then(|bytes| read_answer(&bytes)), span);
+    }
+    fn finish_unrun(&self, why: TaskError) {
+        Slot::finish_unrun(self, why);
+    }
+    fn cancel(&self) -> bool {
+        Slot::cancel(self)
+    }
+}
+
 impl<R> Slot<R> {
-    pub(crate) fn new(label: String) -> Arc<Self> {
+    pub(crate) fn new() -> Arc<Self> {
         Arc::new(Slot {
-            label,
             state: Mutex::new(State {
                 stage: Stage::Pending,
                 waiters: Vec::new(),
@@ -195,7 +230,7 @@ impl<R> Slot<R> {
     fn no_time(&self) -> Span {
         let now = Instant::now();
         Span {
-            label: self.label.clone(),
+            label: String::new(),
             worker: Worker::Process(0),
             start: now,
             end: now,
@@ -255,6 +290,12 @@ impl<Args, R: Clone> PoolFuture<Args, R> {
         self.result().err()
     }
 
+    /// Wait at most `limit` (`future.exception(timeout)`): the task's error, `None` if it has
+    /// a value, or `Some(WaitTimedOut)` past the limit (where Python raises `TimeoutError`).
+    pub fn exception_timeout(&self, limit: Duration) -> Option<TaskError> {
+        self.result_timeout(limit).err()
+    }
+
     /// Call `callback` with the outcome once the task is done, on the pool's thread that
     /// finished it; at once, on this thread, if it is done already (`add_done_callback`).
     /// One that panics does not stop the others: the pool adds a line on stderr, after
@@ -266,7 +307,8 @@ impl<Args, R: Clone> PoolFuture<Args, R> {
     }
 
     /// When and on which worker the task ran (waits for it, like `result`). A task that
-    /// never ran (cancelled, say) has an empty span on worker 0.
+    /// never ran (cancelled, say) has an empty span on worker 0. Its label is empty: a
+    /// timeline labels it by the task's outcome.
     pub fn span(&self) -> Span {
         self.outcome(None).1
     }

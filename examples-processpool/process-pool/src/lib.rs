@@ -6,39 +6,47 @@
 //! |----------------------------------------------|-------------------------------------------|
 //! | `ProcessPoolExecutor(max_workers=n)`         | [`ProcessPool::new(n)`](ProcessPool::new) |
 //! | `…(initializer=f, max_tasks_per_child=k)`    | [`ProcessPool::builder(n)`](ProcessPool::builder)`.initializer(f).max_tasks_per_child(k).build()` |
-//! | `future = executor.submit(fn, a, b)`         | [`let future = pool.submit(fn, (a, b))`](ProcessPool::submit) |
+//! | `if __name__ == "__main__":`                 | [`serve_if_worker(functions![f, g])`](serve_if_worker), first thing in `main` |
+//! | `future = executor.submit(fn, a)`, `(fn, a, b)` | [`let future = pool.submit(fn, a)`](ProcessPool::submit), `(fn, (a, b))` |
 //! | `future.result()`, `result(timeout)`         | [`future.result()`](PoolFuture::result), [`result_timeout(d)`](PoolFuture::result_timeout) |
-//! | `done()`, `running()`, `cancel()`, `cancelled()`, `exception()`, `add_done_callback(f)` | the same names on [`PoolFuture`] |
+//! | `exception()`, `exception(timeout)`          | [`exception()`](PoolFuture::exception), [`exception_timeout(d)`](PoolFuture::exception_timeout) |
+//! | `done()`, `running()`, `cancel()`, `cancelled()`, `add_done_callback(f)` | the same names on [`PoolFuture`] |
 //! | `as_completed(futures, timeout)`             | [`as_completed(&futures, timeout)`](as_completed) |
 //! | `wait(futures, timeout, FIRST_COMPLETED)`    | [`wait(&futures, timeout, ReturnWhen::FirstCompleted)`](wait) |
 //! | `executor.map(fn, args, timeout, buffersize)` | [`pool.map(fn, args, timeout, buffersize)`](ProcessPool::map) |
 //! | `shutdown(wait, cancel_futures)`; leaving `with` | [`pool.shutdown(wait, cancel_futures)`](ProcessPool::shutdown); dropping the pool |
-//! | the exception `result()` raises              | [`TaskError`]                             |
+//! | the exception `result()` raises              | [`TaskError`]; a function's own `Err(e)` comes back as `Ok(Err(e))` |
+//! | pickle                                       | serde: any `Serialize + DeserializeOwned` argument and value |
 //!
 //! How it works inside (one file each):
 //!
 //! * `worker.rs`, the worker side. Each worker is *this same program*, started again with
-//!   the hidden flag [`WORKER_FLAG`]. `main` first calls [`serve_if_worker`], which in a
-//!   worker serves tasks and never returns (Python re-imports the main module in each
-//!   worker; its `if __name__ == "__main__":` keeps the lesson from running there).
-//! * `wire.rs`, the wire format. A task is one line on the worker's stdin: the function's
-//!   name and its arguments; its answer is one line on stdout. Python pickles both, and a
-//!   function travels by its name there too. Here values travel through [`Wire`].
+//!   the hidden flag [`WORKER_FLAG`]. `main` first calls [`serve_if_worker`] with the
+//!   functions it serves ([`functions!`]), which in a worker serves tasks and never returns
+//!   (Python re-imports the main module in each worker; its `if __name__ == "__main__":`
+//!   keeps the program from running there). A function travels by the name it is listed
+//!   with, as in Python; the pool finds that name by the function's type, so a closure or
+//!   a function not listed is refused ([`TaskError::NotServed`]), never run as another.
+//! * `wire.rs`, the wire. Each worker connects back to the pool on a loopback TCP
+//!   connection of its own, proven by a secret; on it a task is the function's name and its
+//!   arguments, and its answer the value, each serialized with serde (postcard's compact
+//!   format; Python pickles both). The worker's stdout and stderr are the program's own, so
+//!   what a task prints reaches the terminal unchanged and is never read as an answer.
 //! * This file, the pool. For each worker it keeps one thread (a *feeder*) in this
 //!   process, which takes the next task from a shared queue, hands it to its worker, and
 //!   puts the answer in the task's future. A worker runs one task at a time, so when one
 //!   dies we know which task it took down: that task fails ([`TaskError::WorkerDied`]), a
 //!   fresh worker takes its place, and the other tasks carry on (one that dies between
 //!   tasks fails none: the next task goes to its replacement). (Python's pool is broken
-//!   for good by a dead worker: `BrokenProcessPool`. An error the function returns or a
-//!   panic is caught in the worker, which goes on serving, as Python's does.)
+//!   for good by a dead worker: `BrokenProcessPool`. A panic is caught in the worker, which
+//!   goes on serving, as Python's does with an exception.)
 //! * `future.rs`, the future: the slot the feeder fills in and the caller waits on.
 //! * `child.rs`, the child process: starting a worker, one question and answer with it, a
 //!   time limit on the answer, and stopping it, always reaped (no zombie).
 //!
-//! No worker outlives its pool: dropping the pool closes every worker's stdin (a worker
-//! exits the moment its stdin closes), waits briefly, kills a straggler and reaps it; on
-//! Linux the kernel also kills a worker when the pool's thread that started it ends.
+//! No worker outlives its pool: dropping the pool closes every worker's connection (a worker
+//! exits the moment it closes), waits briefly, kills a straggler and reaps it; on Linux the
+//! kernel also kills a worker when the pool's thread that started it ends.
 
 mod child;
 mod future;
@@ -46,40 +54,46 @@ mod wire;
 mod worker;
 
 pub use future::{Futures, PoolFuture, ReturnWhen, TaskError, TimeoutError, as_completed, wait};
-pub use wire::{TaskOutput, Wire};
-pub use worker::{Function, WORKER_FLAG, serve_if_worker, serve_if_worker_with_initializer};
+pub use worker::{Function, Functions, Served, WORKER_FLAG, serve_if_worker};
 
 use child::{THREADS_PER_WORKER, WorkerProcess};
 use common::output::count;
 use common::timeline::{Span, Worker};
-use future::{Slot, deadline_after};
+use future::{Pending, Slot, deadline_after};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
-use wire::{read_answer, to_line};
-use worker::{INIT, name_of, refuse_a_pool_in_a_worker};
+use worker::{NOT_SERVING, name_of, refuse_a_pool_in_a_worker, serving};
 
 /// How a pool is set up: Python's `ProcessPoolExecutor(...)` keyword arguments.
-pub struct Builder<Args, R> {
+#[must_use = "a builder does nothing until `build()`"]
+pub struct Builder {
     workers: usize,
     settings: Settings,
-    types: PhantomData<fn(Args) -> R>,
+    /// The first setting found wrong, for `build` to say.
+    refused: Option<PoolError>,
 }
 
 /// What every feeder thread of a pool needs to know, shared by them all.
 #[derive(Default)]
 struct Settings {
-    /// The line that asks a worker to run the initializer: its name and its arguments.
-    initializer: Option<String>,
+    initializer: Option<Initializer>,
     max_tasks_per_child: Option<usize>,
     /// How long one task (or the initializer) may take on a worker.
     time_limit: Option<Duration>,
     /// Set when an initializer failed: every task from then on fails with this.
     broken: Mutex<Option<TaskError>>,
+}
+
+/// The initializer's request, and how to read its answer: `Ok` if it succeeded.
+struct Initializer {
+    request: Vec<u8>,
+    succeeded: fn(&[u8]) -> Result<(), TaskError>,
 }
 
 impl Settings {
@@ -99,11 +113,14 @@ pub fn threads_needed(workers: usize) -> usize {
     workers * THREADS_PER_WORKER
 }
 
-/// A setting `build` refuses (Python: `ValueError`), or the threads the OS will not give.
+/// A setting a pool refuses (Python: `ValueError`), or the threads the OS will not give.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PoolError {
     NoWorkers,
     NoTasksPerChild,
+    NoTime,
+    /// `serve_if_worker` was not called, or the initializer is not one it serves.
+    NotServed(String),
     /// The OS will not start the threads the pool needs (see [`threads_needed`]): why, in words.
     ThreadsRefused(String),
 }
@@ -113,73 +130,118 @@ impl fmt::Display for PoolError {
         f.write_str(match self {
             PoolError::NoWorkers => "a pool needs at least 1 worker",
             PoolError::NoTasksPerChild => "max_tasks_per_child must be at least 1",
-            PoolError::ThreadsRefused(why) => why,
+            PoolError::NoTime => "a task time limit must be more than 0",
+            PoolError::NotServed(why) | PoolError::ThreadsRefused(why) => why,
         })
     }
 }
 
 impl std::error::Error for PoolError {}
 
-impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> Builder<Args, R> {
-    /// Run `initializer` once in each worker before its first task. The worker program
-    /// must serve it too ([`serve_if_worker_with_initializer`]). If it fails (an `Err`, a
-    /// panic, or past the time limit), every pending and later task fails with
-    /// [`TaskError::BrokenPool`]. One that never returns holds up `build` (each worker
-    /// starts before it returns) unless [`task_time_limit`](Self::task_time_limit) is set.
-    pub fn initializer<Init>(self, initializer: Init) -> Self
+/// What an initializer may return: nothing, or a `Result` whose `Err` breaks the pool.
+pub trait InitOutcome: Serialize + DeserializeOwned {
+    /// `Err` with the message if the initializer failed.
+    fn succeeded(self) -> Result<(), String>;
+}
+
+impl InitOutcome for () {
+    fn succeeded(self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl<E: fmt::Display + Serialize + DeserializeOwned> InitOutcome for Result<(), E> {
+    fn succeeded(self) -> Result<(), String> {
+        self.map_err(|error| error.to_string())
+    }
+}
+
+impl Builder {
+    /// Run `initializer` once in each worker before its first task; the workers must serve
+    /// it too (list it in [`functions!`]). If it fails (an `Err`, a panic, or past the time
+    /// limit), every pending and later task fails with [`TaskError::BrokenPool`]. One that
+    /// never returns holds up `build` (each worker starts before it returns) unless
+    /// [`task_time_limit`](Self::task_time_limit) is set.
+    pub fn initializer<Init, Kind>(self, initializer: Init) -> Self
     where
-        Init: Function<()>,
-        Init::Output: TaskOutput<Value = ()>,
+        Init: Function<(), Kind>,
+        Init::Output: InitOutcome,
     {
         self.initializer_with_args(initializer, ())
     }
 
     /// The same, with arguments for it (Python's `initargs`).
-    pub fn initializer_with_args<InitArgs, Init>(mut self, initializer: Init, initargs: InitArgs) -> Self
+    pub fn initializer_with_args<InitArgs, Init, Kind>(
+        mut self,
+        initializer: Init,
+        initargs: InitArgs,
+    ) -> Self
     where
-        InitArgs: Wire,
-        Init: Function<InitArgs>,
-        Init::Output: TaskOutput<Value = ()>,
+        InitArgs: Serialize,
+        Init: Function<InitArgs, Kind>,
+        Init::Output: InitOutcome,
     {
-        let line = format!("{INIT} {} {}", name_of(&initializer), to_line(&initargs));
-        self.settings.initializer = Some(line);
+        let request = name_of(&initializer).and_then(|name| wire::request(name, &initargs));
+        match request {
+            Ok(request) => {
+                let succeeded = |answer: &[u8]| {
+                    let outcome = wire::read_answer::<Init::Output>(answer)?;
+                    outcome.succeeded().map_err(TaskError::BrokenPool)
+                };
+                self.settings.initializer = Some(Initializer { request, succeeded });
+            }
+            Err(why) => self.refuse(PoolError::NotServed(format!("the initializer: {why}"))),
+        }
         self
     }
 
-    /// Replace each worker with a fresh one after it has run `tasks` tasks.
+    /// Replace each worker with a fresh one after it has run `tasks` tasks (at least 1).
     pub fn max_tasks_per_child(mut self, tasks: usize) -> Self {
+        if tasks == 0 {
+            self.refuse(PoolError::NoTasksPerChild);
+        }
         self.settings.max_tasks_per_child = Some(tasks);
         self
     }
 
     /// Give each task (and the initializer) at most `limit` on its worker (`None`: no
-    /// limit). Past it the task fails with [`TaskError::TimeLimit`], and its worker is
-    /// killed and replaced. (Python's `result(timeout)` only stops *waiting*: that is
-    /// [`PoolFuture::result_timeout`].)
+    /// limit; zero is refused). Past it the task fails with [`TaskError::TimeLimit`], and
+    /// its worker is killed and replaced. (Python's `result(timeout)` only stops *waiting*:
+    /// that is [`PoolFuture::result_timeout`].)
     pub fn task_time_limit(mut self, limit: Option<Duration>) -> Self {
+        if limit == Some(Duration::ZERO) {
+            self.refuse(PoolError::NoTime);
+        }
         self.settings.time_limit = limit;
         self
     }
 
+    fn refuse(&mut self, why: PoolError) {
+        self.refused.get_or_insert(why);
+    }
+
     /// Start the pool's workers, or say which setting is wrong.
-    pub fn build(self) -> Result<ProcessPool<Args, R>, PoolError> {
+    pub fn build(self) -> Result<ProcessPool, PoolError> {
+        if let Some(why) = self.refused {
+            return Err(why);
+        }
         if self.workers == 0 {
             return Err(PoolError::NoWorkers);
         }
-        if self.settings.max_tasks_per_child == Some(0) {
-            return Err(PoolError::NoTasksPerChild);
+        if !serving() {
+            return Err(PoolError::NotServed(NOT_SERVING.to_string()));
         }
         ProcessPool::start(self.workers, self.settings)
     }
 }
 
-/// One task on its way to a worker: its future's slot and its line.
-struct Task<R> {
-    slot: Arc<Slot<R>>,
-    line: String,
+/// One task on its way to a worker: its future's slot and its request.
+struct Task {
+    slot: Arc<dyn Pending>,
+    request: Vec<u8>,
 }
 
-impl<R> Drop for Task<R> {
+impl Drop for Task {
     /// A task that leaves the queue unrun (the pool's threads are gone) still gets an
     /// outcome, so no one waits for it forever.
     fn drop(&mut self) {
@@ -188,34 +250,32 @@ impl<R> Drop for Task<R> {
     }
 }
 
-/// A pool of worker processes running tasks with arguments `Args` and results `R`.
+/// A pool of worker processes, each running any function the program serves.
 /// See the module documentation.
-pub struct ProcessPool<Args, R> {
-    tasks: Option<Sender<Task<R>>>,
+pub struct ProcessPool {
+    tasks: Option<Sender<Task>>,
     feeders: Vec<JoinHandle<()>>,
     settings: Arc<Settings>,
     /// The submitted tasks that may still be pending, for `shutdown(cancel_futures)`.
-    queued: Mutex<Vec<Weak<Slot<R>>>>,
-    types: PhantomData<fn(Args) -> R>,
+    queued: Mutex<Vec<Weak<dyn Pending>>>,
 }
 
-impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
-    /// Start `workers` worker processes (at least one). If some cannot start, say so in
-    /// one warning and run the tasks on the others.
-    ///
-    /// Panics if the OS won't give this process the threads the pool needs (see
-    /// [`threads_needed`]), as `std::thread::spawn` does; `builder(workers).build()`
-    /// returns that as an error instead.
-    pub fn new(workers: usize) -> Self {
-        Self::start(workers.max(1), Settings::default()).unwrap_or_else(|refused| panic!("{refused}"))
+impl ProcessPool {
+    /// Start `workers` worker processes: Python's `ProcessPoolExecutor(max_workers)`, and
+    /// `builder(workers).build()` with no other setting. Zero workers, a program that did
+    /// not call [`serve_if_worker`], or threads the OS will not give (see
+    /// [`threads_needed`]) are refused. If some workers cannot start, say so in one warning
+    /// and run the tasks on the others.
+    pub fn new(workers: usize) -> Result<Self, PoolError> {
+        Self::builder(workers).build()
     }
 
     /// A pool with more settings: `ProcessPool::builder(2).max_tasks_per_child(10).build()`.
-    pub fn builder(workers: usize) -> Builder<Args, R> {
+    pub fn builder(workers: usize) -> Builder {
         Builder {
             workers,
             settings: Settings::default(),
-            types: PhantomData,
+            refused: None,
         }
     }
 
@@ -223,7 +283,7 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
         refuse_a_pool_in_a_worker();
         common::workers::check_threads(threads_needed(workers), "try fewer --workers")
             .map_err(|refused| PoolError::ThreadsRefused(refused.to_string()))?;
-        let (tasks, queue) = mpsc::channel::<Task<R>>();
+        let (tasks, queue) = mpsc::channel::<Task>();
         // All feeder threads take tasks from one queue: whoever is free takes the next.
         let queue = Arc::new(Mutex::new(queue));
         let settings = Arc::new(settings);
@@ -250,38 +310,43 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
             feeders,
             settings,
             queued: Mutex::new(Vec::new()),
-            types: PhantomData,
         })
     }
 
-    /// Queue `function(args)` and return its future at once: the function's name and the
-    /// arguments go to the next free worker, which must be serving that function (see
-    /// [`serve_if_worker`]).
-    pub fn submit<F>(&self, function: F, args: Args) -> PoolFuture<Args, R>
+    /// Queue `function(args)` and return its future at once (`executor.submit(fn, *args)`):
+    /// the function's name and the arguments go to the next free worker. A function of one
+    /// argument takes it as it is, of two a pair `(a, b)`, of three a triple. The function
+    /// must be one the workers serve ([`serve_if_worker`]); arguments and value travel with
+    /// serde. A function not served, or arguments that cannot be serialized, fail the
+    /// future at once.
+    pub fn submit<F, Args, Kind>(&self, function: F, args: Args) -> PoolFuture<Args, F::Output>
     where
-        F: Function<Args>,
-        F::Output: TaskOutput<Value = R>,
+        F: Function<Args, Kind>,
+        Args: Serialize,
+        F::Output: DeserializeOwned + Send + Sync + 'static,
     {
-        let line = to_line(&args);
-        let label = line.split(' ').next().unwrap_or_default().to_string();
-        let slot = Slot::new(label);
-        if let Some(broken) = self.settings.broken() {
-            slot.finish_unrun(broken);
-        } else {
-            self.remember(&slot);
-            let line = format!("{} {line}", name_of(&function));
-            let task = Task {
-                slot: Arc::clone(&slot),
-                line,
-            };
-            // If the feeders are gone, the task comes back and is dropped: its future fails.
-            let _ = self.tasks.as_ref().map(|tasks| tasks.send(task));
+        let slot = Slot::<F::Output>::new();
+        let request = name_of(&function).and_then(|name| wire::request(name, &args));
+        match (request, self.settings.broken()) {
+            (Err(why), _) | (Ok(_), Some(why)) => {
+                slot.finish_unrun(why);
+            }
+            (Ok(request), None) => {
+                let pending: Arc<dyn Pending> = slot.clone();
+                self.remember(&pending);
+                let task = Task {
+                    slot: pending,
+                    request,
+                };
+                // If the feeders are gone, the task comes back and is dropped: its future fails.
+                let _ = self.tasks.as_ref().map(|tasks| tasks.send(task));
+            }
         }
         PoolFuture::new(slot, args)
     }
 
     /// Keep a weak handle on a queued task, forgetting the ones that are done.
-    fn remember(&self, slot: &Arc<Slot<R>>) {
+    fn remember(&self, slot: &Arc<dyn Pending>) {
         let mut queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
         if queued.len() == queued.capacity() {
             queued.retain(|slot| slot.strong_count() > 0);
@@ -291,22 +356,23 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
 
     /// Python's `executor.map(fn, args, timeout=…, buffersize=…)`: each task's future, in
     /// the order of `all_args`, each as soon as it and every one before it are done. It
-    /// submits every task at once, or with `buffersize` at most that many at a time (the
-    /// rest as the first are taken; 0 counts as 1, where Python raises `ValueError`). Past
-    /// `timeout` it yields a `TimeoutError`, cancels the tasks not started, and ends;
-    /// dropping it early cancels them too. Python's yields values and ends at the first
-    /// task that raised; here a failed task is one future among the others, and the rest
-    /// still come.
-    pub fn map<'pool, F, I>(
+    /// submits every task at once, or with `buffersize = n` the first n, then one more as
+    /// each is taken, so that n are in flight while you look at a result (as Python 3.14
+    /// does; 0 counts as 1, where Python raises `ValueError`). Past `timeout` it yields a
+    /// `TimeoutError`, cancels the tasks not started, and ends; dropping it early cancels
+    /// them too. Python's yields values and ends at the first task that raised; here a
+    /// failed task is one future among the others, and the rest still come.
+    pub fn map<'pool, F, Args, Kind, I>(
         &'pool self,
         function: F,
         all_args: I,
         timeout: Option<Duration>,
         buffersize: Option<usize>,
-    ) -> Map<'pool, Args, R, I::IntoIter>
+    ) -> Map<'pool, Args, F::Output, I::IntoIter>
     where
-        F: Function<Args> + Copy + 'pool,
-        F::Output: TaskOutput<Value = R>,
+        F: Function<Args, Kind>,
+        Args: Serialize + 'pool,
+        F::Output: DeserializeOwned + Send + Sync + 'static,
         I: IntoIterator<Item = Args>,
     {
         let mut map = Map {
@@ -343,18 +409,24 @@ impl<Args: Wire, R: Wire + Clone + Send + Sync + 'static> ProcessPool<Args, R> {
     }
 }
 
-impl<Args, R> Drop for ProcessPool<Args, R> {
-    /// Like leaving Python's `with` block: `shutdown(wait = true)`.
+impl Drop for ProcessPool {
+    /// Like leaving Python's `with` block: `shutdown(wait = true)`. Dropped on one of the
+    /// pool's own threads (the last handle, in a done-callback), it cannot wait for that
+    /// thread: it waits for the others, and that one ends on its own once it returns.
     fn drop(&mut self) {
         // Closing the queue tells each feeder to finish the queue, then stop its worker.
         drop(self.tasks.take());
+        let here = thread::current().id();
         for feeder in self.feeders.drain(..) {
-            let _ = feeder.join();
+            if feeder.thread().id() != here {
+                let _ = feeder.join();
+            }
         }
     }
 }
 
 /// The iterator [`ProcessPool::map`] returns.
+#[must_use = "a Map yields its results only as you iterate it, and dropping it cancels the tasks not started"]
 pub struct Map<'pool, Args, R, I> {
     /// `pool.submit(function, args)`, for the function given to `map`.
     submit: Box<dyn Fn(Args) -> PoolFuture<Args, R> + 'pool>,
@@ -366,7 +438,7 @@ pub struct Map<'pool, Args, R, I> {
     timed_out: bool,
 }
 
-impl<Args, R: Clone, I: Iterator<Item = Args>> Map<'_, Args, R, I> {
+impl<Args, R, I: Iterator<Item = Args>> Map<'_, Args, R, I> {
     /// Submit tasks until `buffersize` are in flight, or all of them without one.
     fn submit_more(&mut self) {
         while self.buffersize.is_none_or(|most| self.in_flight.len() < most) {
@@ -384,8 +456,10 @@ impl<Args, R: Clone, I: Iterator<Item = Args>> Iterator for Map<'_, Args, R, I> 
         if self.timed_out {
             return None;
         }
-        self.submit_more();
         let next = self.in_flight.pop_front()?;
+        // The next task goes in before this one is waited for: n in flight while the
+        // caller looks at this one (Python 3.14 submits before it yields, likewise).
+        self.submit_more();
         let left = self
             .deadline
             .map(|end| end.saturating_duration_since(Instant::now()));
@@ -427,8 +501,8 @@ impl<Args, R, I> Drop for Map<'_, Args, R, I> {
 // ANCHOR: feed_one_worker
 /// The thread that owns one worker process for the life of the pool. It reports once on
 /// `started` whether its worker started; a `spare` whose worker did not start leaves.
-fn feed_one_worker<R: Wire>(
-    queue: &Mutex<Receiver<Task<R>>>,
+fn feed_one_worker(
+    queue: &Mutex<Receiver<Task>>,
     settings: &Settings,
     started: &Sender<Result<(), TaskError>>,
     spare: bool,
@@ -459,8 +533,9 @@ fn feed_one_worker<R: Wire>(
             }
             worker = start_worker(settings);
         }
-        let (outcome, span, worker_is_gone) = run_task(&mut worker, &task, settings.time_limit);
-        task.slot.finish(outcome, span);
+        let (answer, span) = run_task(&mut worker, &task, settings.time_limit);
+        let worker_is_gone = answer.is_err();
+        task.slot.answer(answer, span);
         served += 1;
         if worker_is_gone || settings.max_tasks_per_child.is_some_and(|most| served >= most) {
             // Reap this worker (dead, killed, or done its share) and start a fresh one.
@@ -477,26 +552,25 @@ fn feed_one_worker<R: Wire>(
 }
 // ANCHOR_END: feed_one_worker
 
-/// Run one task on `worker`: its outcome, its span, and whether the worker is of no more
-/// use (it died, or ran past the time limit and was killed).
-fn run_task<R: Wire>(
+/// Run one task on `worker`: its answer, and its span. `Err` means the worker is of no
+/// more use (it died, or ran past the time limit and was killed).
+fn run_task(
     worker: &mut Result<WorkerProcess, TaskError>,
-    task: &Task<R>,
+    task: &Task,
     limit: Option<Duration>,
-) -> (Result<R, TaskError>, Span, bool) {
+) -> (Result<Vec<u8>, TaskError>, Span) {
     let start = Instant::now();
     let (answer, pid) = match worker {
-        Ok(process) => (process.ask(&task.line, limit), process.pid()),
+        Ok(process) => (process.ask(&task.request, limit), process.pid()),
         Err(error) => (Err(error.clone()), 0),
     };
     let span = Span {
-        label: task.slot.label.clone(),
+        label: String::new(),
         worker: Worker::Process(pid),
         start,
         end: Instant::now(),
     };
-    let worker_is_gone = answer.is_err();
-    (answer.and_then(|line| read_answer(&line)), span, worker_is_gone)
+    (answer, span)
 }
 
 /// Start a worker and run the initializer in it, if the pool has one. An initializer that
@@ -506,12 +580,16 @@ fn start_worker(settings: &Settings) -> Result<WorkerProcess, TaskError> {
     let Some(initializer) = &settings.initializer else {
         return Ok(worker);
     };
-    let asked = worker.ask(initializer, settings.time_limit);
-    match asked.and_then(|line| read_answer::<()>(&line)) {
+    let asked = worker.ask(&initializer.request, settings.time_limit);
+    match asked.and_then(|answer| (initializer.succeeded)(&answer)) {
         Ok(()) => Ok(worker),
         Err(why) => {
             let pid = worker.pid();
             worker.stop();
+            let why = match why {
+                TaskError::BrokenPool(why) => why,
+                other => other.to_string(),
+            };
             let broken =
                 TaskError::BrokenPool(format!("the initializer failed in worker process {pid}: {why}"));
             settings.break_pool(&broken);

@@ -1,165 +1,125 @@
-//! The wire format: how a task's arguments and its answer travel between the pool and a
-//! worker process. Python pickles them; here each value is written as words without
-//! spaces, and one task (or one answer) is one line of them. An answer starts with the
-//! mark [`ANSWER`] (shown as `␞`), so that what the task prints itself on the same stdout
-//! is told apart from it, and passed on.
+//! The wire: how a task and its answer travel between the pool and a worker process.
+//!
+//! Each worker has a channel of its own to the pool, apart from its stdout and stderr (which
+//! it inherits, so what a task prints reaches the terminal unchanged, as a Python worker's
+//! `print` does): a TCP connection on the loopback address, which the worker opens when it
+//! starts and proves with a secret the pool handed it on its stdin (then closed). Nothing a
+//! task prints can be read as an answer.
+//!
+//! On that connection a message is a *frame*: its length (4 bytes, little-endian), then its
+//! bytes. Values are serde's (Rust's pickle), encoded with postcard, a compact binary format:
 //!
 //! ```text
-//! to the worker:    examples_processpool::my_function 3 sleep:2     (the function, its arguments)
-//! from the worker:  ␞ok 3 9                                          (its value)
-//!                   ␞err "not%20a%20square                          (the Err it returned)
-//!                   ␞panic "x%20*%20x%20does%20not%20fit...           (the panic it was caught in)
+//! to the worker:    [length] "my_function" (2, Sleep(2 s))       (the function's name, its arguments)
+//! from the worker:  [length] Value((2, 4))                       (what it returned)
+//!                   [length] Panicked("x * x does not fit...")   (the panic it was caught in)
 //! ```
 
 use super::future::TaskError;
-use std::fmt::Display;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::io::{self, Read, Write};
 
-/// A value that can travel to a worker and back: written as words without spaces.
-pub trait Wire: Sized {
-    /// Add this value's words to `words`.
-    fn write(&self, words: &mut Vec<String>);
-    /// Take this value's words from the front of `words`; `None` if they don't fit.
-    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self>;
+/// A worker's answer to one task, as it travels.
+#[derive(Serialize, Deserialize)]
+pub(crate) enum Answer<T> {
+    /// What the function returned.
+    Value(T),
+    /// The message of the panic the call ended in.
+    Panicked(String),
+    /// The worker serves no function of that name.
+    NotServed(String),
+    /// The arguments could not be read, or the value could not be written.
+    Unsendable(String),
 }
 
-impl Wire for i64 {
-    fn write(&self, words: &mut Vec<String>) {
-        words.push(self.to_string());
+/// The most bytes one frame holds (the length is 4 bytes).
+const MOST: usize = u32::MAX as usize;
+
+/// A frame this long or shorter is copied to go out in one write.
+const SMALL: usize = 64 << 10;
+
+/// Write one frame: the length of `body`, then `body`.
+pub(crate) fn write_frame(to: &mut impl Write, body: &[u8]) -> io::Result<()> {
+    let length = u32::try_from(body.len()).map_err(|_| io::Error::other("too long for a frame"))?;
+    if body.len() <= SMALL {
+        // One write, so one packet on the connection rather than two.
+        let mut frame = Vec::with_capacity(4 + body.len());
+        frame.extend_from_slice(&length.to_le_bytes());
+        frame.extend_from_slice(body);
+        to.write_all(&frame)?;
+    } else {
+        to.write_all(&length.to_le_bytes())?;
+        to.write_all(body)?;
     }
-    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
-        words.next()?.parse().ok()
-    }
+    to.flush()
 }
 
-/// Nothing at all: what an initializer (or a task run for its effect) gives back.
-impl Wire for () {
-    fn write(&self, _words: &mut Vec<String>) {}
-    fn read<'a>(_words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
-        Some(())
+/// Read one frame. `Ok(None)`: the other side closed the connection between frames.
+pub(crate) fn read_frame(from: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+    let mut length = [0; 4];
+    match from.read(&mut length)? {
+        0 => return Ok(None),
+        got => from.read_exact(&mut length[got..])?,
     }
+    let length = u32::from_le_bytes(length) as usize;
+    // Grow as the bytes come, so that a length that lies does not allocate gigabytes up front.
+    let mut body = Vec::with_capacity(length.min(64 << 20));
+    from.take(length as u64).read_to_end(&mut body)?;
+    if body.len() < length {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(Some(body))
 }
 
-/// Text, as one word: `"` and then the text with `%`, spaces and control characters
-/// written as `%XX` (so `"` alone is the empty string).
-impl Wire for String {
-    fn write(&self, words: &mut Vec<String>) {
-        let mut word = String::from("\"");
-        for c in self.chars() {
-            if c == '%' || c.is_whitespace() || c.is_control() {
-                let mut bytes = [0; 4];
-                for byte in c.encode_utf8(&mut bytes).bytes() {
-                    word.push_str(&format!("%{byte:02X}"));
-                }
-            } else {
-                word.push(c);
-            }
+/// The request for one call: the function's name, then its arguments.
+pub(crate) fn request(function: &str, args: &impl Serialize) -> Result<Vec<u8>, TaskError> {
+    let request = postcard::to_stdvec(&(function, args))
+        .map_err(|e| TaskError::Unsendable(format!("the arguments could not be serialized: {e}")))?;
+    if request.len() > MOST {
+        let size = common::output::count(request.len(), "byte");
+        return Err(TaskError::Unsendable(format!(
+            "the arguments are {size}: more than the 4 GiB one task can carry"
+        )));
+    }
+    Ok(request)
+}
+
+/// A request, split into the function's name and its arguments' bytes.
+pub(crate) fn split_request(request: &[u8]) -> Option<(&str, &[u8])> {
+    postcard::take_from_bytes::<&str>(request).ok()
+}
+
+/// The arguments of a request, read as the function's type.
+pub(crate) fn read_args<Args: DeserializeOwned>(args: &[u8]) -> Result<Args, String> {
+    postcard::from_bytes(args).map_err(|e| format!("the arguments could not be read: {e}"))
+}
+
+/// A worker's answer as bytes: a value that cannot be written, or that is too long to
+/// travel, becomes an `Unsendable` answer saying so.
+pub(crate) fn answer<T: Serialize>(answer: &Answer<T>) -> Vec<u8> {
+    let why = match postcard::to_stdvec(answer) {
+        Ok(bytes) if bytes.len() <= MOST => return bytes,
+        Ok(bytes) => {
+            let size = common::output::count(bytes.len(), "byte");
+            format!("the value is {size}: more than the 4 GiB one answer can carry")
         }
-        words.push(word);
-    }
-    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
-        let escaped = words.next()?.strip_prefix('"')?;
-        let mut bytes = Vec::with_capacity(escaped.len());
-        let mut rest = escaped.as_bytes();
-        while let Some((&byte, after)) = rest.split_first() {
-            if byte == b'%' {
-                let hex = std::str::from_utf8(after.get(..2)?).ok()?;
-                bytes.push(u8::from_str_radix(hex, 16).ok()?);
-                rest = &after[2..];
-            } else {
-                bytes.push(byte);
-                rest = after;
-            }
-        }
-        String::from_utf8(bytes).ok()
-    }
-}
-
-impl<A: Wire, B: Wire> Wire for (A, B) {
-    fn write(&self, words: &mut Vec<String>) {
-        self.0.write(words);
-        self.1.write(words);
-    }
-    fn read<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Self> {
-        Some((A::read(words)?, B::read(words)?))
-    }
-}
-
-/// What a task function may return: a value that travels as it is, or a `Result` whose
-/// `Err` comes back as the task's error ([`TaskError::Failed`], with the error's message),
-/// the way Python's `future.result()` raises the exception the function raised.
-pub trait TaskOutput {
-    /// What the future gives when the task succeeds.
-    type Value: Wire;
-    /// The value, or the error's message.
-    fn into_value(self) -> Result<Self::Value, String>;
-}
-
-impl<T: Wire> TaskOutput for T {
-    type Value = T;
-    fn into_value(self) -> Result<T, String> {
-        Ok(self)
-    }
-}
-
-impl<T: Wire, E: Display> TaskOutput for Result<T, E> {
-    type Value = T;
-    fn into_value(self) -> Result<T, String> {
-        self.map_err(|error| error.to_string())
-    }
-}
-
-/// What starts every answer line: the ASCII record separator, a control character that
-/// printed text does not hold. Python's worker prints to the terminal, apart from the
-/// results it pickles; here a `println!` in a task goes down the same pipe as the answers.
-pub(crate) const ANSWER: char = '\u{1e}';
-
-/// A line from a worker's stdout: what the task printed itself (all of the line, or what
-/// comes before the mark), and the answer line, mark and all, if it holds one.
-pub(crate) fn split_answer(line: &str) -> (&str, Option<&str>) {
-    match line.find(ANSWER) {
-        Some(at) => (&line[..at], Some(&line[at..])),
-        None => (line, None),
-    }
-}
-
-/// A value as one line, and back.
-pub(crate) fn to_line(value: &impl Wire) -> String {
-    let mut words = Vec::new();
-    value.write(&mut words);
-    words.join(" ")
-}
-
-pub(crate) fn from_line<T: Wire>(line: &str) -> Option<T> {
-    let mut words = line.split_whitespace();
-    let value = T::read(&mut words)?;
-    words.next().is_none().then_some(value)
-}
-
-/// The worker's answer line for one call: `returned` is the call's outcome (the value or
-/// the `Err`'s message), or the message of the panic it ended in.
-pub(crate) fn answer_line<T: Wire>(returned: Result<Result<T, String>, String>) -> String {
-    match returned {
-        Ok(Ok(value)) => format!("{ANSWER}ok {}", to_line(&value)),
-        Ok(Err(message)) => format!("{ANSWER}err {}", to_line(&message)),
-        Err(panic) => format!("{ANSWER}panic {}", to_line(&panic)),
-    }
-}
-
-/// The pool's reading of an answer line.
-pub(crate) fn read_answer<T: Wire>(line: &str) -> Result<T, TaskError> {
-    let unmarked = line.strip_prefix(ANSWER).unwrap_or_default();
-    let (tag, rest) = unmarked.split_once(' ').unwrap_or((unmarked, ""));
-    let answer = match tag {
-        "ok" => from_line(rest).map(Ok),
-        "err" => from_line(rest).map(|message| Err(TaskError::Failed(message))),
-        "panic" => from_line(rest).map(|message| Err(TaskError::Panicked(message))),
-        _ => None,
+        Err(e) => format!("the value could not be serialized: {e}"),
     };
-    answer.unwrap_or_else(|| {
-        Err(TaskError::Failed(format!(
-            "the worker answered nonsense: {line:?}"
-        )))
-    })
+    postcard::to_stdvec(&Answer::<()>::Unsendable(why)).unwrap_or_default()
+}
+
+/// The pool's reading of an answer.
+pub(crate) fn read_answer<R: DeserializeOwned>(bytes: &[u8]) -> Result<R, TaskError> {
+    match postcard::from_bytes(bytes) {
+        Ok(Answer::Value(value)) => Ok(value),
+        Ok(Answer::Panicked(why)) => Err(TaskError::Panicked(why)),
+        Ok(Answer::NotServed(why)) => Err(TaskError::NotServed(why)),
+        Ok(Answer::Unsendable(why)) => Err(TaskError::Unsendable(why)),
+        Err(e) => Err(TaskError::Unsendable(format!(
+            "the worker's answer could not be read: {e}"
+        ))),
+    }
 }
 
 #[cfg(test)]
@@ -167,43 +127,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_survives_the_trip_as_one_word() {
-        for text in [
-            "",
-            "plain",
-            "two words",
-            "100% sure",
-            "tab\there",
-            "line\nbreak",
-            "ünï cödé",
-        ] {
-            let line = to_line(&text.to_string());
-            assert!(!line.contains(char::is_whitespace), "{line:?}");
-            assert_eq!(from_line::<String>(&line).as_deref(), Some(text));
-        }
-        for bad in ["no-quote", "\"%4", "\"%zz", "\"%FF"] {
-            assert_eq!(from_line::<String>(bad), None, "{bad}");
-        }
+    fn a_frame_comes_back_whole_and_a_cut_one_is_an_error() {
+        let mut wire = Vec::new();
+        write_frame(&mut wire, b"hello").unwrap();
+        write_frame(&mut wire, b"").unwrap();
+        let mut reading = wire.as_slice();
+        assert_eq!(read_frame(&mut reading).unwrap().as_deref(), Some(&b"hello"[..]));
+        assert_eq!(read_frame(&mut reading).unwrap().as_deref(), Some(&b""[..]));
+        assert_eq!(read_frame(&mut reading).unwrap(), None, "closed between frames");
+        let cut = &wire[..7];
+        assert!(read_frame(&mut &cut[..]).is_err(), "half a frame");
+        let lying = [0xFF, 0xFF, 0xFF, 0xFF, 1, 2];
+        assert!(read_frame(&mut &lying[..]).is_err(), "a length that lies");
     }
 
     // CPython test_deadlock.py :: test_error_during_func_exec_on_worker: the error comes
-    // back as the task's result; here as a value on the answer line.
+    // back as the task's result; here as an answer.
     #[test]
-    fn an_answer_carries_a_value_an_err_or_a_panic() {
-        let value: Result<i64, TaskError> = read_answer(&answer_line(Ok(Ok(9_i64))));
-        assert_eq!(value, Ok(9));
-        let err = read_answer::<i64>(&answer_line::<i64>(Ok(Err("no square".into()))));
-        assert_eq!(err, Err(TaskError::Failed("no square".into())));
-        let panic = read_answer::<i64>(&answer_line::<i64>(Err("boom at x".into())));
-        assert_eq!(panic, Err(TaskError::Panicked("boom at x".into())));
-        assert!(matches!(read_answer::<i64>("ok 1 2"), Err(TaskError::Failed(_))));
-        assert!(matches!(read_answer::<i64>("what"), Err(TaskError::Failed(_))));
+    fn an_answer_carries_a_value_a_panic_or_why_it_has_none() {
+        assert_eq!(
+            read_answer::<(i64, String)>(&answer(&Answer::Value((9, "x")))),
+            Ok((9, "x".into()))
+        );
+        let panicked = answer(&Answer::<()>::Panicked("boom".into()));
+        assert_eq!(
+            read_answer::<i64>(&panicked),
+            Err(TaskError::Panicked("boom".into()))
+        );
+        let garbage = read_answer::<i64>(&[0x1E, b'{', b'}']);
+        assert!(
+            matches!(garbage, Err(TaskError::Unsendable(why)) if why.starts_with("the worker's answer could not be read"))
+        );
     }
 
     #[test]
-    fn a_result_puts_its_err_in_the_error_and_a_plain_value_is_ok() {
-        assert_eq!((2_i64, 4_i64).into_value(), Ok((2, 4)));
-        let failed: Result<i64, String> = Err("bad".into());
-        assert_eq!(failed.into_value(), Err("bad".to_string()));
+    fn a_request_names_its_function_then_its_arguments() {
+        let bytes = request("square", &(3_i64, vec![1_u8, 2])).unwrap();
+        let (name, args) = split_request(&bytes).unwrap();
+        assert_eq!(name, "square");
+        assert_eq!(read_args::<(i64, Vec<u8>)>(args), Ok((3, vec![1, 2])));
+        assert!(read_args::<String>(args).is_err());
     }
 }

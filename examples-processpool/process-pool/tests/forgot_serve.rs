@@ -1,47 +1,29 @@
-//! A worker program whose `main` forgets `process_pool::serve_if_worker` (Python: a script
-//! without its `if __name__ == "__main__":` guard). Each worker, a copy of this program,
-//! then runs `main` itself and starts a pool of its own, whose workers do the same: without
-//! a check, processes without end, or a hang. Python's spawn refuses in the child with one
-//! `RuntimeError` (`multiprocessing/spawn.py`, `_check_not_importing_main`; no
-//! concurrent.futures test). Here the worker says so in one line and exits, and the task
-//! fails with that line.
+//! A program whose `main` forgets `process_pool::serve_if_worker` (Python: a script without
+//! its `if __name__ == "__main__":` guard). Its workers, copies of this program, would run
+//! `main` themselves and start pools of their own, without end. Python's spawn refuses in the
+//! child with one `RuntimeError` (`multiprocessing/spawn.py`, `_check_not_importing_main`; no
+//! concurrent.futures test). Here the pool is refused before any worker starts: the program
+//! has not said which functions its workers serve, and the error says what to call.
 //!
-//! A program of its own (`harness = false`), as its workers are copies of it.
+//! A program of its own (`harness = false`): what a program serves is set once per process.
 
-use process_pool::{ProcessPool, TaskError, WORKER_FLAG};
-
-fn square(x: i64, (): ()) -> i64 {
-    x * x
-}
+use process_pool::{PoolError, ProcessPool};
 
 fn main() {
     if std::env::args().any(|arg| arg == "--list") {
-        println!("a_worker_that_forgot_serve_if_worker_fails_its_task_in_one_line: test");
+        println!("a_program_that_forgot_serve_if_worker_gets_no_pool_and_one_line: test");
         return;
     }
-    stop_if_grandchild();
-    // The mistake under test: no `process_pool::serve_if_worker(square);` here.
-    let pool: ProcessPool<(i64, ()), i64> = ProcessPool::new(1);
-    let outcome = pool.submit(square, (3, ())).result();
-    let Err(TaskError::WorkerDied(why)) = &outcome else {
-        panic!("{outcome:?}")
+    // The mistake under test: no `process_pool::serve_if_worker(functions![…]);` here.
+    let refused = ProcessPool::new(1).map(|_| ());
+    let Err(PoolError::NotServed(why)) = &refused else {
+        panic!("{refused:?}")
     };
     assert!(why.contains("serve_if_worker") && !why.contains('\n'), "{why}");
-    println!("test result: ok. 1 passed");
-}
-
-/// A worker started by a worker exits at once, so that this test stays two processes deep
-/// even where the pool would not stop it (Linux: the parent's command line is in /proc).
-fn stop_if_grandchild() {
     #[cfg(target_os = "linux")]
-    {
-        let parent = std::os::unix::process::parent_id();
-        let command = std::fs::read(format!("/proc/{parent}/cmdline")).unwrap_or_default();
-        if command
-            .split(|&byte| byte == 0)
-            .any(|arg| arg == WORKER_FLAG.as_bytes())
-        {
-            std::process::exit(42);
-        }
-    }
+    assert!(
+        testkit::faults::processes::children_of(std::process::id()).is_empty(),
+        "no worker started"
+    );
+    println!("test result: ok. 1 passed");
 }

@@ -9,7 +9,12 @@
 //!
 //! Times are multiples of [`TICK`], and only their order matters, never their length.
 
-use process_pool::{self, PoolError, PoolFuture, ProcessPool, ReturnWhen, TaskError, TimeoutError};
+use process_pool::{
+    self, PoolError, PoolFuture, ProcessPool, ReturnWhen, TaskError, TimeoutError, WORKER_FLAG, functions,
+};
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
@@ -18,32 +23,43 @@ const TICK: i64 = 40;
 
 /// What [`task`] does: its first argument.
 const NAP: i64 = 0; // nap `arg` ticks, then return `arg`
-const FAIL: i64 = 1; // return an Err
+const COUNT: i64 = 1; // return how many tasks this worker has run, this one included
 const PANIC: i64 = 2; // panic
 const DIE: i64 = 3; // end the worker process
 const PID: i64 = 4; // return the worker's process id
 const INITS: i64 = 5; // return how often the initializer ran in this worker
 const PRINT: i64 = 6; // print a line and a part of one to stdout, then return `arg`
+const ABORT: i64 = 7; // abort the worker process
 
 /// How often [`init`] ran in this process (a worker).
 static INIT_RUNS: AtomicI64 = AtomicI64::new(0);
 
-/// The one function this program's workers serve.
-fn task(kind: i64, arg: i64) -> Result<i64, String> {
+/// How many tasks this process (a worker) has run.
+static TASKS_RUN: AtomicI64 = AtomicI64::new(0);
+
+/// The function most tests submit.
+fn task(kind: i64, arg: i64) -> i64 {
+    let run = TASKS_RUN.fetch_add(1, Ordering::SeqCst) + 1;
     match kind {
         NAP => nap(arg),
-        FAIL => return Err(format!("no good: {arg}")),
+        COUNT => return run,
         PANIC => panic!("boom {arg}"),
         DIE => std::process::exit(3),
-        PID => return Ok(std::process::id().into()),
-        INITS => return Ok(INIT_RUNS.load(Ordering::SeqCst)),
+        ABORT => std::process::abort(),
+        PID => return std::process::id().into(),
+        INITS => return INIT_RUNS.load(Ordering::SeqCst),
         PRINT => {
             println!("(printed by task {arg}, as Python's print in a worker)");
             print!("(a part of a line) ");
         }
         _ => {}
     }
-    Ok(arg)
+    arg
+}
+
+/// A function that fails by returning an `Err`: it comes back as the future's value.
+fn fallible(arg: i64) -> Result<i64, String> {
+    Err(format!("no good: {arg}"))
 }
 
 /// The initializer: 0 succeeds, 1 returns an Err, 2 panics, 3 never returns.
@@ -67,8 +83,12 @@ fn ticks(n: u32) -> Duration {
     Duration::from_millis(TICK.unsigned_abs() * u64::from(n))
 }
 
-type Pool = ProcessPool<(i64, i64), i64>;
 type Future = PoolFuture<(i64, i64), i64>;
+
+/// A pool of `workers`, as every test here has.
+fn new_pool(workers: usize) -> ProcessPool {
+    ProcessPool::new(workers).expect("a valid pool")
+}
 
 /// `(name, test)` for each test function named.
 macro_rules! by_name {
@@ -85,6 +105,12 @@ const TESTS: &[Test] = by_name![
     submit_returns_a_future_of_the_value,
     an_err_and_a_panic_come_back_and_the_worker_goes_on,
     what_a_task_prints_is_not_taken_for_its_answer,
+    what_a_task_prints_reaches_the_terminal_byte_for_byte_and_is_never_an_answer,
+    a_task_reading_stdin_gets_end_of_file,
+    any_serde_value_travels,
+    a_value_that_cannot_travel_fails_its_task_alone,
+    a_worker_answering_garbage_then_half_an_answer_fails_those_tasks_alone,
+    a_worker_that_aborts_is_described_by_its_signal,
     a_dead_worker_fails_its_own_task_and_is_replaced,
     a_worker_that_died_idle_is_replaced_before_the_next_task,
     result_timeout_gives_up_and_the_task_goes_on,
@@ -98,8 +124,10 @@ const TESTS: &[Test] = by_name![
     map_times_out_and_cancels_the_rest,
     map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished,
     map_with_a_buffersize_takes_its_input_lazily,
+    map_with_a_buffersize_of_n_keeps_n_in_flight,
     shutdown_runs_the_queue_or_cancels_it,
     futures_of_two_pools_and_of_a_dropped_pool_never_hang,
+    the_last_handle_dropped_on_a_pool_thread_does_not_wait_for_itself,
     the_initializer_runs_once_in_each_worker,
     a_failing_initializer_fails_every_task_in_one_line,
     max_tasks_per_child_replaces_the_worker,
@@ -107,11 +135,29 @@ const TESTS: &[Test] = by_name![
     a_task_past_its_time_limit_is_killed_and_replaced,
     a_timeout_too_long_for_the_clock_means_no_deadline,
     a_function_the_workers_do_not_serve_fails_in_one_line,
+    one_argument_is_taken_as_it_is,
 ];
 
 fn main() {
-    process_pool::serve_if_worker_with_initializer(init, task);
+    pretend_to_be_a_broken_worker();
+    process_pool::serve_if_worker(functions![
+        task,
+        init,
+        fallible,
+        print_everything,
+        read_stdin,
+        echo,
+        refuses,
+        describe,
+    ]);
     common::panics::install_quiet_hook();
+    if let Some(scenario) = std::env::args()
+        .nth(1)
+        .and_then(|first| first.strip_prefix(SCENARIO).map(String::from))
+    {
+        run_scenario(&scenario);
+        return;
+    }
     let (chosen, list) = chosen_tests(std::env::args().skip(1).collect());
     for (name, test) in &chosen {
         if list {
@@ -177,7 +223,7 @@ fn value(future: &Future) -> i64 {
 
 // executor.py :: test_submit
 fn submit_returns_a_future_of_the_value() {
-    let pool = Pool::new(2);
+    let pool = new_pool(2);
     let future = pool.submit(task, (NAP, 1));
     assert_eq!(future.args(), &(NAP, 1));
     assert_eq!(future.result(), Ok(1));
@@ -186,10 +232,11 @@ fn submit_returns_a_future_of_the_value() {
 
 // test_deadlock.py :: test_error_during_func_exec_on_worker; executor.py :: test_map_exception
 fn an_err_and_a_panic_come_back_and_the_worker_goes_on() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let before = value(&pool.submit(task, (PID, 0)));
-    let failed = pool.submit(task, (FAIL, 7)).result();
-    assert_eq!(failed, Err(TaskError::Failed("no good: 7".into())));
+    // A function's own Err is its value: the task ran, and said no.
+    let failed = pool.submit(fallible, 7).result();
+    assert_eq!(failed, Ok(Err("no good: 7".to_string())));
     let panicked = pool.submit(task, (PANIC, 8)).result();
     let Err(TaskError::Panicked(message)) = panicked else {
         panic!("{panicked:?}")
@@ -202,11 +249,10 @@ fn an_err_and_a_panic_come_back_and_the_worker_goes_on() {
     );
 }
 
-// No CPython test: Python's worker prints to the terminal it inherited, apart from the
-// pickled results. Here a worker's stdout carries the answers, and a `println!` in a task
-// was read as its answer, and every answer after it went to the task after its own.
+// No CPython test: a `println!` in a task was read as its answer, when answers shared the
+// worker's stdout, and every answer after it went to the task after its own.
 fn what_a_task_prints_is_not_taken_for_its_answer() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let futures: Vec<Future> = [(PRINT, 1), (PRINT, 2), (NAP, 3)]
         .map(|args| pool.submit(task, args))
         .into();
@@ -217,7 +263,7 @@ fn what_a_task_prints_is_not_taken_for_its_answer() {
 // test_process_pool.py :: test_traceback_when_child_process_terminates_abruptly, and the
 // deliberate difference from test_killed_child: only the dead worker's task fails.
 fn a_dead_worker_fails_its_own_task_and_is_replaced() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let before = value(&pool.submit(task, (PID, 0)));
     let died = pool.submit(task, (DIE, 0));
     let after = pool.submit(task, (PID, 0));
@@ -237,7 +283,7 @@ fn a_dead_worker_fails_its_own_task_and_is_replaced() {
 fn a_worker_that_died_idle_is_replaced_before_the_next_task() {
     #[cfg(target_os = "linux")]
     {
-        let pool = Pool::new(1);
+        let pool = new_pool(1);
         let idle = value(&pool.submit(task, (PID, 0)));
         let kill = std::process::Command::new("kill")
             .args(["-9", &idle.to_string()])
@@ -268,7 +314,7 @@ fn every_thread_ended(pid: i64) -> bool {
 
 // test_future.py :: test_result_with_timeout
 fn result_timeout_gives_up_and_the_task_goes_on() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let future = pool.submit(task, (NAP, 5));
     assert_eq!(
         future.result_timeout(Duration::ZERO),
@@ -283,7 +329,7 @@ fn result_timeout_gives_up_and_the_task_goes_on() {
 
 // test_future.py :: test_cancel, test_done, test_running, test_cancelled
 fn cancel_works_only_while_pending_and_a_cancelled_task_never_runs() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let worker = value(&pool.submit(task, (PID, 0)));
     let running = pool.submit(task, (NAP, 4));
     let pending = pool.submit(task, (DIE, 0)); // if it ever ran, the worker would change
@@ -308,14 +354,30 @@ fn cancel_works_only_while_pending_and_a_cancelled_task_never_runs() {
 // test_future.py :: test_exception_with_success, test_done_callback_with_result,
 // test_done_callback_already_successful, test_done_callback_raises
 fn exception_and_done_callbacks() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let (told, heard) = std::sync::mpsc::channel();
-    let failing = pool.submit(task, (FAIL, 1));
+    let failing = pool.submit(task, (PANIC, 1));
     let told_too = told.clone();
     failing.add_done_callback(|_| panic!("a callback that panics")); // reported, no harm
     failing.add_done_callback(move |outcome| drop(told_too.send(outcome.clone())));
-    assert_eq!(heard.recv(), Ok(Err(TaskError::Failed("no good: 1".into()))));
-    assert_eq!(failing.exception(), Some(TaskError::Failed("no good: 1".into())));
+    let heard_first = heard.recv().expect("called");
+    assert!(
+        matches!(&heard_first, Err(TaskError::Panicked(why)) if why.starts_with("boom 1")),
+        "{heard_first:?}"
+    );
+    assert_eq!(failing.exception(), heard_first.err());
+    let slow = pool.submit(task, (NAP, 3));
+    let zero = Duration::ZERO;
+    assert_eq!(
+        slow.exception_timeout(zero),
+        Some(TaskError::WaitTimedOut(zero)),
+        "not done yet"
+    );
+    assert_eq!(
+        slow.exception_timeout(ticks(100)),
+        None,
+        "done in time, with a value"
+    );
     let fine = pool.submit(task, (NAP, 0));
     assert_eq!(fine.exception(), None);
     fine.add_done_callback(move |outcome| drop(told.send(outcome.clone())));
@@ -325,7 +387,7 @@ fn exception_and_done_callbacks() {
 
 // test_as_completed.py :: test_no_timeout, test_duplicate_futures
 fn as_completed_yields_each_future_once() {
-    let pool = Pool::new(2);
+    let pool = new_pool(2);
     let done_already = pool.submit(task, (NAP, 0));
     done_already.result().expect("done");
     let slow = pool.submit(task, (NAP, 6));
@@ -339,7 +401,7 @@ fn as_completed_yields_each_future_once() {
 
 // test_as_completed.py :: test_future_times_out, test_correct_timeout_exception_msg
 fn as_completed_times_out_naming_the_unfinished() {
-    let pool = Pool::new(2);
+    let pool = new_pool(2);
     let futures = vec![
         pool.submit(task, (NAP, 0)),
         pool.submit(task, (NAP, 20)),
@@ -365,9 +427,9 @@ fn as_completed_times_out_naming_the_unfinished() {
 
 // test_wait.py :: test_first_completed, test_first_exception, test_all_completed, test_timeout
 fn wait_returns_when_asked() {
-    let pool = Pool::new(3);
+    let pool = new_pool(3);
     let quick = pool.submit(task, (NAP, 1));
-    let failing = pool.submit(task, (FAIL, 0));
+    let failing = pool.submit(task, (PANIC, 0));
     let slow = pool.submit(task, (NAP, 8));
     let all = [&quick, &failing, &slow];
     let (done, not_done) = process_pool::wait(all, None, ReturnWhen::FirstCompleted);
@@ -389,7 +451,7 @@ fn polling_with_wait_leaves_nothing_behind() {
     #[cfg(target_os = "linux")]
     {
         const POLLS: usize = 50_000; // some 35 MB if each one stays
-        let pool = Pool::new(1);
+        let pool = new_pool(1);
         let running = pool.submit(task, (NAP, 50));
         let pending = pool.submit(task, (NAP, 0));
         let before = resident_kib();
@@ -415,7 +477,7 @@ fn resident_kib() -> u64 {
 
 // executor.py :: test_map
 fn map_yields_in_input_order_as_results_arrive() {
-    let pool = Pool::new(3);
+    let pool = new_pool(3);
     let start = std::time::Instant::now();
     let mut map = pool.map(task, [3, 1, 12].map(|n| (NAP, n)), None, None);
     let mut next = || value(&map.next().expect("three").expect("no timeout"));
@@ -433,7 +495,7 @@ fn map_yields_in_input_order_as_results_arrive() {
 
 // executor.py :: test_map_timeout; test_thread_pool.py :: test_executor_map_current_future_cancel
 fn map_times_out_and_cancels_the_rest() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let all_args = [1, 30, 30, 30].map(|n| (NAP, n));
     let outcomes: Vec<_> = pool.map(task, all_args, Some(ticks(6)), None).collect();
     assert_eq!(outcomes.len(), 2, "one result, then the timeout, then nothing");
@@ -450,7 +512,7 @@ fn map_times_out_and_cancels_the_rest() {
 // not later (Python's map cancels them as the error leaves it, even if the caller keeps the
 // iterator); the message counts the futures still unfinished, not the ones not yet yielded.
 fn map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let worker = value(&pool.submit(task, (PID, 0)));
     let mut map = pool.map(task, [(NAP, 10), (DIE, 0)], Some(ticks(2)), None);
     let timeout = map.next().expect("a timeout").map(|_| ()).unwrap_err();
@@ -459,7 +521,7 @@ fn map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished() {
     assert_eq!(after, worker, "the task behind the timeout never ran");
     drop(map);
 
-    let pool = Pool::new(2);
+    let pool = new_pool(2);
     let mut map = pool.map(task, [(NAP, 20), (NAP, 1)], Some(ticks(6)), None);
     let timeout = map.next().expect("a timeout").map(|_| ()).unwrap_err();
     assert_eq!(
@@ -471,7 +533,7 @@ fn map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished() {
 
 // test_pool.py :: test_map_buffersize (3.14): an endless input, taken as needed
 fn map_with_a_buffersize_takes_its_input_lazily() {
-    let pool = Pool::new(2);
+    let pool = new_pool(2);
     let endless = (0..).map(|n| (NAP, n % 2));
     let first: Vec<i64> = pool
         .map(task, endless, None, Some(2))
@@ -483,12 +545,12 @@ fn map_with_a_buffersize_takes_its_input_lazily() {
 
 // test_shutdown.py :: test_hang_issue12364 (shutdown waits for the queue), test_cancel_futures
 fn shutdown_runs_the_queue_or_cancels_it() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let queued: Vec<Future> = (0..3).map(|n| pool.submit(task, (NAP, n))).collect();
     pool.shutdown(true, false);
     assert!(queued.iter().all(|future| future.result().is_ok()), "all ran");
 
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let running = pool.submit(task, (NAP, 3));
     let pending: Vec<Future> = (0..3).map(|n| pool.submit(task, (NAP, n))).collect();
     while !running.running() {
@@ -505,7 +567,7 @@ fn shutdown_runs_the_queue_or_cancels_it() {
 // No CPython test: Python's futures may mix pools in as_completed too; and a future whose
 // pool is gone has its outcome (run, or cancelled by shutdown), so waiting cannot hang.
 fn futures_of_two_pools_and_of_a_dropped_pool_never_hang() {
-    let (one, two) = (Pool::new(1), Pool::new(1));
+    let (one, two) = (new_pool(1), new_pool(1));
     let futures = [one.submit(task, (NAP, 2)), two.submit(task, (NAP, 1))];
     let answers: Vec<i64> = process_pool::as_completed(&futures, None)
         .map(|future| value(future.expect("no timeout")))
@@ -536,7 +598,7 @@ fn wait_for_no_worker() {
 
 // test_init.py :: InitializerMixin (the initializer runs in every worker)
 fn the_initializer_runs_once_in_each_worker() {
-    let pool = Pool::builder(2)
+    let pool = ProcessPool::builder(2)
         .initializer_with_args(init, (0, 0))
         .build()
         .expect("valid");
@@ -553,10 +615,10 @@ fn the_initializer_runs_once_in_each_worker() {
 fn a_failing_initializer_fails_every_task_in_one_line() {
     for (how, says) in [
         (1, "no database"),
-        (2, "panicked: the initializer panicked"),
+        (2, "the initializer panicked"),
         (3, "no answer within the 0.2 s time limit"),
     ] {
-        let pool = Pool::builder(2)
+        let pool = ProcessPool::builder(2)
             .initializer_with_args(init, (how, 0))
             .task_time_limit(Some(Duration::from_millis(200)))
             .build()
@@ -579,7 +641,10 @@ fn a_failing_initializer_fails_every_task_in_one_line() {
 
 // test_process_pool.py :: test_max_tasks_per_child
 fn max_tasks_per_child_replaces_the_worker() {
-    let pool = Pool::builder(1).max_tasks_per_child(2).build().expect("valid");
+    let pool = ProcessPool::builder(1)
+        .max_tasks_per_child(2)
+        .build()
+        .expect("valid");
     let pids: Vec<i64> = (0..5).map(|_| value(&pool.submit(task, (PID, 0)))).collect();
     assert_eq!(pids[0], pids[1]);
     assert_ne!(pids[1], pids[2]);
@@ -588,11 +653,20 @@ fn max_tasks_per_child_replaces_the_worker() {
 }
 
 // executor.py :: test_max_workers_negative; test_process_pool.py :: test_max_tasks_per_child
-// (a count of 0 is a ValueError)
+// (a count of 0 is a ValueError); a time limit of 0 would fail every task, and is refused too
 fn bad_settings_are_refused() {
-    let no_workers = Pool::builder(0).build().map(|_| ()).unwrap_err();
+    let no_workers = ProcessPool::builder(0).build().map(|_| ()).unwrap_err();
     assert_eq!(no_workers, PoolError::NoWorkers);
-    let no_tasks = Pool::builder(1)
+    let also_none = ProcessPool::new(0).map(|_| ()).unwrap_err();
+    assert_eq!(also_none.to_string(), "a pool needs at least 1 worker");
+    let no_time = ProcessPool::builder(1)
+        .task_time_limit(Some(Duration::ZERO))
+        .build();
+    assert_eq!(
+        no_time.map(|_| ()).unwrap_err().to_string(),
+        "a task time limit must be more than 0"
+    );
+    let no_tasks = ProcessPool::builder(1)
         .max_tasks_per_child(0)
         .build()
         .map(|_| ())
@@ -603,7 +677,7 @@ fn bad_settings_are_refused() {
 // No CPython test: Python's time limits only stop the waiting (result(timeout)); this
 // pool's task_time_limit (the example's --task-timeout) also stops the task.
 fn a_task_past_its_time_limit_is_killed_and_replaced() {
-    let pool = Pool::builder(1)
+    let pool = ProcessPool::builder(1)
         .task_time_limit(Some(ticks(3)))
         .build()
         .expect("valid");
@@ -623,7 +697,7 @@ fn a_task_past_its_time_limit_is_killed_and_replaced() {
 // An `Instant` can: a timeout past the clock's end (`Duration::MAX`, say) waits with no
 // deadline, as `result_timeout` already did, instead of panicking.
 fn a_timeout_too_long_for_the_clock_means_no_deadline() {
-    let pool = Pool::new(1);
+    let pool = new_pool(1);
     let future = pool.submit(task, (NAP, 1));
     let forever = Some(Duration::MAX);
     let completed: Vec<_> = process_pool::as_completed([&future], forever).collect();
@@ -635,36 +709,371 @@ fn a_timeout_too_long_for_the_clock_means_no_deadline() {
     assert_eq!(value(mapped[0].as_ref().expect("no timeout")), 2);
 }
 
-/// A function this program's workers do not serve (they serve [`task`] and [`init`]).
+/// A function this program's workers do not serve: it is not in `functions![…]` in `main`.
 fn not_served(a: i64, b: i64) -> i64 {
     a + b
 }
 
-// No CPython test: Python's worker imports any module-level function it is sent. Here a
-// worker program serves one function and one initializer, and a pool that asks for another
-// gets one line saying which (the house rule for bad input), and the worker goes on.
+// No CPython test: Python's worker imports a module-level function by its qualified name,
+// and refuses a lambda (PicklingError). Here a function travels by the name it is listed
+// with in `functions![…]`; one not listed, or a closure, fails its future at once with one
+// line saying what the workers serve, and nothing runs; the pool goes on.
 fn a_function_the_workers_do_not_serve_fails_in_one_line() {
-    let pool = Pool::new(1);
-    let Err(TaskError::Panicked(why)) = pool.submit(not_served, (1, 2)).result() else {
+    let pool = new_pool(1);
+    let Err(TaskError::NotServed(why)) = pool.submit(not_served, (1, 2)).result() else {
         panic!("not_served ran")
     };
     assert!(
-        why.contains("pool::task") && why.contains("pool::not_served"),
-        "{why}"
+        why.contains("task, init, fallible"),
+        "names what is served: {why}"
     );
     assert!(!why.contains('\n'), "one line: {why}");
-    assert_eq!(value(&pool.submit(task, (NAP, 0))), 0, "the worker goes on");
+    let base = 40;
+    let closure = pool.submit(move |x: i64| x + base, 2).result();
+    assert!(
+        matches!(&closure, Err(TaskError::NotServed(why)) if why.contains("closure")),
+        "{closure:?}"
+    );
+    assert_eq!(value(&pool.submit(task, (NAP, 0))), 0, "the pool goes on");
 
     fn not_served_init() {}
-    let pool = Pool::builder(1)
-        .initializer(not_served_init)
-        .build()
-        .expect("valid");
-    let Err(TaskError::BrokenPool(why)) = pool.submit(task, (NAP, 0)).result() else {
-        panic!("the initializer ran")
+    let refused = ProcessPool::builder(1).initializer(not_served_init).build();
+    let Err(PoolError::NotServed(why)) = refused.map(|_| ()) else {
+        panic!("the initializer was taken")
     };
     assert!(
-        why.contains("not_served_init") && !why.contains('\n'),
+        why.starts_with("the initializer: ") && !why.contains('\n'),
         "one line: {why}"
     );
+}
+
+// executor.py :: test_submit (`submit(pow, 2, 8)`: any number of arguments): a function of
+// one argument takes it as it is, not in a tuple (one of none takes `()`, as `read_stdin`).
+fn one_argument_is_taken_as_it_is() {
+    let pool = new_pool(1);
+    assert_eq!(
+        pool.submit(fallible, 3).result(),
+        Ok(Err("no good: 3".to_string()))
+    );
+    assert_eq!(pool.submit(describe, None).result(), Ok("None".to_string()));
+}
+
+// ---- What travels, and what a task may do to its worker's stdin, stdout and stderr ----
+
+/// What [`print_everything`] writes to stdout: every kind of text that once was, or might
+/// be, taken for an answer (the 0x1E record separator that marked answers, an RFC 7464
+/// JSON text sequence, a fake answer), bytes that are not UTF-8, and no newline at the end.
+const PRINTED_OUT: &[u8] =
+    b"\x1eok 1 2\n\x1e{\"Value\":5}\n\x1e[\"ok\",9]\n\x1e{\"json\": \"seq\"}\nbad \xff\xfe bytes\n\x00\x05\x01no newline";
+
+/// And what it writes to stderr, before an `eprintln!`.
+const PRINTED_ERR: &[u8] = b"bad \xff\xfe on stderr\n";
+
+/// Write [`PRINTED_OUT`] and [`PRINTED_ERR`], and `mib` MiB of `x`s after them; return `x`.
+fn print_everything(x: i64, mib: usize) -> i64 {
+    let mut out = std::io::stdout().lock();
+    out.write_all(PRINTED_OUT).expect("stdout");
+    out.write_all(&vec![b'x'; mib << 20]).expect("stdout");
+    out.flush().expect("stdout");
+    std::io::stderr().write_all(PRINTED_ERR).expect("stderr");
+    eprintln!("then eprintln!");
+    x
+}
+
+/// Read all of stdin: how many bytes came.
+fn read_stdin() -> usize {
+    let mut all = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut all)
+        .map_or(usize::MAX, |_| all.len())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Shape {
+    Circle { radius: f64 },
+    Named(String),
+    Nothing,
+}
+
+/// Some of everything serde can carry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Everything {
+    bytes: Vec<u8>,
+    float: f64,
+    maybe: Option<i32>,
+    shapes: Vec<Shape>,
+    text: String,
+}
+
+fn echo(value: Everything) -> Everything {
+    value
+}
+
+/// A value serde refuses to write or read (Python: an object that pickle refuses).
+#[derive(Debug, Clone, PartialEq)]
+struct Refusing;
+
+impl Serialize for Refusing {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("Refusing refuses"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Refusing {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom("Refusing refuses"))
+    }
+}
+
+/// `Some(Refusing)` to send back, if asked; or take one (that never arrives).
+fn refuses(make_one: bool, _taken: Option<Refusing>) -> Option<Refusing> {
+    make_one.then_some(Refusing)
+}
+
+/// A task's value comes back as the function's return type says; a `u8` read as what
+/// another function returns does not fit (a worker that answers with the wrong shape).
+fn describe(value: Option<u8>) -> String {
+    format!("{value:?}")
+}
+
+// test_process_pool.py :: test_ressources_gced_in_workers (values pickled both ways): any
+// serde value travels, 10 MiB of bytes included, and comes back equal.
+fn any_serde_value_travels() {
+    let pool = new_pool(1);
+    let everything = Everything {
+        bytes: (0..10 << 20).map(|n: u32| n as u8).collect(),
+        float: -0.1,
+        maybe: None,
+        shapes: vec![
+            Shape::Circle { radius: 2.5 },
+            Shape::Named("ünï".into()),
+            Shape::Nothing,
+        ],
+        text: "\u{1e}ok 1 2\n".into(),
+    };
+    assert_eq!(
+        pool.submit(echo, everything.clone()).result().as_ref(),
+        Ok(&everything)
+    );
+    assert_eq!(pool.submit(describe, Some(7)).result(), Ok("Some(7)".to_string()));
+}
+
+// test_process_pool.py :: test_pickling_error (3.14's; a PicklingError in the future):
+// arguments that cannot be written fail at submit, a value that cannot be written fails in
+// the worker, and either way only that task fails; the worker goes on.
+fn a_value_that_cannot_travel_fails_its_task_alone() {
+    let pool = new_pool(1);
+    let worker = value(&pool.submit(task, (PID, 0)));
+    let not_sent = pool.submit(refuses, (false, Some(Refusing))).result();
+    let Err(TaskError::Unsendable(why)) = not_sent else {
+        panic!("{not_sent:?}")
+    };
+    assert!(why.starts_with("the arguments could not be serialized"), "{why}");
+    let not_back = pool.submit(refuses, (true, None)).result();
+    let Err(TaskError::Unsendable(why)) = not_back else {
+        panic!("{not_back:?}")
+    };
+    assert!(why.starts_with("the value could not be serialized"), "{why}");
+    assert_eq!(pool.submit(refuses, (false, None)).result(), Ok(None));
+    assert_eq!(
+        value(&pool.submit(task, (PID, 0))),
+        worker,
+        "the same worker went on"
+    );
+}
+
+// No CPython test: Python's worker prints to the terminal it inherited, apart from the
+// pickled results. Here it does too: answers travel on a connection of their own, and what
+// a task writes to stdout and stderr reaches them unchanged (0x1E, JSON text sequences,
+// fake answers, bytes that are not UTF-8, 50 MiB, no newline at the end), and no future's
+// value changes. (A run of this program of its own, whose output the test reads.)
+fn what_a_task_prints_reaches_the_terminal_byte_for_byte_and_is_never_an_answer() {
+    let ran = scenario("print", None);
+    assert!(ran.status.success(), "{ran:?}");
+    let stdout = &ran.stdout;
+    let printed = find(stdout, PRINTED_OUT).expect("the task's bytes, unchanged");
+    let xs = &stdout[printed + PRINTED_OUT.len()..];
+    let answers = b"\nanswers: Ok(5) Ok(6)\n";
+    assert_eq!(xs.len(), (50 << 20) + answers.len(), "50 MiB, then the answers");
+    assert!(
+        xs.ends_with(answers),
+        "{:?}",
+        String::from_utf8_lossy(&xs[xs.len() - 40..])
+    );
+    let stderr = &ran.stderr;
+    assert!(
+        find(stderr, PRINTED_ERR).is_some(),
+        "{:?}",
+        String::from_utf8_lossy(stderr)
+    );
+    assert!(
+        find(stderr, b"then eprintln!\n").is_some(),
+        "{:?}",
+        String::from_utf8_lossy(stderr)
+    );
+}
+
+// No CPython test: Python's workers have /dev/null for stdin, so a task that reads it gets
+// end of file. Here stdin carried the pool's address and is closed: the same.
+fn a_task_reading_stdin_gets_end_of_file() {
+    let pool = new_pool(1);
+    assert_eq!(pool.submit(read_stdin, ()).result(), Ok(0));
+    assert_eq!(value(&pool.submit(task, (NAP, 0))), 0, "the pool goes on");
+}
+
+// test_deadlock.py :: test_crash_during_result_pickle_on_worker, test_error_during_result_
+// unpickle_in_result_handler: a worker that answers garbage, then half an answer and dies.
+// Those two tasks fail, each in one line (the garbage: it cannot be read; the half answer:
+// how the worker ended); the next task goes to a fresh worker. (The broken worker is this
+// program pretending, in a run of its own; see `pretend_to_be_a_broken_worker`.)
+fn a_worker_answering_garbage_then_half_an_answer_fails_those_tasks_alone() {
+    let mark = std::env::temp_dir().join(format!("process-pool-test-broken-{}", std::process::id()));
+    let _ = std::fs::remove_file(&mark);
+    let ran = scenario("broken-worker", Some(mark.as_os_str()));
+    let _ = std::fs::remove_file(&mark);
+    let stdout = String::from_utf8_lossy(&ran.stdout);
+    assert!(ran.status.success(), "{ran:?}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].starts_with("1: Err(Unsendable(\"the worker's answer could not be read"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("2: Err(WorkerDied(\"worker process "),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].ends_with(" died in the middle of its answer (exit code 7)\"))"),
+        "{stdout}"
+    );
+    assert_eq!(lines[2], "3: Ok(3)", "{stdout}");
+}
+
+// test_process_pool.py :: test_traceback_when_child_process_terminates_abruptly: a worker
+// that dies is described by how it ended, here the signal of an abort.
+fn a_worker_that_aborts_is_described_by_its_signal() {
+    #[cfg(unix)]
+    {
+        let pool = new_pool(1);
+        let aborted = pool.submit(task, (ABORT, 0)).result();
+        let Err(TaskError::WorkerDied(why)) = aborted else {
+            panic!("{aborted:?}")
+        };
+        assert!(why.ends_with("died (killed by signal 6, SIGABRT)"), "{why}");
+        assert_eq!(value(&pool.submit(task, (NAP, 1))), 1, "a fresh worker");
+    }
+}
+
+// test_pool.py :: test_map_buffersize (3.14): `map` submits the next task before it yields
+// a result, so `buffersize` tasks are in flight while the caller looks at one. On one
+// worker that counts its tasks: the task behind the first result was queued before a task
+// submitted while the caller held that result, so it ran first.
+fn map_with_a_buffersize_of_n_keeps_n_in_flight() {
+    let pool = new_pool(1);
+    let mut map = pool.map(task, [(COUNT, 0), (COUNT, 0)], None, Some(1));
+    let first = value(&map.next().expect("two").expect("no timeout"));
+    let submitted_meanwhile = pool.submit(task, (COUNT, 0));
+    let second = value(&map.next().expect("two").expect("no timeout"));
+    assert_eq!((first, second), (1, 2), "the map's second task ran next");
+    assert_eq!(value(&submitted_meanwhile), 3);
+}
+
+// No CPython test (Python's pool is not joined by its own threads): the last handle on a
+// pool, dropped in a done-callback, runs the pool's drop on the pool's own thread, which
+// must not wait for itself ("Resource deadlock avoided", a panic).
+fn the_last_handle_dropped_on_a_pool_thread_does_not_wait_for_itself() {
+    let pool = Arc::new(new_pool(1));
+    let future = pool.submit(task, (NAP, 2));
+    let (dropped, heard) = std::sync::mpsc::channel();
+    let last = Arc::clone(&pool);
+    future.add_done_callback(move |_| {
+        drop(last);
+        let _ = dropped.send(());
+    });
+    drop(pool);
+    assert_eq!(heard.recv(), Ok(()), "the callback dropped the pool and went on");
+    assert_eq!(future.result(), Ok(2));
+    wait_for_no_worker(); // the pool's thread stops its worker once the callback returns
+}
+
+// ---- Runs of this program of their own ----
+
+/// The first argument that makes this program run a scenario instead of the tests: a
+/// pool's parent in a process of its own, whose output the test reads.
+const SCENARIO: &str = "--scenario=";
+
+/// The environment variable that makes this program's first worker a broken one: it names
+/// the file the broken worker leaves, so that its replacement serves as it should.
+const BROKEN: &str = "PROCESS_POOL_TEST_BROKEN_WORKER";
+
+/// This program, run again with `--scenario=NAME` (and `BROKEN` set to `broken`, if given).
+fn scenario(name: &str, broken: Option<&std::ffi::OsStr>) -> std::process::Output {
+    let mut command = std::process::Command::new(std::env::current_exe().expect("this program"));
+    command
+        .arg(format!("{SCENARIO}{name}"))
+        .stdin(std::process::Stdio::null());
+    if let Some(mark) = broken {
+        command.env(BROKEN, mark);
+    }
+    command.output().expect("this program runs")
+}
+
+fn run_scenario(name: &str) {
+    let pool = new_pool(1);
+    match name {
+        "print" => {
+            let printed = pool.submit(print_everything, (5, 50));
+            let after = pool.submit(task, (NAP, 6));
+            println!("\nanswers: {:?} {:?}", printed.result(), after.result());
+        }
+        "broken-worker" => {
+            for n in 1..=3 {
+                println!("{n}: {:?}", pool.submit(task, (NAP, n)).result());
+            }
+        }
+        _ => panic!("no scenario {name}"),
+    }
+}
+
+/// Where `part` starts in `bytes`, if it is there.
+fn find(bytes: &[u8], part: &[u8]) -> Option<usize> {
+    bytes.windows(part.len()).position(|window| window == part)
+}
+
+/// In a run with [`BROKEN`] set, the first worker (the one that leaves the mark) connects
+/// as a worker does, then answers its first task with garbage (a whole frame that is no
+/// answer), and its second with half a frame, and dies.
+fn pretend_to_be_a_broken_worker() {
+    let is_worker = std::env::args_os()
+        .nth(1)
+        .is_some_and(|first| first == WORKER_FLAG);
+    let Some(mark) = std::env::var_os(BROKEN).filter(|_| is_worker) else {
+        return;
+    };
+    if std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&mark)
+        .is_err()
+    {
+        return; // a replacement: it serves as it should
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).expect("the pool's address");
+    let (address, secret) = line.trim_end().split_once(' ').expect("an address and a secret");
+    let mut pool = std::net::TcpStream::connect(address).expect("the pool listens");
+    pool.write_all(secret.as_bytes()).expect("the secret");
+    let take_request = |pool: &mut std::net::TcpStream| {
+        let mut length = [0; 4];
+        pool.read_exact(&mut length).expect("a request");
+        let mut request = vec![0; u32::from_le_bytes(length) as usize];
+        pool.read_exact(&mut request).expect("a request");
+    };
+    take_request(&mut pool);
+    pool.write_all(&[3, 0, 0, 0, 0xFF, 0xFF, 0xFF]).expect("garbage");
+    take_request(&mut pool);
+    pool.write_all(&[100, 0, 0, 0, b'h', b'a', b'l', b'f'])
+        .expect("half an answer");
+    std::process::exit(7);
 }
