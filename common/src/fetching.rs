@@ -114,6 +114,17 @@ impl Fetching {
         self.urls.iter().map(|url| url.latency).collect()
     }
 
+    /// What is fetched, in words for a heading: `the four sites` (the stand-in sites, or
+    /// the live ones), or `5 URLs` for a list of one's own.
+    pub fn described(&self) -> String {
+        let live = self.urls.iter().map(|url| url.url.as_str()).eq(LIVE_URLS);
+        if (self.local || live) && self.urls.len() == LIVE_URLS.len() {
+            "the four sites".to_string()
+        } else {
+            crate::output::count(self.urls.len(), "URL")
+        }
+    }
+
     /// The URLs, in the order to fetch them one by one.
     pub fn urls(&self) -> Vec<String> {
         self.urls.iter().map(|url| url.url.clone()).collect()

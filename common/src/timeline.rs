@@ -55,6 +55,12 @@ impl Span {
         (value, Span::ending_now(label, start))
     }
 
+    /// A span from `start` until now, on this thread: for a task that never handed back a
+    /// span of its own, such as one cancelled before it ended.
+    pub fn since(label: impl Into<String>, start: Instant) -> Span {
+        Span::ending_now(label.into(), start)
+    }
+
     /// A span from `start` until now, run by this thread.
     fn ending_now(label: String, start: Instant) -> Span {
         Span {

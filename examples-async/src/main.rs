@@ -171,7 +171,10 @@ async fn run() -> Result<ExitCode, common::Error> {
     let (mut lesson, fetching) = Lesson::fetching(&args.fetch)?;
     let (numbers, delay) = ([2, 3, 4], args.delay()); // the article's 2 s, times --time-scale
     if args.wants(Section::Fetch) {
-        say!("== fetch: the four sites one by one, then all at once, on one thread");
+        say!(
+            "== fetch: {} one by one, then all at once, on one thread",
+            fetching.described()
+        );
         let (client, urls) = (fetching.async_client()?, fetching.urls());
         lesson.record(timeit_async!(fetch_one_by_one(&client, &urls)));
         lesson.record(timeit_async!(fetch_concurrently(&client, &urls)));

@@ -10,6 +10,8 @@ fn a_failed_fetch_makes_no_speed_up() {
     let args = testkit::urls_then(&urls, &["--only", "fetch", "--no-timeline"]);
     let ran = testkit::run_program(BINARY, &args);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    // The heading counts what it fetches: five URLs here, not "the four sites".
+    ran.assert_printed("== fetch: 5 URLs one by one, then all at once");
     ran.assert_printed("sec: no speed-up claimed, as 1 of 10 fetches failed"); // the summary line
     assert!(!ran.stdout.contains("x faster"), "{}", ran.stdout);
     assert!(

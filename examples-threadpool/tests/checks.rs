@@ -79,8 +79,8 @@ fn in_input_order() {
         "multithread printed its lines in this order; the exercise asks for the list's order, as executor.map gives"
     );
     let at_once = most_held_at_once(&seen);
-    assert_eq!(
-        at_once, 4,
+    assert!(
+        at_once == 4,
         "the sites had at most {at_once} of the four requests at once: keep fetching all at once, only print in order"
     );
     let yahoo = answered_at(&seen, "/yahoo");
@@ -115,8 +115,8 @@ fn assert_other_urls_in_their_order() {
          keep the list's order for any URLs, not for the four sites' names"
     );
     let at_once = most_held_at_once(&sites.requests());
-    assert_eq!(
-        at_once, 4,
+    assert!(
+        at_once == 4,
         "with other URLs the sites had at most {at_once} requests at once: fetch them all at once"
     );
 }
@@ -146,8 +146,8 @@ fn scoped_threads() {
     let (ran, seen) = run_threaded_on(&sites, &["--workers", "1"]);
     assert!(ran.ran.status.success(), "the lesson failed:\n{}", ran.ran.stdout);
     let at_once = most_held_at_once(&seen);
-    assert_eq!(
-        at_once, 4,
+    assert!(
+        at_once == 4,
         "with --workers 1 the sites had at most {at_once} of the four requests at once; a thread per \
          URL fetches all four at once, whatever --workers says"
     );

@@ -102,6 +102,14 @@ fn fetch_summary(
         one_by_one.took.as_secs_f64(),
         concurrently.took.as_secs_f64()
     );
+    // A run that kept only some of its fetches (the first answer, say) did less work: the
+    // time it did not spend would pass for a speed-up.
+    let (kept, asked) = (concurrently.value.task_count(), one_by_one.value.task_count());
+    if kept < asked {
+        return vec![format!(
+            "{times}: no speed-up claimed, as the concurrent run stopped early ({kept} of its {asked} fetches came back)."
+        )];
+    }
     // A failed fetch often ends at once (a panic, a refused connection): the time it did not
     // take would pass for a speed-up.
     if failures > 0 {
@@ -377,6 +385,23 @@ mod tests {
         assert!(!lines[0].contains('x'), "{lines:?}");
         let failed: Vec<(i64, u64, u64, Option<i64>)> = vec![(1, 0, 300, None)];
         assert!(fetch_summary(&run("a", &failed), &run("b", &failed), None).is_empty());
+    }
+
+    #[test]
+    fn no_speed_up_is_claimed_when_the_concurrent_run_stopped_early() {
+        // The first answer kept, the other three cancelled (exercise 8.11).
+        let (one_by_one, _) = one_by_one_then_two_at_a_time(None);
+        let first = run("first_answer", &[(3, 0, 200, Some(9))]);
+        let lines = fetch_summary(&one_by_one, &first, None);
+        assert_eq!(
+            lines,
+            [format!(
+                "Summary: one by one {:.4} sec, concurrently {:.4} sec: no speed-up claimed, as the \
+                 concurrent run stopped early (1 of its 4 fetches came back).",
+                one_by_one.took.as_secs_f64(),
+                first.took.as_secs_f64()
+            )]
+        );
     }
 
     #[test]
