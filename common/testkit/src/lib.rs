@@ -234,11 +234,31 @@ pub fn command(program: &str, args: &[&str]) -> Command {
     command
 }
 
+/// The open files a test may count on: its own soft limit, raised as far as the system allows
+/// (`ulimit -Hn`), as every lesson raises its own. A test that needs many connections sizes
+/// itself by this rather than assume more can be had: the programs it starts inherit the
+/// same ceiling, so where it is low (`ulimit -n 256`) they cannot go past it either, and the
+/// test checks what they promise then. `u64::MAX` where the OS has no such limit.
+pub fn open_files_limit() -> u64 {
+    // It fails only if the limit cannot be read: count on no more than macOS gives.
+    rlimit::increase_nofile_limit(u64::MAX).unwrap_or(MACOS_OPEN_FILES)
+}
+
+/// The soft open-files limit macOS's Terminal starts every program with.
+pub const MACOS_OPEN_FILES: u64 = 256;
+
+/// The soft open-files limit to start a program with, to see it raise its own
+/// ([`command_with_open_files`]): macOS's 256, or half of what the system allows where that
+/// is less (`ulimit -n 256`), so that raising it is still both needed and possible.
+pub fn open_files_to_start_with(allowed: u64) -> u64 {
+    MACOS_OPEN_FILES.min(allowed / 2)
+}
+
 /// Like [`command`], but the program starts with a soft open-files limit of `files`, as on
 /// macOS, where Terminal starts every program with 256. The hard limit is left alone, so
 /// the program may raise its own soft limit, as it should.
 #[cfg(unix)]
-pub fn command_with_open_files(files: u32, program: &str, args: &[&str]) -> Command {
+pub fn command_with_open_files(files: u64, program: &str, args: &[&str]) -> Command {
     command_via_shell(&format!("ulimit -Sn {files} &&"), "", program, args)
 }
 

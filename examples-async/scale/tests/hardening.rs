@@ -101,7 +101,7 @@ fn memory_is_bounded_by_the_limit_not_by_the_tasks() {
 }
 
 /// Row 5: under an address-space limit (`ulimit -v`, 390 MiB), a million requests run as
-/// many at a time as fit, with a note, where they used to abort the program ("memory
+/// many at a time as fit (in memory, and in the open files), with a note, where they used to abort the program ("memory
 /// allocation of 768 bytes failed"). Each waits a minute: the run is read at its first round.
 #[cfg(target_os = "linux")]
 #[test]
@@ -125,7 +125,15 @@ fn a_memory_limit_caps_requests_at_once_with_a_note() {
     let running = child.try_wait().unwrap().is_none();
     let _ = child.kill();
     let _ = child.wait();
-    let note = before.iter().any(|line| line.contains("do not fit in memory"));
+    // Memory holds about 6,300 requests at once: where open files hold fewer (`ulimit -n
+    // 256`), they are the reason given, and the run goes on in rounds just the same.
+    let reason = match testkit::open_files_limit() > 10_000 {
+        true => "do not fit in memory",
+        false => "do not fit",
+    };
+    let note = before
+        .iter()
+        .any(|line| line.starts_with("note: ") && line.contains(reason));
     assert!(note, "{before:?}");
     assert!(running, "it ended in its first round: {before:?}");
 }
