@@ -3,10 +3,19 @@
 //! The article's `time.sleep(2)` is not CPU work: a sleeping thread uses no CPU at all, so
 //! any number of sleeps overlap, on threads as well as on processes. To see what parallel
 //! CPUs buy, `--cpu` swaps the sleep for arithmetic that keeps one core busy for as long.
+//!
+//! The exercise checks set `EXERCISE_CHECK_MEET=ADDRESS`: each call then waits on the
+//! check's own loopback server instead, which sees how many calls run at once, and on how
+//! many threads, and holds or lets go of each as it needs.
 
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
+
+/// The variable that names an exercise check's server (see the module's header).
+pub const CHECK_MEET: &str = "EXERCISE_CHECK_MEET";
 
 /// One task's worth of waiting or computing. It travels to worker processes with serde,
 /// as every argument of a pool's task does (Python pickles them).
@@ -16,6 +25,8 @@ pub enum Work {
     Sleep(Duration),
     /// Compute for this many rounds (measured beforehand to take about as long).
     Compute { rounds: u64 },
+    /// Wait until the exercise check's server at this address lets the call go on.
+    Meet(SocketAddr),
 }
 
 impl Work {
@@ -26,36 +37,64 @@ impl Work {
             Work::Compute { rounds } => {
                 black_box(busy(rounds));
             }
+            Work::Meet(server) => meet(server),
         }
     }
 
     /// Compute work that takes about `target` on one core of this machine.
     pub fn calibrate(target: Duration) -> Work {
-        // Grow a sample until it takes long enough to time well (the first, short rounds
-        // also warm the core up), then scale it to the target.
-        let mut rounds = 1_000;
+        // Time ever longer samples (the first, short ones also warm the core up) until one
+        // is long enough to time well, or calibrating has taken its limit: a slow or busy
+        // machine waits no longer. The quickest sample is the least slowed by other programs.
+        let started = Instant::now();
+        let (mut rounds, mut per_round) = (1_000_u64, f64::INFINITY);
         loop {
             let start = Instant::now();
             black_box(busy(rounds));
             let took = start.elapsed();
-            if took >= Duration::from_millis(100) || rounds > u64::MAX / 4 {
-                let per_round = took.as_secs_f64() / rounds as f64;
-                let wanted = (target.as_secs_f64() / per_round.max(1e-12)) as u64;
+            per_round = per_round.min(took.as_secs_f64() / rounds as f64);
+            let enough = took >= CALIBRATION_SAMPLE || started.elapsed() >= CALIBRATION_LIMIT;
+            if enough || rounds > u64::MAX / 4 {
                 return Work::Compute {
-                    rounds: wanted.max(1),
+                    rounds: rounds_for(target, per_round),
                 };
             }
             rounds *= 2;
         }
     }
 
-    /// The lesson's work: `my_function`'s 2 s (times `--time-scale`), slept or computed.
+    /// The lesson's work: `my_function`'s 2 s (times `--time-scale`), slept or computed; or,
+    /// in an exercise check, a wait on the check's server.
     pub fn for_lesson(cpu_bound: bool, time_scale: f64) -> Work {
         let length = Duration::from_secs(2).mul_f64(time_scale);
-        if cpu_bound {
+        let check_server = std::env::var(CHECK_MEET).ok().and_then(|at| at.parse().ok());
+        if let Some(server) = check_server {
+            Work::Meet(server)
+        } else if cpu_bound {
             Work::calibrate(length)
         } else {
             Work::Sleep(length)
+        }
+    }
+}
+
+/// A sample long enough to time calibration's rounds well.
+const CALIBRATION_SAMPLE: Duration = Duration::from_millis(100);
+/// The longest calibration may take, whatever the machine.
+const CALIBRATION_LIMIT: Duration = Duration::from_millis(300);
+
+/// The rounds of [`busy`] that take `target`, at `per_round` seconds each (at least one).
+fn rounds_for(target: Duration, per_round: f64) -> u64 {
+    (target.as_secs_f64() / per_round.max(1e-12)).max(1.0) as u64
+}
+
+/// Tell the check's server which process and thread this call runs on, then wait until it
+/// answers (or hangs up). A server that is gone ends the wait at once: the check notices.
+fn meet(server: SocketAddr) {
+    if let Ok(mut call) = TcpStream::connect(server) {
+        let here = format!("{} {:?}\n", std::process::id(), std::thread::current().id());
+        if call.write_all(here.as_bytes()).is_ok() {
+            let _ = call.read(&mut [0; 1]);
         }
     }
 }
@@ -77,13 +116,15 @@ fn busy(rounds: u64) -> u64 {
 mod tests {
     use super::*;
 
+    /// How long the rounds really take is the benchmark's to say (a busy machine slows
+    /// them); here, that the target is turned into rounds as it should be.
     #[test]
-    fn calibrated_compute_takes_roughly_the_target() {
-        let target = Duration::from_millis(100);
-        let work = Work::calibrate(target);
-        let start = Instant::now();
-        work.run();
-        let ratio = start.elapsed().as_secs_f64() / target.as_secs_f64();
-        assert!((0.3..3.0).contains(&ratio), "took {ratio:.2} x the target");
+    fn a_target_is_turned_into_rounds() {
+        let ms = Duration::from_millis;
+        assert_eq!(rounds_for(ms(200), 1e-9), 200_000_000);
+        assert_eq!(rounds_for(ms(200), 2e-9), 100_000_000);
+        assert_eq!(rounds_for(Duration::ZERO, 1e-9), 1, "at least one round");
+        assert_eq!(rounds_for(ms(1), 0.0), 1_000_000_000, "no division by zero");
+        assert!(matches!(Work::calibrate(ms(10)), Work::Compute { rounds } if rounds >= 1));
     }
 }

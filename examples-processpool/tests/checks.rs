@@ -5,283 +5,246 @@
 //! cargo test -p examples-processpool --test checks -- --ignored rayon_three_threads
 //! ```
 //!
-//! Each check tests what its exercise teaches, and was tried against the shortcuts a learner
-//! in a hurry might take (named in each check's comment): they fail it.
-//! `cargo run -p exercises` runs them all and shows your progress.
+//! Each check judges what the lesson does, seen from outside: how many calls of
+//! `my_function` run at once and on how many threads (each call waits on the check's own
+//! server, `testkit::meeting`), the CPU time they spend (`testkit::cpu_time`), and what the
+//! lesson prints. The lesson is run as on machines of different CPU counts
+//! (`testkit::cpus`), so a verdict is the same on 1, 2 or 64 CPUs. Reading `main.rs` only
+//! confirms the API an exercise names. Each check was tried against the shortcuts a
+//! learner in a hurry might take (named in its comment, and kept as patches in
+//! `tests/check-variants/`): they fail it. `cargo run -p exercises` runs them all and shows
+//! your progress.
 
+use examples_processpool::work::CHECK_MEET;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
-use testkit::{Ran, command, function_source, run};
+use testkit::cpu_time::{SampledRun, run_sampled};
+use testkit::cpus::ForcedCpus;
+use testkit::function_source;
+use testkit::meeting::{Meeting, Seen};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 
-/// Where Linux's `taskset` can pin it, the lesson runs on at most `cpus` of this machine's
-/// CPUs, so a check means the same on 2 CPUs and on 64; elsewhere on all of them. The CPU
-/// list to pin to (if any) and the CPU count the lesson will see.
-fn pinning(cpus: usize) -> (Option<String>, usize) {
-    let all = common::workers::cpus();
-    let allowed = allowed_cpus();
-    if all > cpus && allowed.len() >= cpus && taskset_works() {
-        let list: Vec<String> = allowed[..cpus].iter().map(usize::to_string).collect();
-        (Some(list.join(",")), cpus)
-    } else {
-        (None, all)
-    }
-}
-
-fn run_lesson_on(pinned: Option<&str>, args: &[&str]) -> Ran {
-    let mut lesson = match pinned {
-        Some(list) => {
-            let mut lesson = command("taskset", &["-c", list, BINARY]);
-            lesson.args(args);
-            lesson
-        }
-        None => command(BINARY, args),
-    };
-    // rayon's global pool then has one thread on every machine: only a pool of your own has three.
-    lesson.env("RAYON_NUM_THREADS", "1");
-    let ran = run(lesson, Duration::from_secs(90));
-    assert!(ran.status.success(), "{ran:?}");
-    ran
-}
-
-fn run_lesson(args: &[&str]) -> Ran {
-    run_lesson_on(None, args)
-}
-
-/// The CPUs this process may run on, from Linux's /proc (empty elsewhere).
-fn allowed_cpus() -> Vec<usize> {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let Some(list) = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")) else {
-        return Vec::new();
-    };
-    let mut cpus = Vec::new();
-    for part in list.trim().split(',') {
-        let (first, last) = part.split_once('-').unwrap_or((part, part));
-        if let (Ok(first), Ok(last)) = (first.parse::<usize>(), last.parse::<usize>()) {
-            cpus.extend(first..=last);
-        }
-    }
-    cpus
-}
-
-fn taskset_works() -> bool {
-    Command::new("taskset")
-        .args(["-c", &allowed_cpus().first().unwrap_or(&0).to_string(), "true"])
-        .output()
-        .is_ok_and(|out| out.status.success())
-}
-
 /// The lesson's source, `src/main.rs`, as the learner left it.
-fn main_rs() -> String {
-    std::fs::read_to_string(MAIN_RS).unwrap_or_else(|e| panic!("{MAIN_RS}: {e}"))
-}
-
 const MAIN_RS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/main.rs");
 
-/// The task labels of the timeline printed after `name`'s timing line, in the order the
-/// tasks started (the timeline draws its rows in start order).
-fn timeline_rows<'a>(ran: &'a Ran, name: &str) -> Vec<&'a str> {
-    ran.after(name)
-        .lines()
-        .skip_while(|l| !l.contains("timeline:"))
-        .skip(1)
-        .take_while(|l| l.contains('|'))
-        .filter_map(|l| l.split_whitespace().next())
-        .collect()
-}
+/// How long one run of the lesson may take here: far longer than any takes, so only a hang
+/// reaches it.
+const DEADLINE: Duration = Duration::from_secs(20);
 
-/// The seconds each call took one by one, from the `Without_executor: ... [ 0.20 sec ]` lines.
-fn calls_one_by_one(ran: &Ran) -> Vec<f64> {
-    ran.lines_starting("Without_executor: ")
-        .iter()
-        .filter_map(|l| l.split("[ ").nth(1)?.split(' ').next()?.parse().ok())
-        .collect()
-}
+/// The lesson's stages, in the order `main` runs them.
+const WITH_THREADS: usize = 2;
+const WITH_RAYON: usize = 3;
 
 /// `count` numbers to square, from 2 on, as arguments.
 fn numbers(count: usize) -> Vec<String> {
     (2..2 + count).map(|n| n.to_string()).collect()
 }
 
-/// Shortcuts this fails: a thread per number (five numbers need five threads, not three),
-/// `RAYON_NUM_THREADS` (the check sets it to 1), three `std::thread::scope` threads over
-/// `numbers.chunks(..)` instead of rayon (`with_rayon` must build a `ThreadPoolBuilder` pool
-/// and `install` its `par_iter` work, with no `thread::`), such a pool that `install`s a
-/// helper starting three std threads (no `thread::` in main.rs outside with_threads, nor
-/// `std::thread` renamed, `use std::thread as t`, nor any `spawn(`),
-/// `build_global` (the global pool, not one of
-/// your own: it may appear nowhere in `src/main.rs`).
+/// Run the lesson (as on `forced`'s CPUs, with a pool of two processes, the calls of stage
+/// `stage` watched by a meeting server) on `numbers`: what the server saw of that stage,
+/// whose results the lesson prints as `label: ...` lines.
+fn watch_stage(stage: usize, forced: &ForcedCpus, numbers: &[String], label: &str) -> Seen {
+    let meeting = Meeting::start(stage, numbers.len());
+    let mut args = vec!["--workers", "2", "--no-timeline"];
+    args.extend(numbers.iter().map(String::as_str));
+    let mut lesson = forced.command(BINARY, &args);
+    lesson.env(CHECK_MEET, meeting.address());
+    let run = run_sampled(lesson, DEADLINE, &[]);
+    let seen = meeting.finish();
+    assert_ran(&run);
+    let results = testkit::lines_starting(&run.stdout, label).len();
+    assert!(
+        results == numbers.len() && seen.calls == numbers.len(),
+        "the lesson printed {results} `{label}` results for {} numbers, after {} calls of my_function: \
+         my_function must still call the lesson's `work.run()` here (8.9 changes it: do one \
+         exercise at a time)",
+        numbers.len(),
+        seen.calls
+    );
+    seen
+}
+
+/// One line for a lesson that hung, failed or printed nothing (bad input: a check says which).
+fn assert_ran(run: &SampledRun) {
+    let said = run
+        .stderr
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("nothing");
+    assert!(
+        !run.hung,
+        "the lesson did not finish within {} s (it printed {} lines): does every call of my_function return, and is every thread joined?",
+        DEADLINE.as_secs(),
+        run.stdout.lines().count()
+    );
+    assert!(
+        !run.stdout.trim().is_empty(),
+        "the lesson printed nothing; on stderr it said: {said}"
+    );
+    if let Some(status) = run.status {
+        assert!(
+            status.success(),
+            "the lesson ended with {status}; on stderr it said: {said}"
+        );
+    }
+}
+
+/// Shortcuts this fails: a rayon pool sized from the CPU count (`num_threads(cpus() + 1)`,
+/// 3 only on 2 CPUs: the lesson is run as on 1 CPU and on 5), rayon's global pool
+/// (`RAYON_NUM_THREADS` is set to the CPU count each run), a thread per number (seven
+/// numbers: seven at once), `cpus().max(3)`, `rayon::current_num_threads() + 2`.
 #[test]
 #[ignore = "exercise: passes once with_rayon runs on a pool of three threads"]
 fn rayon_three_threads() {
-    let numbers = numbers(5);
-    let mut args = vec!["--time-scale", "0.1"];
-    args.extend(numbers.iter().map(String::as_str));
-    let ran = run_lesson(&args);
-    let header = ran.timeline_after("with_rayon");
-    assert!(
-        header.contains("5 tasks on 3 workers"),
-        "with_rayon should run its par_iter on a rayon pool of exactly three threads, its own \
-         (`ThreadPoolBuilder`, then `pool.install`); its timeline says `{}`",
-        header.trim()
-    );
-    // Five sleeps, three at a time: two rounds, 2/5 of one by one.
-    let ratio = ran.seconds_of("with_rayon") / ran.seconds_of("without_executor");
-    assert!(
-        ratio < 0.6,
-        "three at once takes two rounds for five (ratio {ratio:.2})"
-    );
-    // And rayon did it, on a pool of with_rayon's own: three threads that look like rayon
-    // pass the timings above too.
-    let source = main_rs();
-    let with_rayon = function_source(Path::new(MAIN_RS), "with_rayon");
-    for wanted in ["ThreadPoolBuilder", "num_threads(", ".install("] {
+    let numbers = numbers(7);
+    for cpus in [1, 5] {
+        let forced = ForcedCpus::new(cpus);
+        let seen = watch_stage(WITH_RAYON, &forced, &numbers, "With_rayon: ");
         assert!(
-            with_rayon.contains(wanted),
-            "with_rayon must build its own rayon pool (`rayon::ThreadPoolBuilder::new().num_threads(3)`) and run its `par_iter` inside `pool.install(..)`: no `{wanted}` in\n{with_rayon}"
+            seen.at_once == 3 && seen.threads == 3,
+            "with_rayon, run as on {cpus} CPU(s), ran {} of its {} calls of my_function at once, on \
+             {} thread(s): the exercise asks for a rayon pool of exactly three threads, of its own, \
+             whatever the CPU count",
+            seen.at_once,
+            numbers.len(),
+            seen.threads
         );
     }
-    assert!(
-        with_rayon.contains("par_iter"),
-        "with_rayon's work is rayon's: the same `par_iter`, run inside `pool.install(..)`:\n{with_rayon}"
-    );
-    // No threads of its own, in with_rayon or in a helper it installs: outside with_threads
-    // (the exercise's other lesson), no code of main.rs names std's threads.
-    let with_threads = function_source(Path::new(MAIN_RS), "with_threads");
-    let elsewhere = testkit::code_lines(&source).replacen(&with_threads, "", 1);
-    assert!(
-        !["thread::", "thread as", "spawn("]
-            .iter()
-            .any(|own| elsewhere.contains(own)),
-        "the three threads must be the rayon pool's own: with_rayon leaves the threads to rayon, and \
-         nothing it calls starts threads of its own (`thread::`, `thread as` or `spawn(` outside \
-         with_threads)"
-    );
-    assert!(
-        !source.contains("build_global"),
-        "a pool of with_rayon's own, not rayon's global pool (`build_global`): it would change every other use of rayon in the program"
-    );
+    // What ran was rayon's: the API the exercise names.
+    let with_rayon = function_source(Path::new(MAIN_RS), "with_rayon");
+    for wanted in ["ThreadPoolBuilder", "num_threads(", ".install(", "par_iter"] {
+        assert!(
+            with_rayon.contains(wanted),
+            "with_rayon should build a rayon pool of its own (`ThreadPoolBuilder`) and run its \
+             `par_iter` inside the pool's `install`: no `{wanted}` in\n{with_rayon}"
+        );
+    }
 }
 
-/// Shortcuts this fails: a hard-coded thread count (the lesson is run on one CPU, then on
-/// up to two), a thread per number (more numbers than CPUs), fixed chunks of the numbers
-/// per thread, `numbers.chunks(numbers.len().div_ceil(cpus()))` (no shared queue: on two
-/// CPUs the first tasks to start are 2 and 6, not 2 and 3), and turns fixed in advance
-/// (`skip(t).step_by(cpus)`: the first tasks are right, but no queue is shared; every call
-/// sleeps as long, so only the code tells: it must share an index or a `Mutex`), also
-/// spelled `i%n` or `rem_euclid` with an unused `fetch_add` beside them, or with the
-/// `fetch_add(` in a comment.
+/// Shortcuts this fails: a hard-coded thread count (the lesson is run as on one CPU, then
+/// on two), a thread per number (more numbers than CPUs), a thread per number behind a gate
+/// of one per CPU (as many at once, but as many threads as numbers), and every share fixed
+/// before the threads start: `chunks`, `skip(t).step_by(cpus)`, `i % cpus == t`. While one
+/// call is kept waiting, the threads that share a queue finish every other number; a fixed
+/// share leaves numbers waiting behind the held call.
 #[test]
 #[ignore = "exercise: passes once with_threads uses one thread per CPU, not one per number"]
 fn threads_per_cpu() {
     for cpus in [1, 2] {
-        let (pinned, seen) = pinning(cpus);
-        let numbers = numbers(2 * seen + 3);
-        let mut args = vec!["--time-scale", "0.01"];
-        args.extend(numbers.iter().map(String::as_str));
-        let ran = run_lesson_on(pinned.as_deref(), &args);
-        let header = ran.timeline_after("with_threads");
-        let wanted = format!("{} tasks on {seen} worker", numbers.len());
+        let forced = ForcedCpus::new(cpus);
+        let numbers = numbers(2 * cpus + 3);
+        let seen = watch_stage(WITH_THREADS, &forced, &numbers, "With_threads: ");
         assert!(
-            header.contains(&format!("{wanted}s;")) || header.contains(&format!("{wanted};")),
-            "with_threads on {seen} CPU(s) should start one thread per CPU, each taking the next \
-             number until none is left: expected `{wanted}`, got `{header}`"
+            seen.at_once == cpus && seen.threads == cpus,
+            "with_threads, run as on {cpus} CPU(s), started {} thread(s) for {} numbers and ran {} \
+             calls of my_function at once: the exercise asks for one thread per CPU, each taking the \
+             next number until none is left{}",
+            seen.threads,
+            numbers.len(),
+            seen.at_once,
+            not_pinned(&forced)
         );
-        assert_eq!(ran.lines_starting("With_threads: ").len(), numbers.len());
-        // Each thread takes the next number from a queue they share, so the first `seen` to
-        // start are the first `seen` numbers, in whatever order; a fixed chunk per thread
-        // starts one number from each chunk instead.
-        let mut first: Vec<&str> = timeline_rows(&ran, "with_threads")
-            .into_iter()
-            .take(seen)
-            .collect();
-        first.sort_unstable_by_key(|label| label.parse::<i64>().unwrap_or(i64::MAX));
-        assert_eq!(
-            first,
-            numbers[..seen],
-            "with_threads on {seen} CPU(s): the first tasks to start must be the first numbers (each thread takes the next number left, not a chunk of its own):\n{}",
-            ran.stdout
+        assert!(
+            seen.waited_behind_the_held_one == 0,
+            "with_threads, run as on {cpus} CPUs: while one call of my_function was kept waiting, {} \
+             number(s) were not started, though the other thread was free: each thread should take \
+             the next number left, from a queue the threads share, not a share of the numbers fixed \
+             before they start",
+            seen.waited_behind_the_held_one
         );
     }
-    // Every call sleeps as long, so a fixed share per thread and a shared queue finish
-    // alike here; the check reads which one with_threads has.
-    let with_threads = function_source(Path::new(MAIN_RS), "with_threads");
-    let shares_a_queue = with_threads.contains("fetch_add(") || with_threads.contains(".lock()");
-    let splits_up_front = ["step_by(", "skip(", "chunks", "%", "rem_euclid("]
-        .iter()
-        .any(|split| with_threads.contains(split));
-    assert!(
-        shares_a_queue && !splits_up_front,
-        "each thread should take the next number left, from a queue the threads share (an index \
-         they all advance with `fetch_add`, or a `Mutex`), not a share of the numbers fixed before \
-         they start: with calls of different lengths, a fixed share leaves a thread idle while \
-         numbers wait in another's share:\n{with_threads}"
-    );
 }
 
-/// Shortcuts this fails: deleting the sleep (no work at all: each call must take tens of
-/// milliseconds at least), keeping the sleep (threads would then beat the CPU count),
-/// keeping it and counting primes after it (each call then lasts longer at a larger time
-/// scale), waiting in a loop that watches the clock (threads beat the CPU count: waiting is
-/// not computing), turning `--cpu` on by default (`Work::for_lesson(true, ..)`: that work
-/// is calibrated to the time scale, so at `--time-scale 0.001` it shrinks below the floor;
-/// counting primes does not), and the lesson's `--cpu` busy loop called from my_function
-/// with a fixed count (`Work::Compute { rounds }.run()`: real work, but not the exercise's;
-/// the check reads my_function for it).
+/// Where the lesson could not be pinned, only `common::workers::cpus()` says the CPU count.
+fn not_pinned(forced: &ForcedCpus) -> &'static str {
+    if forced.pinned() {
+        ""
+    } else {
+        " (this machine cannot be made to look like that many CPUs to all of Rust: the check tells \
+         the lesson through `common::workers::cpus()`)"
+    }
+}
+
+/// Shortcuts this fails: deleting the sleep (no work at all), no CPU work but sleeps
+/// stretched by how many calls are active per CPU (CPU time, not the clock, is measured),
+/// keeping the sleep and computing after it (one by one, the calls sleep), waiting in a loop
+/// that watches the clock, alone or behind a gate of one call per CPU (three threads sharing
+/// one CPU then spend a third of the CPU time one by one does: real work costs the same CPU
+/// time however the CPU is shared, and takes longer), computing only on the main thread, and calling the
+/// lesson's `Work` from my_function (its sleep, or `--cpu`'s busy loop: the work is
+/// my_function's own, as the exercise asks; the check reads my_function for that).
 #[test]
 #[ignore = "exercise: passes once my_function computes instead of sleeping (without --cpu)"]
 fn cpu_bound() {
-    // The work is my_function's own: the lesson's Work (the sleep, or --cpu's calibrated
-    // busy loop, even with a fixed count of rounds) is not what the exercise asks to write.
     let my_function = function_source(Path::new(MAIN_RS), "my_function");
     assert!(
         !my_function.contains(".run(") && !my_function.contains("Work::"),
         "my_function should compute on its own, counting primes by trial division as the exercise \
          asks, instead of calling the lesson's Work (the sleep, or --cpu's busy loop):\n{my_function}"
     );
-    let (pinned, cpus) = pinning(2);
-    // First the quick run: real work lasts as long whatever the time scale; the sleep and the
-    // lesson's `--cpu` work last 2 s times the scale, 0.002 s here, far under the floor.
-    let quick = calls_at(pinned.as_deref(), "0.001", &numbers(2)).0;
-    let shortest = quick.iter().copied().fold(f64::INFINITY, f64::min);
-    assert!(
-        shortest >= 0.05,
-        "at --time-scale 0.001 the quickest call took {shortest:.3} s: my_function must do real \
-         work of its own (aim for 0.2 to 0.5 s in a debug build), which no time scale shortens: \
-         the sleep and the lesson's --cpu work both shrink with it"
-    );
-    let numbers = numbers(cpus + 3);
-    let (calls, ran) = calls_at(pinned.as_deref(), "0.5", &numbers);
-    // A sleep left in adds 1 s to each call here (2 s times 0.5), and 0.002 s above.
-    let longer =
-        calls.iter().copied().fold(f64::INFINITY, f64::min) - quick.iter().copied().fold(0.0, f64::max);
-    assert!(
-        longer < 0.5,
-        "each call took at least {longer:.2} s longer at --time-scale 0.5 than at 0.001: \
-         my_function still sleeps besides computing; the work should replace the sleep"
-    );
-    // With more numbers than CPUs, sleeping threads all finish in one delay (a speed-up of
-    // n over one by one); computing threads can't beat the CPU count.
-    let speedup = ran.seconds_of("without_executor") / ran.seconds_of("with_threads");
-    let halfway = (numbers.len() + cpus) as f64 / 2.0;
-    assert!(
-        speedup < halfway,
-        "threads sped up {speedup:.1}x on {cpus} CPUs, more than {cpus} CPUs can compute (up to \
-         {}x is waiting, not computing): each call waits for time to pass, by sleeping or by \
-         watching the clock; my_function should compute, as counting primes does",
-        numbers.len()
-    );
-}
-
-/// Run the lesson at this time scale, without timelines: how long each call took one by one,
-/// and the run.
-fn calls_at(pinned: Option<&str>, scale: &str, numbers: &[String]) -> (Vec<f64>, Ran) {
-    let mut args = vec!["--time-scale", scale, "--no-timeline"];
+    // Three calls, one by one, on the pool, then on threads: the lesson is told it has three
+    // CPUs, but all its threads share one, so that work costs what it costs, and waiting
+    // for the clock costs what the clock allows.
+    let Some(forced) = ForcedCpus::sharing_one(3) else {
+        panic!(
+            "cpu_bound measures CPU time through Linux's /proc, with the lesson pinned to one CPU by \
+             `taskset`: run it on Linux, with taskset (util-linux) installed"
+        );
+    };
+    let numbers = numbers(3);
+    let mut args = vec!["--time-scale", "0.5", "--no-timeline"];
     args.extend(numbers.iter().map(String::as_str));
-    let ran = run_lesson_on(pinned, &args);
-    let calls = calls_one_by_one(&ran);
-    assert_eq!(calls.len(), numbers.len(), "{}", ran.stdout);
-    (calls, ran)
+    let stages = [
+        " [*] without_executor()",
+        " [*] with_executor()",
+        " [*] with_threads()",
+    ];
+    let run = run_sampled(forced.command(BINARY, &args), DEADLINE, &stages);
+    if run.samples.len() < stages.len() {
+        assert_ran(&run);
+        panic!(
+            "the lesson ended before with_threads() printed its time:\n{}",
+            run.stdout
+        );
+    }
+    let [one_by_one, pool, threads] = run.samples[..] else {
+        unreachable!("a sample per stage")
+    };
+    let (Some(alone), Some(before_threads), Some(after_threads)) = (one_by_one.cpu, pool.cpu, threads.cpu)
+    else {
+        panic!("no CPU times in /proc for the lesson: is /proc mounted?");
+    };
+    let calls = numbers.len() as f64;
+    let wall = one_by_one.after.as_secs_f64();
+    assert!(
+        alone.as_secs_f64() / calls >= 0.05,
+        "one by one, the {calls} calls of my_function used {:.3} s of CPU in {wall:.2} s: \
+         my_function should do real work, computing (aim for 0.2 to 0.5 s a call in a debug build)",
+        alone.as_secs_f64()
+    );
+    let asleep = one_by_one.main_thread_asleep().unwrap_or_default().as_secs_f64();
+    assert!(
+        asleep <= 0.2 + 0.25 * wall,
+        "one by one, the calls of my_function slept (or waited) {asleep:.2} s of their {wall:.2} s: \
+         my_function still waits besides computing; the work should replace the sleep"
+    );
+    // Work costs the same CPU time however the CPU is shared (only its wall time grows);
+    // calls that watch the clock take the same wall time, and get the CPU time sharing
+    // leaves them. Both are compared: another program on the same CPU can blur one of them
+    // (sharing with it), not both. Calls that sleep on threads spend no CPU time at all.
+    let shared = (after_threads - before_threads).as_secs_f64();
+    let cpu_ratio = shared / alone.as_secs_f64();
+    let (running, waiting) = one_by_one.main_thread.unwrap_or_default();
+    let runnable_alone = (running + waiting).as_secs_f64();
+    let shared_wall = (threads.after - pool.after).as_secs_f64();
+    let wall_ratio = shared_wall / runnable_alone;
+    assert!(
+        cpu_ratio >= 0.8 || (cpu_ratio >= 0.4 && wall_ratio >= 0.5),
+        "on three threads sharing one CPU the calls of my_function used {shared:.2} s of CPU (one by \
+         one {:.2} s) and took {shared_wall:.2} s (one by one {runnable_alone:.2} s of running or \
+         waiting to run): their time followed the clock, not the work. The same work costs the \
+         same CPU time however the CPU is shared; my_function should compute",
+        alone.as_secs_f64()
+    );
 }

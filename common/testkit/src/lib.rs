@@ -9,11 +9,16 @@
 //! * [`faults`]: misbehaving servers, a child's peak memory, processes left behind,
 //! * [`probes`]: peak memory, silent and closed ports, refused threads, output promises,
 //! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets,
-//! * [`pty`]: a program run in a pseudo-terminal, keys typed to it (Unix).
+//! * [`pty`]: a program run in a pseudo-terminal, keys typed to it (Unix),
+//! * [`cpus`], [`meeting`], [`cpu_time`]: what the exercise checks see of a lesson from
+//!   outside: run as on N CPUs, how its calls run at once, the CPU time it spends.
 
 pub mod compiler_errors;
+pub mod cpu_time;
+pub mod cpus;
 pub mod faults;
 pub mod measure;
+pub mod meeting;
 pub mod observe;
 pub mod probes;
 #[cfg(unix)]
@@ -443,7 +448,7 @@ pub fn run_timed(command: Command, deadline: Duration) -> TimedRun {
     }
 }
 
-fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+pub(crate) fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
     thread::spawn(move || {
         let mut text = String::new();
         if let Some(mut pipe) = pipe {
