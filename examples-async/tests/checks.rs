@@ -157,9 +157,10 @@ fn task_timeout() {
         .any(|(at, _)| source[at..].split(';').next().unwrap_or("").contains("elapsed()"));
     assert!(
         shared.is_none() && !time_left,
-        "fetch_concurrently counts every task's time from one moment ({}): each task's 0.6 s should \
+        "fetch_concurrently counts every task's time from one moment (`{}`): each task's 0.6 s should \
          count from when that task starts (a task that starts later, behind 8.7's semaphore, would get less)",
-        shared.unwrap_or("the time left of a deadline, with elapsed()")
+        shared.map_or("the time left of a deadline, with elapsed()", |call| call
+            .trim_end_matches('('))
     );
 }
 
