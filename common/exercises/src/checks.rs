@@ -78,7 +78,8 @@ impl Report {
     }
 }
 
-/// `cargo test` on a crate's exercise checks (all of them, or one), run in `workspace`.
+/// `cargo test` on some of a crate's exercise checks (all of them when `checks` is empty),
+/// run in `workspace`.
 /// One at a time (`--test-threads 1`): the timing checks of one crate must not share the CPUs.
 /// `building` is called once if cargo compiles anything first (it says `Compiling`), so that
 /// a wait of minutes is announced only when there is one. An error means cargo itself could
@@ -86,10 +87,10 @@ impl Report {
 pub fn run_checks(
     workspace: &Path,
     package: &str,
-    check: Option<&str>,
+    checks: &[&str],
     building: &(dyn Fn() + Sync),
 ) -> std::io::Result<Report> {
-    let child = spawn_piped(check_command(workspace, package, check))?;
+    let child = spawn_piped(check_command(workspace, package, checks))?;
     collect(child, building)
 }
 
@@ -140,18 +141,18 @@ pub fn collect(mut child: Child, building: &(dyn Fn() + Sync)) -> std::io::Resul
     Ok(Report(format!("{said}{printed}")))
 }
 
-/// The checks of several crates at once, a `cargo test` each: the crates' checks share the
-/// CPUs, but each crate's own run one at a time, and the table takes as long as the slowest
-/// crate instead of the sum. Reports in the order of `packages`.
-pub fn run_checks_of_crates(
+/// Several groups of checks at once, a `cargo test` each (a group: a crate, and some of its
+/// checks): the table then takes as long as the slowest group instead of the sum. Each
+/// group's checks run one at a time. Reports in the order of `groups`.
+pub fn run_check_groups(
     workspace: &Path,
-    packages: &[&str],
+    groups: &[(&str, Vec<&str>)],
     building: &(dyn Fn() + Sync),
 ) -> Vec<std::io::Result<Report>> {
     std::thread::scope(|scope| {
-        let runs: Vec<_> = packages
+        let runs: Vec<_> = groups
             .iter()
-            .map(|package| scope.spawn(move || run_checks(workspace, package, None, building)))
+            .map(|(package, checks)| scope.spawn(move || run_checks(workspace, package, checks, building)))
             .collect();
         runs.into_iter()
             .map(|run| {
@@ -162,8 +163,9 @@ pub fn run_checks_of_crates(
     })
 }
 
-/// The `cargo test` command of a crate's checks, exactly as tutorial.md prints it.
-pub fn check_command(workspace: &Path, package: &str, check: Option<&str>) -> Command {
+/// The `cargo test` command of a crate's checks, exactly as tutorial.md prints it (with
+/// more than one name after `--exact` when several checks run).
+pub fn check_command(workspace: &Path, package: &str, checks: &[&str]) -> Command {
     let cargo = cargo_named_by_the_environment().unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -172,8 +174,8 @@ pub fn check_command(workspace: &Path, package: &str, check: Option<&str>) -> Co
         .args(["--test-threads", "1"])
         .env("RUST_BACKTRACE", "0")
         .env("CARGO_TERM_COLOR", "never");
-    if let Some(check) = check {
-        command.args(["--exact", check]);
+    if !checks.is_empty() {
+        command.arg("--exact").args(checks);
     }
     for (name, _) in std::env::vars_os() {
         if name.to_str().is_some_and(set_by_cargo_run) {

@@ -26,7 +26,7 @@ mod progress;
 mod tutorial;
 mod watch;
 
-use checks::{State, run_checks, run_checks_of_crates};
+use checks::{State, run_check_groups, run_checks};
 use lesson_files::{files_of, fingerprint, shipped_content, shipped_ids, solution_patch};
 use progress::Progress;
 use std::collections::BTreeMap;
@@ -142,9 +142,7 @@ fn why_not(error: &std::io::Error) -> String {
 /// passes is remembered; one that passed before and fails today shows as `done earlier`.
 fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
     let mut states: BTreeMap<&str, State> = BTreeMap::new();
-    let mut packages: Vec<&str> = exercises.iter().map(|e| e.package.as_str()).collect();
-    packages.sort();
-    packages.dedup();
+    let groups = check_groups(exercises);
     let building = std::sync::Once::new();
     let announce = || {
         building.call_once(|| {
@@ -152,11 +150,12 @@ fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
         });
     };
     write_error_line(&format!(
-        "running the checks of {}, each crate's at once...",
-        packages.join(", ")
+        "running the {} checks, {} at a time...",
+        exercises.len(),
+        groups.len()
     ));
-    let reports = run_checks_of_crates(workspace, &packages, &announce);
-    for (package, report) in packages.iter().zip(reports) {
+    let reports = run_check_groups(workspace, &groups, &announce);
+    for ((package, checks), report) in groups.iter().zip(reports) {
         let report = report?;
         if let Some(error) = report.cargo_error() {
             return Ok(fail(&format!(
@@ -164,8 +163,8 @@ fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
                 error.trim_start_matches("error: ")
             )));
         }
-        for exercise in exercises.iter().filter(|e| e.package == *package) {
-            states.insert(&exercise.check, report.state_of(&exercise.check));
+        for check in checks {
+            states.insert(check, report.state_of(check));
         }
     }
     let mut progress = Progress::load(workspace);
@@ -196,6 +195,33 @@ fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
         None => say!("\nEvery exercise is done. Well done!"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The checks to run side by side for the table: each crate's, and those of a crate with more
+/// than three split in two, alternately (8.7, 8.11 | 8.8, 8.12), so that no crate's checks
+/// take much longer than another's (examples-async's four took 8 s one after another).
+/// Within a group they run one at a time.
+fn check_groups(exercises: &[Exercise]) -> Vec<(&str, Vec<&str>)> {
+    let mut packages: Vec<&str> = exercises.iter().map(|e| e.package.as_str()).collect();
+    packages.sort();
+    packages.dedup();
+    let mut groups = Vec::new();
+    for package in packages {
+        let checks: Vec<&str> = exercises
+            .iter()
+            .filter(|e| e.package == package)
+            .map(|e| e.check.as_str())
+            .collect();
+        match checks.len() > 3 {
+            true => {
+                let half = |first: usize| checks.iter().skip(first).step_by(2).copied().collect();
+                groups.push((package, half(0)));
+                groups.push((package, half(1)));
+            }
+            false => groups.push((package, checks)),
+        }
+    }
+    groups
 }
 
 /// Note in `progress` that the exercise's check passed, with its files as they are now.
@@ -248,7 +274,7 @@ fn show(workspace: &Path, exercise: &Exercise) -> std::io::Result<ExitCode> {
     say!("{} {} ({})\n", exercise.number, exercise.title, exercise.package);
     describe(exercise);
     say!("\n--- running the check: {}\n", exercise.command);
-    let report = run_checks(workspace, &exercise.package, Some(&exercise.check), &|| {})?;
+    let report = run_checks(workspace, &exercise.package, &[&exercise.check], &|| {})?;
     say!("{}", report.0);
     Ok(if report.passed(&exercise.check) {
         let mut progress = Progress::load(workspace);
@@ -448,4 +474,38 @@ fn usage_error(problem: &str, exercises: &[Exercise]) -> ExitCode {
 fn fail(message: &str) -> ExitCode {
     write_error_line(&format!("error: {message}"));
     ExitCode::FAILURE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crate_with_more_than_three_checks_runs_them_in_two_groups_alternately() {
+        let exercise = |number: &str, package: &str| Exercise {
+            number: number.to_string(),
+            title: String::new(),
+            package: package.to_string(),
+            check: format!("check_{number}"),
+            task: String::new(),
+            hint: String::new(),
+            command: String::new(),
+        };
+        let exercises = [
+            exercise("1", "a"),
+            exercise("2", "b"),
+            exercise("3", "b"),
+            exercise("4", "b"),
+            exercise("5", "b"),
+            exercise("6", "a"),
+        ];
+        assert_eq!(
+            check_groups(&exercises),
+            [
+                ("a", vec!["check_1", "check_6"]),
+                ("b", vec!["check_2", "check_4"]),
+                ("b", vec!["check_3", "check_5"]),
+            ]
+        );
+    }
 }

@@ -211,7 +211,7 @@ fn start_if_files_are_there(
     *run_number += 1;
     let number = *run_number;
     say!("\nrunning the check...");
-    let mut command = check_command(workspace, &exercise.package, Some(&exercise.check));
+    let mut command = check_command(workspace, &exercise.package, &[&exercise.check]);
     // A group of its own, so that stopping it stops cargo and the test it runs with it.
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);

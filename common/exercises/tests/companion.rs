@@ -40,7 +40,7 @@ fi
 echo "running 2 tests"
 for pair in only_check:first second_check:second; do
   name=${pair%%:*}; file=examples-threadpool/${pair#*:}.txt
-  case "$*" in *--exact*) case "$*" in *"--exact $name"*) ;; *) continue ;; esac ;; esac
+  case "$*" in *--exact*) case " $* " in *" $name "*) ;; *) continue ;; esac ;; esac
   if grep -q DONE "$file" 2>/dev/null; then echo "test $name ... ok"; else
     printf 'test %s ... FAILED\n\nfailures:\n\n---- %s stdout ----\n\nthread '"'"'%s'"'"' panicked at tests/checks.rs:1:1:\nwrite DONE in %s\nnote: run with `RUST_BACKTRACE=1`\n' "$name" "$name" "$name" "$file"
   fi
