@@ -34,8 +34,8 @@ pub fn thread_pool_default() -> usize {
 pub const MAX_THREADS: usize = 10_000;
 
 /// The most processes `--workers` gives a process pool: fewer than threads, since each is a
-/// whole copy of this program, and costs the parent three threads and three pipes besides
-/// (256 workers: 768 of each).
+/// whole copy of this program (its own memory, its own start), and costs the pool a thread
+/// and a connection besides (`process_pool::threads_needed`).
 pub const MAX_PROCESSES: usize = 256;
 
 /// `--workers` for a thread pool: see [`workers_up_to`].
