@@ -16,6 +16,10 @@ pub struct LessonArgs {
     /// Don't draw the timeline picture after each run.
     #[arg(long)]
     pub no_timeline: bool,
+
+    /// Don't draw the timeline while it grows (it is drawn only on a terminal anyway).
+    #[arg(long)]
+    pub no_live_view: bool,
 }
 
 /// The shortest `--timeout`: a millisecond. Anything shorter would round to no time at all,

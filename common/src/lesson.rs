@@ -17,6 +17,7 @@ use crate::Error;
 use crate::cli::LessonArgs;
 use crate::fetching::{FetchArgs, Fetching};
 use crate::say;
+use crate::timeline::live::LiveTimeline;
 use crate::timeline::{TaskKind, Timeline};
 use crate::timing::Timed;
 use demo_sites::StandInSites;
@@ -30,6 +31,8 @@ use summary::Summary;
 /// A lesson in progress: its runs so far, and what it needs to sum them up.
 pub struct Lesson {
     show_timelines: bool,
+    /// On a terminal, each run's timeline drawn as it grows (unless `--no-live-view`).
+    live_timeline: Option<LiveTimeline>,
     runs: Vec<Timed<Timeline>>,
     summary: Summary,
     /// The stand-in sites, served for as long as the lesson runs (none for given URLs).
@@ -68,6 +71,7 @@ impl Lesson {
         say!(); // the article's `print(f'')`
         Lesson {
             show_timelines: !options.no_timeline,
+            live_timeline: LiveTimeline::show_if_watched(!options.no_live_view),
             runs: Vec::new(),
             summary,
             _sites: sites,
@@ -77,6 +81,9 @@ impl Lesson {
 
     /// Keep a finished run and draw its timeline.
     pub fn record(&mut self, run: Timed<Timeline>) {
+        if let Some(live) = &self.live_timeline {
+            live.end_run(); // the rows that grew leave; the picture takes their place
+        }
         if self.show_timelines {
             run.value.print();
         }
@@ -85,7 +92,8 @@ impl Lesson {
 
     /// The summary, the check that every way got the same results, and the exit status:
     /// failure if any task failed or two runs disagree.
-    pub fn finish(self) -> ExitCode {
+    pub fn finish(mut self) -> ExitCode {
+        self.live_timeline = None; // off the screen before the closing lines
         self.summary.print(&self.runs);
         let agree = self.check_agreement();
         let failed = self.report_failures();

@@ -8,7 +8,8 @@
 //!
 //! * [`timing`]: the article's `@timeit` decorator ([`timeit!`]),
 //! * [`timeline`]: [`Span::measure`](timeline::Span::measure) times one task; a
-//!   [`Timeline`](timeline::Timeline) draws which task ran when, on which worker,
+//!   [`Timeline`](timeline::Timeline) draws which task ran when, on which worker (and, on
+//!   a terminal, [`timeline::live`] draws it while it grows),
 //! * [`fetch`]: what fetching a URL gives back, printed as the article prints it,
 //! * [`squares`]: what squaring a number gives back (Listing 2), printed likewise,
 //! * [`panics`]: a panicking task becomes that task's one-line error,
@@ -23,7 +24,8 @@
 //! * [`Error`] and [`exit_status`]: why a lesson cannot go on, returned up to its `main`, which
 //!   alone prints it in one line and picks the exit status (from `terminal`),
 //! * [`fetching`]: which URLs a lesson fetches (stand-in, given or live), and the client,
-//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`), and `parse`
+//! * [`cli`]: the options every example has (`--time-scale`, `--no-timeline`,
+//!   `--no-live-view`), and `parse`
 //!   (from `terminal`): clap's, with no colour for `TERM=dumb` and `--help` into a full disk
 //!   an error,
 //! * [`tls`]: the TLS provider behind `--live`, installed once.

@@ -9,6 +9,11 @@
 //! ```
 //!
 //! Run one after another the bars form a staircase; run at once they overlap.
+//!
+//! On a terminal the same picture grows while the run goes on ([`live`]): a row appears when
+//! its task starts, and its bar grows until the task ends.
+
+pub mod live;
 
 use colored::Colorize;
 use std::collections::HashMap;
@@ -40,40 +45,83 @@ pub enum Worker {
 impl Span {
     /// Run `work` on this thread and return its value with the span it took.
     pub fn measure<T>(label: impl Into<String>, work: impl FnOnce() -> T) -> (T, Span) {
-        let label = label.into();
-        let start = Instant::now();
+        let started = Span::begin(label, Worker::this_thread());
         let value = work();
-        (value, Span::ending_now(label, start))
+        (value, started.end_on(Worker::this_thread()))
     }
 
     /// The async form of [`Span::measure`]: await `work` and return its value with its span.
     /// The worker is the thread the task was on when it finished.
     pub async fn measure_async<T>(label: impl Into<String>, work: impl Future<Output = T>) -> (T, Span) {
-        let label = label.into();
-        let start = Instant::now();
+        let started = Span::begin(label, Worker::this_thread());
         let value = work.await;
-        (value, Span::ending_now(label, start))
+        (value, started.end_on(Worker::this_thread()))
     }
 
     /// A span from `start` until now, on this thread: for a task that never handed back a
     /// span of its own, such as one cancelled before it ended.
     pub fn since(label: impl Into<String>, start: Instant) -> Span {
-        Span::ending_now(label.into(), start)
-    }
-
-    /// A span from `start` until now, run by this thread.
-    fn ending_now(label: String, start: Instant) -> Span {
         Span {
-            label,
-            worker: Worker::Thread(thread::current().id()),
+            label: label.into(),
+            worker: Worker::this_thread(),
             start,
             end: Instant::now(),
+        }
+    }
+
+    /// A task starts now on `worker`: its row appears on the live timeline, if one is shown.
+    /// [`Started::end`] gives its span. (`measure` does both around a call.)
+    pub fn begin(label: impl Into<String>, worker: Worker) -> Started {
+        let label = label.into();
+        let start = Instant::now();
+        let live_row = live::task_started(&label, worker, start);
+        Started {
+            label,
+            worker,
+            start,
+            live_row,
         }
     }
 
     /// How long the task took.
     pub fn duration(&self) -> Duration {
         self.end - self.start
+    }
+}
+
+impl Worker {
+    fn this_thread() -> Worker {
+        Worker::Thread(thread::current().id())
+    }
+}
+
+/// A task that has started and not yet ended (from [`Span::begin`]).
+#[derive(Debug)]
+#[must_use = "a task's span is what `end` gives back"]
+pub struct Started {
+    label: String,
+    worker: Worker,
+    start: Instant,
+    live_row: Option<live::RowId>,
+}
+
+impl Started {
+    /// The task ends now, on the worker it started on.
+    pub fn end(self) -> Span {
+        let worker = self.worker;
+        self.end_on(worker)
+    }
+
+    /// The task ends now, on `worker` (an async task may move between threads).
+    fn end_on(self, worker: Worker) -> Span {
+        let end = Instant::now();
+        live::task_ended(self.live_row, worker, end);
+        Span {
+            label: self.label,
+            worker,
+            start: self.start,
+            end,
+        }
     }
 }
 
@@ -122,6 +170,7 @@ impl Timeline {
         self.kind = Some(T::KIND);
         if span.label.is_empty() {
             span.label = outcome.task();
+            live::task_named(&span);
         }
         self.rows.push(Row {
             span,
@@ -195,56 +244,121 @@ impl Timeline {
             return " timeline: no tasks\n".to_string();
         };
         let finish = self.rows.iter().map(|row| row.span.end).max().unwrap_or(origin);
-        let total = (finish - origin).max(Duration::from_micros(1));
-        let column = |at: Instant| {
-            let fraction = (at - origin).as_secs_f64() / total.as_secs_f64();
-            ((fraction * BAR_WIDTH as f64).round() as usize).min(BAR_WIDTH)
-        };
+        let axis = Axis::new(origin, finish);
 
         let mut rows: Vec<&Row> = self.rows.iter().collect();
         rows.sort_by_key(|row| row.span.start);
-        let workers = number_workers(&rows);
-        // Columns on a terminal, not bytes or chars: `é` takes one column, `東` two.
-        let label_width = rows.iter().map(|row| row.span.label.width()).max().unwrap_or(0);
-        let worker_width = workers.values().max().map_or(1, |n| n.to_string().len()) + 1;
+        let workers = number_workers(rows.iter().map(|row| row.span.worker));
+        let columns = Columns::fitting(rows.iter().map(|row| row.span.label.as_str()), &workers);
 
-        let mut out = format!(
-            " timeline: {} on {}; full width = {:.2} s\n",
-            crate::output::count(rows.len(), "task"),
-            crate::output::count(workers.len(), "worker"),
-            total.as_secs_f64(),
-        );
+        let mut out = header("timeline:", rows.len(), workers.len(), axis.total, "");
         for Row { span, value, .. } in rows {
-            let ok = value.is_some();
-            let (from, to) = (column(span.start), column(span.end));
-            // Every task gets at least one block, so even a quick one is visible.
-            let to = to.max(from + 1).min(BAR_WIDTH);
-            let from = from.min(to - 1);
-            let bar = "█".repeat(to - from);
-            let bar = if ok { bar.green() } else { bar.red() };
-            let _ = writeln!(
-                out,
-                " {}{} {:>worker_width$} |{}{}{}| {:.2} s{}",
-                span.label,
-                " ".repeat(label_width - span.label.width()),
-                format!("w{}", workers[&span.worker]),
-                "·".repeat(from),
-                bar,
-                "·".repeat(BAR_WIDTH - to),
-                span.duration().as_secs_f64(),
-                if ok { "" } else { " (failed)" },
-            );
+            let bar = match value {
+                Some(_) => Bar::Succeeded,
+                None => Bar::Failed,
+            };
+            let worker = workers[&span.worker];
+            columns.write_row(&mut out, &span.label, worker, &axis, (span.start, span.end), bar);
         }
         out
     }
 }
 
-/// Name workers w1, w2, ... in the order they first started a task.
-fn number_workers(rows: &[&Row]) -> HashMap<Worker, usize> {
+/// ` timeline: 4 tasks on 1 worker; full width = 1.82 s` (`title` first, `note` last).
+fn header(title: &str, tasks: usize, workers: usize, width: Duration, note: &str) -> String {
+    format!(
+        " {title} {} on {}; full width = {:.2} s{note}\n",
+        crate::output::count(tasks, "task"),
+        crate::output::count(workers, "worker"),
+        width.as_secs_f64(),
+    )
+}
+
+/// The shared time axis: `origin` at the left edge, `origin + total` at the right.
+struct Axis {
+    origin: Instant,
+    total: Duration,
+}
+
+impl Axis {
+    fn new(origin: Instant, finish: Instant) -> Axis {
+        let total = (finish - origin).max(Duration::from_micros(1));
+        Axis { origin, total }
+    }
+
+    /// The bar's column for the moment `at`.
+    fn column(&self, at: Instant) -> usize {
+        let fraction = (at - self.origin).as_secs_f64() / self.total.as_secs_f64();
+        ((fraction * BAR_WIDTH as f64).round() as usize).min(BAR_WIDTH)
+    }
+}
+
+/// How a task's bar is drawn: by how it ended, or that it has not yet.
+#[derive(Clone, Copy)]
+enum Bar {
+    Succeeded,
+    Failed,
+    /// Ended, how is not known yet (the live timeline only).
+    Ended,
+    /// Still running (the live timeline only).
+    Running,
+}
+
+/// How wide the label and worker columns are, so that the bars line up.
+struct Columns {
+    label: usize,
+    worker: usize,
+}
+
+impl Columns {
+    fn fitting<'a>(labels: impl Iterator<Item = &'a str>, workers: &HashMap<Worker, usize>) -> Columns {
+        Columns {
+            // Columns on a terminal, not bytes or chars: `é` takes one column, `東` two.
+            label: labels.map(UnicodeWidthStr::width).max().unwrap_or(0),
+            worker: workers.values().max().map_or(1, |n| n.to_string().len()) + 1,
+        }
+    }
+
+    /// One row: ` bing       w1 |████████········| 0.31 s`.
+    fn write_row(
+        &self,
+        out: &mut String,
+        label: &str,
+        worker: usize,
+        axis: &Axis,
+        (start, end): (Instant, Instant),
+        bar: Bar,
+    ) {
+        let (from, to) = (axis.column(start), axis.column(end));
+        // Every task gets at least one block, so even a quick one is visible.
+        let to = to.max(from + 1).min(BAR_WIDTH);
+        let from = from.min(to - 1);
+        let blocks = "█".repeat(to - from);
+        let (blocks, after) = match bar {
+            Bar::Succeeded => (blocks.green(), ""),
+            Bar::Failed => (blocks.red(), " (failed)"),
+            Bar::Ended => (blocks.normal(), ""),
+            Bar::Running => (blocks.yellow(), " …"),
+        };
+        let worker_width = self.worker;
+        let _ = writeln!(
+            out,
+            " {label}{} {:>worker_width$} |{}{blocks}{}| {:.2} s{after}",
+            " ".repeat(self.label.saturating_sub(label.width())),
+            format!("w{worker}"),
+            "·".repeat(from),
+            "·".repeat(BAR_WIDTH - to),
+            (end - start).as_secs_f64(),
+        );
+    }
+}
+
+/// Name workers w1, w2, ... in the order they first started a task (`workers` in start order).
+fn number_workers(workers: impl Iterator<Item = Worker>) -> HashMap<Worker, usize> {
     let mut numbers = HashMap::new();
-    for row in rows {
+    for worker in workers {
         let next = numbers.len() + 1;
-        numbers.entry(row.span.worker).or_insert(next);
+        numbers.entry(worker).or_insert(next);
     }
     numbers
 }

@@ -78,8 +78,12 @@ pub fn write_line(text: &str) {
     if LOST.get().is_some() {
         return;
     }
-    let mut out = io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+    // Above the live view, if one is drawn (a no-op off a terminal).
+    let written = crate::live::above(|| {
+        let mut out = io::stdout().lock();
+        writeln!(out, "{text}").and_then(|()| out.flush())
+    });
+    match written {
         Ok(()) => {}
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
         Err(error) => {
@@ -101,7 +105,9 @@ pub fn check_written() -> Result<(), Error> {
 /// Write one line to stderr, and carry on if even that fails (`2> /dev/full`):
 /// unlike `eprintln!`, which panics then, and a panic while reporting a panic aborts.
 pub fn write_error_line(text: &str) {
-    let _ = writeln!(io::stderr(), "{text}");
+    crate::live::above(|| {
+        let _ = writeln!(io::stderr(), "{text}");
+    });
 }
 
 /// "Connection refused (os error 111)" -> "Connection refused": the number differs per OS.

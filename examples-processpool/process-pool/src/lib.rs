@@ -559,18 +559,14 @@ fn run_task(
     task: &Task,
     limit: Option<Duration>,
 ) -> (Result<Vec<u8>, TaskError>, Span) {
-    let start = Instant::now();
-    let (answer, pid) = match worker {
-        Ok(process) => (process.ask(&task.request, limit), process.pid()),
-        Err(error) => (Err(error.clone()), 0),
+    let pid = worker.as_ref().map_or(0, WorkerProcess::pid);
+    // No label: the timeline names the task by its outcome.
+    let started = Span::begin(String::new(), Worker::Process(pid));
+    let answer = match worker {
+        Ok(process) => process.ask(&task.request, limit),
+        Err(error) => Err(error.clone()),
     };
-    let span = Span {
-        label: String::new(),
-        worker: Worker::Process(pid),
-        start,
-        end: Instant::now(),
-    };
-    (answer, span)
+    (answer, started.end())
 }
 
 /// Start a worker and run the initializer in it, if the pool has one. An initializer that

@@ -1,0 +1,190 @@
+//! The timeline of the run going on, drawn while it grows, where a person watches: a row
+//! appears when its task starts (from [`Span::begin`](super::Span::begin), which
+//! `Span::measure` calls), its bar grows until the task ends, and the rows are grouped by
+//! worker. When the run ends the rows leave the screen and the lesson prints the picture
+//! of [`Timeline::render`](super::Timeline::render) in their place.
+//!
+//! A task only notes when it starts and ends, under a lock held for a push; the drawing is
+//! done by one thread for all tasks, at most ten times a second (`terminal::live`). With no
+//! live timeline shown, a task pays one atomic read.
+
+use super::{Axis, Bar, Columns, Span, Worker, header, number_workers};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+use terminal::live::{LiveView, Size};
+
+/// The label of a task not yet named (see [`task_named`]).
+const UNNAMED: &str = "?";
+
+/// Is a live timeline shown? Read by every task that starts.
+static SHOWN: AtomicBool = AtomicBool::new(false);
+
+/// The tasks of the run going on.
+static BOARD: Mutex<Board> = Mutex::new(Board {
+    run: 0,
+    rows: Vec::new(),
+});
+
+struct Board {
+    /// Which run this is, so that a row of an earlier run is never mistaken for one of this.
+    run: u64,
+    rows: Vec<LiveRow>,
+}
+
+struct LiveRow {
+    label: String,
+    worker: Worker,
+    start: Instant,
+    end: Option<Instant>,
+}
+
+/// Where a task's row is on the board.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowId {
+    run: u64,
+    index: usize,
+}
+
+/// The timeline of each run, drawn as it grows, until dropped.
+pub struct LiveTimeline {
+    _view: LiveView,
+}
+
+impl LiveTimeline {
+    /// Draw each run's timeline as it grows, if `wanted` and a person watches (stdout is a
+    /// terminal, and not `TERM=dumb`); otherwise `None`, and nothing is drawn.
+    pub fn show_if_watched(wanted: bool) -> Option<LiveTimeline> {
+        if !wanted || !terminal::live::is_wanted() {
+            return None;
+        }
+        board().next_run();
+        SHOWN.store(true, Ordering::Relaxed);
+        // Ctrl-C takes the rows off the screen before the program ends.
+        crate::interrupt::clear_live_view_on_ctrl_c();
+        Some(LiveTimeline {
+            _view: LiveView::show(draw),
+        })
+    }
+
+    /// The run has ended: its rows leave the screen (for its picture to take their place).
+    pub fn end_run(&self) {
+        board().next_run();
+    }
+}
+
+impl Drop for LiveTimeline {
+    fn drop(&mut self) {
+        SHOWN.store(false, Ordering::Relaxed);
+        board().next_run();
+    }
+}
+
+impl Board {
+    fn next_run(&mut self) {
+        self.run += 1;
+        self.rows.clear();
+    }
+}
+
+/// A task started: add its row, if a live timeline is shown.
+pub(crate) fn task_started(label: &str, worker: Worker, start: Instant) -> Option<RowId> {
+    if !SHOWN.load(Ordering::Relaxed) {
+        return None;
+    }
+    let mut board = board();
+    board.rows.push(LiveRow {
+        label: label.to_string(),
+        worker,
+        start,
+        end: None,
+    });
+    Some(RowId {
+        run: board.run,
+        index: board.rows.len() - 1,
+    })
+}
+
+/// A task ended, on `worker`: its bar stops growing.
+pub(crate) fn task_ended(row: Option<RowId>, worker: Worker, end: Instant) {
+    let Some(RowId { run, index }) = row else {
+        return;
+    };
+    let mut board = board();
+    if board.run == run {
+        let row = &mut board.rows[index];
+        (row.worker, row.end) = (worker, Some(end));
+    }
+}
+
+/// A task that started with no label (a process pool's: the pool does not know what its
+/// arguments mean) is named by its outcome: its row takes the span's label.
+pub(crate) fn task_named(span: &Span) {
+    if !SHOWN.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut board = board();
+    let same_task = |row: &&mut LiveRow| row.start == span.start && row.label.is_empty();
+    if let Some(row) = board.rows.iter_mut().rev().find(same_task) {
+        row.label.clone_from(&span.label);
+    }
+}
+
+/// The rows so far, grouped by worker, on an axis that ends now; as many as fit the
+/// terminal, and one line for the rest.
+fn draw(out: &mut String, size: Size) {
+    let board = board();
+    let Some(origin) = board.rows.first().map(|row| row.start) else {
+        return;
+    };
+    let now = Instant::now();
+    let axis = Axis::new(origin, now);
+    // Rows are added in start order: workers are numbered as in the finished picture.
+    let workers = number_workers(board.rows.iter().map(|row| row.worker));
+    let mut rows: Vec<&LiveRow> = board.rows.iter().collect();
+    rows.sort_by_key(|row| (workers[&row.worker], row.start));
+    let columns = Columns::fitting(rows.iter().map(|row| label(row)), &workers);
+
+    let total = rows.len();
+    out.push_str(&header("timeline so far:", total, workers.len(), axis.total, ""));
+    // The header, the rows, and a line to spare for the cursor.
+    let room = size.rows.saturating_sub(2).max(2);
+    let shown = if total > room { room - 1 } else { total };
+    for row in &rows[..shown] {
+        let (end, bar) = match row.end {
+            Some(end) => (end, Bar::Ended),
+            None => (now, Bar::Running),
+        };
+        columns.write_row(
+            out,
+            &row.label,
+            workers[&row.worker],
+            &axis,
+            (row.start, end),
+            bar,
+        );
+    }
+    if shown < total {
+        let running = rows[shown..].iter().filter(|row| row.end.is_none()).count();
+        let _ = writeln!(
+            out,
+            " … and {} more: {running} running, {} done",
+            crate::output::count(total - shown, "task"),
+            total - shown - running
+        );
+    }
+}
+
+/// A row's label, or [`UNNAMED`] until it has one.
+fn label(row: &LiveRow) -> &str {
+    match row.label.as_str() {
+        "" => UNNAMED,
+        label => label,
+    }
+}
+
+fn board() -> MutexGuard<'static, Board> {
+    // A panic while holding this lock can't leave the board half-changed: recover it.
+    BOARD.lock().unwrap_or_else(PoisonError::into_inner)
+}

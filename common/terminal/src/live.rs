@@ -1,0 +1,173 @@
+//! A live view: a few lines at the bottom of the terminal, redrawn in place while a program
+//! runs, like Python's `rich.progress` or `tqdm`. The lessons draw their timeline in it as
+//! it grows; the scale binary its counts.
+//!
+//! Only where a person watches ([`is_wanted`]): off a terminal (a pipe, a file, CI), or with
+//! `TERM=dumb`, nothing is drawn, so what a program prints stays byte for byte the same.
+//! `NO_COLOR` takes the colour away, not the view.
+//!
+//! While a view is shown, every line printed with `say!`, `rprint!` or on stderr goes above
+//! it ([`above`]), and the view is drawn again below. When it is dropped, its lines are
+//! cleared: what stays on the screen is what the program printed.
+//!
+//! The drawing is indicatif's: one thread (its ticker) redraws the view at most
+//! [`REDRAWS_PER_SECOND`] times a second, whatever the number of tasks, and it keeps the
+//! count of lines right for a line that wraps and for a view taller than the terminal.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle, TermLike};
+use std::io;
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// How often a live view is redrawn, at most.
+pub const REDRAWS_PER_SECOND: u8 = 10;
+
+/// The view on the screen now, if any: where printed lines must go above, and what Ctrl-C
+/// clears. Each view has a number, so that dropping one that was replaced leaves its successor.
+static SHOWN: Mutex<Option<(u64, ProgressBar)>> = Mutex::new(None);
+static VIEWS: AtomicU64 = AtomicU64::new(0);
+
+/// Is a person watching: is stdout a terminal that can move its cursor (not `TERM=dumb`)?
+pub fn is_wanted() -> bool {
+    std::io::stdout().is_terminal() && !crate::output::is_dumb_terminal_here()
+}
+
+/// The terminal's size, for a view to fit in: columns and rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub columns: usize,
+    pub rows: usize,
+}
+
+/// A view on the screen until dropped. At most one at a time: a second one replaces the first.
+pub struct LiveView {
+    number: u64,
+    bar: ProgressBar,
+}
+
+impl LiveView {
+    /// Show the text that `draw` writes (any number of lines, each cut to the terminal's
+    /// width), redrawn at most [`REDRAWS_PER_SECOND`] times a second until the view is
+    /// dropped. `draw` is called on indicatif's ticker thread: keep it quick.
+    pub fn show(draw: impl Fn(&mut String, Size) + Send + Sync + Clone + 'static) -> LiveView {
+        let lines = move |_: &ProgressState, out: &mut dyn std::fmt::Write| {
+            let (rows, columns) = console::Term::stdout().size();
+            let size = Size {
+                columns: usize::from(columns),
+                rows: usize::from(rows),
+            };
+            let mut text = String::new();
+            draw(&mut text, size);
+            // A line exactly as wide as the terminal, or wider, would wrap: cut it short.
+            let cut = text
+                .lines()
+                .map(|line| console::truncate_str(line, size.columns.saturating_sub(1), ""));
+            for (n, line) in cut.enumerate() {
+                let _ = write!(out, "{}{line}", if n == 0 { "" } else { "\n" });
+            }
+        };
+        let style = ProgressStyle::with_template("{lines}")
+            .expect("a template of one key")
+            .with_key("lines", lines);
+        let target = ProgressDrawTarget::term_like_with_hz(Box::new(Stdout::new()), REDRAWS_PER_SECOND);
+        let bar = ProgressBar::with_draw_target(None, target).with_style(style);
+        bar.enable_steady_tick(Duration::from_millis(1000 / u64::from(REDRAWS_PER_SECOND)));
+        let number = VIEWS.fetch_add(1, Ordering::Relaxed);
+        if let Some((_, earlier)) = shown().replace((number, bar.clone())) {
+            earlier.finish_and_clear();
+        }
+        LiveView { number, bar }
+    }
+}
+
+impl Drop for LiveView {
+    /// Clear the view's lines, leaving the screen as the program printed it.
+    fn drop(&mut self) {
+        let mut shown = shown();
+        if shown.as_ref().is_some_and(|(number, _)| *number == self.number) {
+            *shown = None;
+        }
+        self.bar.finish_and_clear();
+    }
+}
+
+/// The terminal on stdout, as indicatif draws on it, but for one thing: after each frame the
+/// cursor goes back to the start of the last line. indicatif fills every line to the edge,
+/// which leaves the cursor waiting to wrap; the `^C` the terminal echoes for Ctrl-C would
+/// then start a line below the view, and clearing the view would miss its first line.
+#[derive(Debug)]
+struct Stdout(console::Term);
+
+impl Stdout {
+    fn new() -> Self {
+        Stdout(console::Term::stdout())
+    }
+}
+
+impl TermLike for Stdout {
+    fn width(&self) -> u16 {
+        self.0.size().1
+    }
+
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+
+    fn move_cursor_up(&self, n: usize) -> io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+
+    fn move_cursor_down(&self, n: usize) -> io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+
+    fn move_cursor_right(&self, n: usize) -> io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+
+    fn move_cursor_left(&self, n: usize) -> io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+
+    fn write_line(&self, s: &str) -> io::Result<()> {
+        self.0.write_line(s)
+    }
+
+    fn write_str(&self, s: &str) -> io::Result<()> {
+        self.0.write_str(s)
+    }
+
+    fn clear_line(&self) -> io::Result<()> {
+        self.0.clear_line()
+    }
+
+    fn flush(&self) -> io::Result<()> {
+        self.0.write_str("\r")?;
+        self.0.flush()
+    }
+}
+
+/// Run `print` (which writes to stdout or stderr) with the view, if one is shown, taken off
+/// the screen meanwhile, so the printed lines go above it and it is drawn again below them.
+pub fn above<T>(print: impl FnOnce() -> T) -> T {
+    let shown = shown();
+    match shown.as_ref() {
+        Some((_, bar)) => bar.suspend(print),
+        None => print(),
+    }
+}
+
+/// Take the view off the screen for good, now: for Ctrl-C, so the terminal is left with no
+/// half-drawn line. (indicatif never hides the cursor, so there is none to show again.)
+pub fn clear_shown() {
+    if let Some((_, bar)) = shown().take() {
+        bar.finish_and_clear();
+    }
+}
+
+fn shown() -> MutexGuard<'static, Option<(u64, ProgressBar)>> {
+    // Printing while the lock is held cannot leave the view half-changed: recover it.
+    SHOWN.lock().unwrap_or_else(PoisonError::into_inner)
+}
