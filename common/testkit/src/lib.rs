@@ -23,6 +23,7 @@ pub mod observe;
 pub mod probes;
 #[cfg(unix)]
 pub mod pty;
+pub mod tmux;
 pub use probes::closed_port;
 
 use std::io::{BufRead, Read};
