@@ -3,10 +3,10 @@
 //! the answer, and stops it, always reaping it so that no zombie is left behind.
 
 use super::future::TaskError;
-use super::wire;
+use super::wire::{self, Request};
 use super::worker::WORKER_FLAG;
 use common::children::wait_or_kill;
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, BufWriter, ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, TcpListener, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
@@ -26,6 +26,10 @@ pub(crate) const THREADS_PER_WORKER: usize = 1;
 pub(crate) struct WorkerProcess {
     child: Child,
     connection: TcpStream,
+    /// The connection's writing side, buffered: a small request goes out in one write.
+    requests: BufWriter<TcpStream>,
+    /// The last answer's bytes; the buffer serves every answer.
+    answer: Vec<u8>,
 }
 
 impl WorkerProcess {
@@ -51,7 +55,15 @@ impl WorkerProcess {
             _ => Err(why_it_died(&mut child, "before it connected")),
         };
         match connected {
-            Ok(connection) => Ok(WorkerProcess { child, connection }),
+            Ok(connection) => match connection.try_clone() {
+                Ok(writing) => Ok(WorkerProcess {
+                    child,
+                    connection,
+                    requests: BufWriter::with_capacity(8 << 10, writing),
+                    answer: Vec::new(),
+                }),
+                Err(e) => Err(cannot("no connection", e)),
+            },
             Err(why) => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -71,13 +83,13 @@ impl WorkerProcess {
 
     /// Send one request and wait for the answer, at most `limit`. `Err` means the worker
     /// died, or ran past the limit and was killed: either way it is of no more use.
-    pub(crate) fn ask(&mut self, request: &[u8], limit: Option<Duration>) -> Result<Vec<u8>, TaskError> {
-        if wire::write_frame(&mut self.connection, request).is_err() {
+    pub(crate) fn ask(&mut self, request: &dyn Request, limit: Option<Duration>) -> Result<&[u8], TaskError> {
+        if request.write_to(&mut self.requests).is_err() {
             return Err(why_it_died(&mut self.child, "while it was sent a task"));
         }
         let _ = self.connection.set_read_timeout(limit);
-        match wire::read_frame(&mut self.connection) {
-            Ok(Some(answer)) => Ok(answer),
+        match wire::read_frame(&mut self.connection, &mut self.answer) {
+            Ok(true) => Ok(&self.answer),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 // SIGKILL (TerminateProcess on Windows) ends even a stopped worker.
                 let _ = self.child.kill();
@@ -87,7 +99,7 @@ impl WorkerProcess {
                     "no answer within the {limit} s time limit: worker process {pid} was killed"
                 )))
             }
-            Ok(None) => Err(why_it_died(&mut self.child, "")),
+            Ok(false) => Err(why_it_died(&mut self.child, "")),
             Err(_) => Err(why_it_died(&mut self.child, "in the middle of its answer")),
         }
     }
@@ -97,6 +109,7 @@ impl WorkerProcess {
         let Self {
             mut child,
             connection,
+            ..
         } = self;
         let _ = connection.shutdown(Shutdown::Both);
         drop(connection);

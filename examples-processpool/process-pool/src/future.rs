@@ -114,19 +114,19 @@ pub(crate) trait Pending: Send + Sync {
     /// The pool takes the task to run: true if it was pending (not cancelled, not done).
     fn start(&self) -> bool;
     /// Give the task the worker's answer (or why there is none), read as the value's type.
-    fn answer(&self, answer: Result<Vec<u8>, TaskError>, span: Span);
+    fn answer(&self, answer: Result<&[u8], TaskError>, span: Span);
     /// Fail the task without running it (unless it has an outcome already).
     fn finish_unrun(&self, why: TaskError);
     /// Cancel the task if it is still pending.
     fn cancel(&self) -> bool;
 }
 
-impl<R: DeserializeOwned + Send + Sync> Pending for Slot<R> {
+impl<R: DeserializeOwned + Send + Sync + 'static> Pending for Slot<R> {
     fn start(&self) -> bool {
         Slot::start(self)
     }
-    fn answer(&self, answer: Result<Vec<u8>, TaskError>, span: Span) {
-        self.finish(answer.and_then(|bytes| read_answer(&bytes)), span);
+    fn answer(&self, answer: Result<&[u8], TaskError>, span: Span) {
+        self.finish(answer.and_then(read_answer), span);
     }
     fn finish_unrun(&self, why: TaskError) {
         Slot::finish_unrun(self, why);
@@ -261,14 +261,15 @@ fn call_back<R>(callback: Callback<R>, outcome: &Result<R, TaskError>) {
 /// the task's arguments, so a failed task can still say which one it was.
 pub struct PoolFuture<Args, R> {
     slot: Arc<Slot<R>>,
-    args: Args,
+    /// Shared with the task, which is sent from them.
+    args: Arc<Args>,
 }
 
-impl<Args: Clone, R> Clone for PoolFuture<Args, R> {
+impl<Args, R> Clone for PoolFuture<Args, R> {
     fn clone(&self) -> Self {
         PoolFuture {
             slot: Arc::clone(&self.slot),
-            args: self.args.clone(),
+            args: Arc::clone(&self.args),
         }
     }
 }
@@ -341,7 +342,7 @@ impl<Args, R: Clone> PoolFuture<Args, R> {
 }
 
 impl<Args, R> PoolFuture<Args, R> {
-    pub(crate) fn new(slot: Arc<Slot<R>>, args: Args) -> Self {
+    pub(crate) fn new(slot: Arc<Slot<R>>, args: Arc<Args>) -> Self {
         PoolFuture { slot, args }
     }
 

@@ -68,6 +68,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+use wire::{Call, Request};
 use worker::{NOT_SERVING, name_of, refuse_a_pool_in_a_worker, serving};
 
 /// How a pool is set up: Python's `ProcessPoolExecutor(...)` keyword arguments.
@@ -139,7 +140,7 @@ impl fmt::Display for PoolError {
 impl std::error::Error for PoolError {}
 
 /// What an initializer may return: nothing, or a `Result` whose `Err` breaks the pool.
-pub trait InitOutcome: Serialize + DeserializeOwned {
+pub trait InitOutcome: Serialize + DeserializeOwned + 'static {
     /// `Err` with the message if the initializer failed.
     fn succeeded(self) -> Result<(), String>;
 }
@@ -150,7 +151,7 @@ impl InitOutcome for () {
     }
 }
 
-impl<E: fmt::Display + Serialize + DeserializeOwned> InitOutcome for Result<(), E> {
+impl<E: fmt::Display + Serialize + DeserializeOwned + 'static> InitOutcome for Result<(), E> {
     fn succeeded(self) -> Result<(), String> {
         self.map_err(|error| error.to_string())
     }
@@ -177,7 +178,7 @@ impl Builder {
         initargs: InitArgs,
     ) -> Self
     where
-        InitArgs: Serialize,
+        InitArgs: Serialize + 'static,
         Init: Function<InitArgs, Kind>,
         Init::Output: InitOutcome,
     {
@@ -238,7 +239,7 @@ impl Builder {
 /// One task on its way to a worker: its future's slot and its request.
 struct Task {
     slot: Arc<dyn Pending>,
-    request: Vec<u8>,
+    request: Box<dyn Request>,
 }
 
 impl Drop for Task {
@@ -322,11 +323,12 @@ impl ProcessPool {
     pub fn submit<F, Args, Kind>(&self, function: F, args: Args) -> PoolFuture<Args, F::Output>
     where
         F: Function<Args, Kind>,
-        Args: Serialize,
+        Args: Serialize + Send + Sync + 'static,
         F::Output: DeserializeOwned + Send + Sync + 'static,
     {
         let slot = Slot::<F::Output>::new();
-        let request = name_of(&function).and_then(|name| wire::request(name, &args));
+        let args = Arc::new(args); // the future keeps them, and the call is sent from them
+        let request = name_of(&function).and_then(|name| Call::new(name, Arc::clone(&args)));
         match (request, self.settings.broken()) {
             (Err(why), _) | (Ok(_), Some(why)) => {
                 slot.finish_unrun(why);
@@ -336,7 +338,7 @@ impl ProcessPool {
                 self.remember(&pending);
                 let task = Task {
                     slot: pending,
-                    request,
+                    request: Box::new(request),
                 };
                 // If the feeders are gone, the task comes back and is dropped: its future fails.
                 let _ = self.tasks.as_ref().map(|tasks| tasks.send(task));
@@ -371,7 +373,7 @@ impl ProcessPool {
     ) -> Map<'pool, Args, F::Output, I::IntoIter>
     where
         F: Function<Args, Kind>,
-        Args: Serialize + 'pool,
+        Args: Serialize + Send + Sync + 'static,
         F::Output: DeserializeOwned + Send + Sync + 'static,
         I: IntoIterator<Item = Args>,
     {
@@ -554,16 +556,16 @@ fn feed_one_worker(
 
 /// Run one task on `worker`: its answer, and its span. `Err` means the worker is of no
 /// more use (it died, or ran past the time limit and was killed).
-fn run_task(
-    worker: &mut Result<WorkerProcess, TaskError>,
+fn run_task<'worker>(
+    worker: &'worker mut Result<WorkerProcess, TaskError>,
     task: &Task,
     limit: Option<Duration>,
-) -> (Result<Vec<u8>, TaskError>, Span) {
+) -> (Result<&'worker [u8], TaskError>, Span) {
     let pid = worker.as_ref().map_or(0, WorkerProcess::pid);
     // No label: the timeline names the task by its outcome.
     let started = Span::begin(String::new(), Worker::Process(pid));
     let answer = match worker {
-        Ok(process) => process.ask(&task.request, limit),
+        Ok(process) => process.ask(task.request.as_ref(), limit),
         Err(error) => Err(error.clone()),
     };
     (answer, started.end())
@@ -577,7 +579,7 @@ fn start_worker(settings: &Settings) -> Result<WorkerProcess, TaskError> {
         return Ok(worker);
     };
     let asked = worker.ask(&initializer.request, settings.time_limit);
-    match asked.and_then(|answer| (initializer.succeeded)(&answer)) {
+    match asked.and_then(initializer.succeeded) {
         Ok(()) => Ok(worker),
         Err(why) => {
             let pid = worker.pid();

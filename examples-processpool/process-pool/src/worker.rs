@@ -83,37 +83,40 @@ pub struct Served {
     run: Box<Run>,
 }
 
-/// How a served function is run: the bytes of its arguments in, the bytes of its answer out.
-type Run = dyn Fn(&[u8]) -> Vec<u8> + Send + Sync;
+/// How a served function is run: the bytes of its arguments in, the bytes of its answer out
+/// (into a buffer that serves every answer).
+type Run = dyn Fn(&[u8], &mut Vec<u8>) + Send + Sync;
 
 impl Served {
     /// `function` under `name`: what [`functions!`](crate::functions) writes for each.
     pub fn new<F, Args, Kind>(name: &'static str, function: F) -> Self
     where
         F: Function<Args, Kind>,
-        Args: DeserializeOwned,
-        F::Output: Serialize,
+        Args: DeserializeOwned + 'static,
+        F::Output: Serialize + 'static,
     {
         Served {
             name,
             type_id: TypeId::of::<F>(),
-            run: Box::new(move |args| run(function, args)),
+            run: Box::new(move |args, answer| run(function, args, answer)),
         }
     }
 }
 
-/// Run `function` on the bytes of its arguments; its answer, as bytes.
-fn run<F: Function<Args, Kind>, Args: DeserializeOwned, Kind>(function: F, args: &[u8]) -> Vec<u8>
+/// Run `function` on the bytes of its arguments; its answer, as bytes, into `answer`.
+fn run<F, Args, Kind>(function: F, args: &[u8], answer: &mut Vec<u8>)
 where
-    F::Output: Serialize,
+    F: Function<Args, Kind>,
+    Args: DeserializeOwned + 'static,
+    F::Output: Serialize + 'static,
 {
     let args = match wire::read_args(args) {
         Ok(args) => args,
-        Err(why) => return wire::answer(&Answer::<()>::Unsendable(why)),
+        Err(why) => return wire::answer(&Answer::<()>::Unsendable(why), answer),
     };
     match catch_panic(|| function.call(args)) {
-        Ok(value) => wire::answer(&Answer::Value(value)),
-        Err(panic) => wire::answer(&Answer::<()>::Panicked(panic)),
+        Ok(value) => wire::answer(&Answer::Value(wire::AsBytes(&value)), answer),
+        Err(panic) => wire::answer(&Answer::<()>::Panicked(panic), answer),
     }
 }
 
@@ -125,17 +128,18 @@ impl Functions {
         Functions(served)
     }
 
-    /// The answer to one request: the named function's, or why there is none.
-    fn answer(&self, request: &[u8]) -> Vec<u8> {
+    /// The answer to one request, into `answer`: the named function's, or why there is none.
+    fn answer(&self, request: &[u8], answer: &mut Vec<u8>) {
         let Some((name, args)) = wire::split_request(request) else {
-            return wire::answer(&Answer::<()>::Unsendable("the request could not be read".into()));
+            let why = "the request could not be read".to_string();
+            return wire::answer(&Answer::<()>::Unsendable(why), answer);
         };
         match self.0.iter().find(|served| served.name == name) {
-            Some(served) => (served.run)(args),
-            None => wire::answer(&Answer::<()>::NotServed(format!(
-                "this worker program serves {}, not {name}",
-                self.names()
-            ))),
+            Some(served) => (served.run)(args, answer),
+            None => {
+                let why = format!("this worker program serves {}, not {name}", self.names());
+                wire::answer(&Answer::<()>::NotServed(why), answer);
+            }
         }
     }
 
@@ -241,19 +245,25 @@ fn connect_to_pool() -> io::Result<TcpStream> {
 fn serve(functions: &Functions, connection: TcpStream) -> ! {
     // Read on a thread of its own, so that the moment the connection closes (the pool is
     // done, or the parent died) this process exits, even in the middle of a task.
+    // Each request's buffer goes back to the reader once answered, for the next one.
     let (requests, incoming) = mpsc::channel();
+    let (emptied, empty) = mpsc::channel::<Vec<u8>>();
     let mut reading = connection.try_clone().unwrap_or_else(|_| std::process::exit(1));
     thread::spawn(move || {
-        while let Ok(Some(request)) = wire::read_frame(&mut reading) {
-            if requests.send(request).is_err() {
+        while let Ok(Some(length)) = wire::read_length(&mut reading) {
+            let mut request = empty.try_recv().unwrap_or_default();
+            if wire::read_body(&mut reading, length, &mut request).is_err() || requests.send(request).is_err()
+            {
                 break;
             }
         }
         std::process::exit(0);
     });
-    let mut writing = connection;
+    let (mut writing, mut answer) = (connection, Vec::new());
     for request in incoming {
-        if wire::write_frame(&mut writing, &functions.answer(&request)).is_err() {
+        functions.answer(&request, &mut answer);
+        let _ = emptied.send(request);
+        if wire::write_frame(&mut writing, &answer).is_err() {
             break;
         }
     }
