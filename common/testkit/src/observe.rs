@@ -57,21 +57,24 @@ pub fn observe(command: Command, what: &str, limit: Duration) -> Observed {
         stderr.join().unwrap_or_default(),
     );
     let Some(status) = status else {
-        let last = lines.last().map_or("nothing", |(_, line)| line.as_str());
+        let printed = match lines.last() {
+            Some((_, last)) => format!("its last line: {last}"),
+            None => "it printed nothing".to_string(),
+        };
         panic!(
-            "{what} did not end within {} s, so it was stopped: it hangs (its last line: {last})",
+            "{what} did not end within {} s, so it was stopped: it hangs ({printed})",
             limit.as_secs()
         );
     };
     if lines.is_empty() {
-        let said = stderr.lines().next().unwrap_or_default();
-        panic!(
-            "{what} printed nothing (exit status {status}){}",
-            match said {
-                "" => String::new(),
-                said => format!("; it said: {said}"),
-            }
-        );
+        let ended = status.code().map_or("killed by a signal".to_string(), |code| {
+            format!("exit status {code}")
+        });
+        let said = match stderr.lines().next() {
+            Some(said) => format!("; it said: {said}"),
+            None => String::new(),
+        };
+        panic!("{what} printed nothing ({ended}){said}");
     }
     let stdout: String = lines.iter().map(|(_, line)| format!("{line}\n")).collect();
     Observed {
