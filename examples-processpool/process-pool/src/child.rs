@@ -9,8 +9,7 @@ use common::children::wait_or_kill;
 use std::io::{self, BufWriter, ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, TcpListener, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a worker may take to exit after its connection closes before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
@@ -137,28 +136,52 @@ fn new_secret() -> io::Result<String> {
 /// Wait for the worker to connect and send `secret`; a connection that does not is closed
 /// and the next one awaited. If the worker ends first, say how.
 fn accept_worker(listener: &TcpListener, child: &mut Child, secret: &[u8]) -> Result<TcpStream, TaskError> {
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| TaskError::WorkerDied(e.to_string()))?;
-    // std cannot wait for a connection and a process at once, so look again and again,
-    // soon at first (a worker connects within a millisecond or two), then less often.
-    let mut pause = Duration::from_micros(20);
+    let (started, mut pause) = (Instant::now(), Duration::from_millis(1));
     loop {
-        match listener.accept() {
-            Ok((connection, _)) => {
+        match wait_for_connection(listener, pause) {
+            Ok(Some(connection)) => {
                 if let Ok(connection) = proven(connection, secret) {
                     return Ok(connection);
                 }
             }
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+            Ok(None) => {
                 if !matches!(child.try_wait(), Ok(None)) {
                     return Err(why_it_died(child, "before it connected"));
                 }
-                thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(10));
+                if started.elapsed() > Duration::from_millis(50) {
+                    pause = (pause * 2).min(Duration::from_millis(10));
+                }
             }
             Err(e) => return Err(TaskError::WorkerDied(format!("cannot accept a worker: {e}"))),
         }
+    }
+}
+
+/// A connection, if one comes within `pause` (std cannot wait for a connection and a
+/// process at once, so the caller looks at the worker between two waits). Linux: the wait
+/// itself ends the moment one comes (the listener's receive timeout bounds `accept`).
+#[cfg(target_os = "linux")]
+fn wait_for_connection(listener: &TcpListener, pause: Duration) -> io::Result<Option<TcpStream>> {
+    socket2::SockRef::from(listener).set_read_timeout(Some(pause))?;
+    match listener.accept() {
+        Ok((connection, _)) => Ok(Some(connection)),
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Elsewhere (where `accept` may not heed a timeout): look, and if none has come, sleep a
+/// while; every 100 µs at first, as a worker connects within a millisecond or two.
+#[cfg(not(target_os = "linux"))]
+fn wait_for_connection(listener: &TcpListener, pause: Duration) -> io::Result<Option<TcpStream>> {
+    listener.set_nonblocking(true)?;
+    match listener.accept() {
+        Ok((connection, _)) => Ok(Some(connection)),
+        Err(e) if e.kind() == ErrorKind::WouldBlock => {
+            std::thread::sleep(pause / 10);
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -171,9 +194,8 @@ fn proven(mut connection: TcpStream, secret: &[u8]) -> io::Result<TcpStream> {
     if sent != secret {
         return Err(ErrorKind::PermissionDenied.into());
     }
-    connection.set_read_timeout(None)?;
     connection.set_nodelay(true)?;
-    Ok(connection)
+    Ok(connection) // its read timeout is set for each answer it waits for
 }
 
 /// The worker's connection closed (or never opened): wait for it to end, then say how.
