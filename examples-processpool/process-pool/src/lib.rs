@@ -18,6 +18,39 @@
 //! | the exception `result()` raises              | [`TaskError`]; a function's own `Err(e)` comes back as `Ok(Err(e))` |
 //! | pickle                                       | serde: any `Serialize + DeserializeOwned` argument and value |
 //!
+//! A whole program (`cargo test -p process-pool --doc` runs it, workers and all):
+//!
+//! ```rust,standalone_crate
+//! use process_pool::{ProcessPool, TaskError, functions};
+//!
+//! /// Runs in a worker process.
+//! fn square(x: i64) -> i64 {
+//!     x * x
+//! }
+//!
+//! /// Any serde values travel, both ways.
+//! fn describe(name: String, bytes: Vec<u8>) -> Option<String> {
+//!     (!bytes.is_empty()).then(|| format!("{name}: {} bytes", bytes.len()))
+//! }
+//!
+//! fn main() {
+//!     // First thing: in a worker, serve these two and never return; elsewhere go on.
+//!     process_pool::serve_if_worker(functions![square, describe]);
+//!     let pool = ProcessPool::new(2).expect("2 workers");
+//!     assert_eq!(pool.submit(square, 7).result(), Ok(49));
+//!     let bytes = pool.submit(describe, ("x".to_string(), vec![0; 3]));
+//!     assert_eq!(bytes.result(), Ok(Some("x: 3 bytes".to_string())));
+//!     let squares: Vec<i64> = pool
+//!         .map(square, 1..=4, None, Some(2))
+//!         .map(|future| future.expect("no timeout").result().expect("it ran"))
+//!         .collect();
+//!     assert_eq!(squares, [1, 4, 9, 16]);
+//!     // A closure cannot travel: refused, never run as something else.
+//!     let closure = pool.submit(|x: i64| x + 1, 1).result();
+//!     assert!(matches!(closure, Err(TaskError::NotServed(_))));
+//! }
+//! ```
+//!
 //! How it works inside (one file each):
 //!
 //! * `worker.rs`, the worker side. Each worker is *this same program*, started again with
