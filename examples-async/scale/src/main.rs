@@ -21,6 +21,7 @@ mod client_hyper;
 mod client_raw;
 mod client_reqwest;
 mod get;
+mod progress;
 mod server;
 mod target;
 mod usage;
@@ -29,6 +30,7 @@ use clap::{Parser, ValueEnum};
 use common::timing::Timed;
 use common::{Error, say, timeit_async};
 use get::Get;
+use progress::Progress;
 use server::ServerProcess;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -68,6 +70,10 @@ struct Args {
     /// Multiply the latency by F: 0.1 asks for answers 10x sooner
     #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = demo_sites::parse_time_scale)]
     time_scale: f64,
+
+    /// Don't show the counts while the run goes on (they are shown only on a terminal anyway)
+    #[arg(long)]
+    no_live_view: bool,
 }
 
 /// The client layers, from the most done for you to the least.
@@ -166,7 +172,7 @@ async fn run(args: &Args, latency: Duration) -> Result<ExitCode, Error> {
         plan.at_once,
         layer.get_name()
     );
-    let timed = fetch_with(args.client, &plan, args.timeout)
+    let timed = fetch_with(args.client, &plan, args.timeout, !args.no_live_view)
         .await
         .map_err(Error::Cannot)?;
     Ok(report(&plan, timed))
@@ -212,22 +218,30 @@ async fn prepare(args: &Args, latency: Duration) -> Result<Plan, String> {
     })
 }
 
-/// Run the whole fetch with the chosen layer's client, timed.
-async fn fetch_with(layer: Layer, plan: &Plan, timeout: Duration) -> Result<Timed<Failures>, String> {
+/// Run the whole fetch with the chosen layer's client, timed; on a terminal, with its counts
+/// shown as it goes (if `live`).
+async fn fetch_with(
+    layer: Layer,
+    plan: &Plan,
+    timeout: Duration,
+    live: bool,
+) -> Result<Timed<Failures>, String> {
     let (target, tasks, at_once) = (&plan.target, plan.tasks, plan.at_once);
+    let progress = Progress::show_if_watched(live);
+    let progress = &progress;
     Ok(match layer {
         Layer::Reqwest => {
             let client = client_reqwest::Client::new(target, timeout)
                 .map_err(|e| format!("cannot create the HTTP client: {e}"))?;
-            timeit_async!(fetch_many(&client, tasks, at_once))
+            timeit_async!(fetch_many(&client, tasks, at_once, progress))
         }
         Layer::Hyper => {
             let client = client_hyper::Client::new(target, timeout);
-            timeit_async!(fetch_many(&client, tasks, at_once))
+            timeit_async!(fetch_many(&client, tasks, at_once, progress))
         }
         Layer::Raw => {
             let client = client_raw::Client::new(target, timeout);
-            timeit_async!(fetch_many(&client, tasks, at_once))
+            timeit_async!(fetch_many(&client, tasks, at_once, progress))
         }
     })
 }
@@ -296,7 +310,9 @@ struct Failures {
 }
 
 impl Failures {
-    fn note(&mut self, joined: Result<Result<(), String>, JoinError>) {
+    /// A request joined: count it, and keep its reason if it is the first to fail.
+    fn note(&mut self, joined: Result<Result<(), String>, JoinError>, progress: &Progress) {
+        progress.ended(!matches!(joined, Ok(Ok(()))));
         let reason = match joined {
             Ok(Ok(())) => return,
             Ok(Err(reason)) => reason,
@@ -307,8 +323,8 @@ impl Failures {
     }
 }
 
-/// Send the GET `tasks` times, at most `at_once` at a time.
-async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize) -> Failures {
+/// Send the GET `tasks` times, at most `at_once` at a time, counted in `progress`.
+async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize, progress: &Progress) -> Failures {
     // A permit per request in flight: `--limit` (or what the OS can hold) as a semaphore.
     // A request gives its permit back only once its socket is closed (dropped).
     let permits = Arc::new(Semaphore::new(at_once));
@@ -323,16 +339,17 @@ async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize) -> Failures
             .expect("the semaphore is never closed");
         // A finished task keeps its memory until it is joined: join those done so far.
         while let Some(joined) = requests.try_join_next() {
-            failures.note(joined);
+            failures.note(joined, progress);
         }
         let client = client.clone();
+        progress.started();
         requests.spawn(async move {
             let _permit = permit;
             client.get().await
         });
     }
     while let Some(joined) = requests.join_next().await {
-        failures.note(joined);
+        failures.note(joined, progress);
     }
     failures
 }
