@@ -164,17 +164,18 @@ fn peak_memory() {
         NO_OPS
     );
     drop(futures);
-    let parent_before = peak_kib();
+    let (parent_before, worker_before) = (peak_kib(), pool.submit(peak_kib, ()).result());
     let bytes = vec![7_u8; 10 << 20];
     let back = pool.submit(echo, bytes).result().expect("a round trip");
     drop(back);
-    let worker = pool.submit(peak_kib, ()).result().expect("the worker's peak");
-    let parent = peak_kib();
+    let (parent, worker) = (peak_kib(), pool.submit(peak_kib, ()).result());
+    let mib = |kib: u64| kib as f64 / 1024.0;
     common::say!(
-        "peak memory: this process {:.1} MiB after 10,000 tasks, {:.1} MiB after 10 MiB there and back; its worker {:.1} MiB",
-        parent_before as f64 / 1024.0,
-        parent as f64 / 1024.0,
-        worker as f64 / 1024.0
+        "peak memory after 10,000 no-op tasks: this process {:.1} MiB, its worker {:.1} MiB; after 10 MiB there and back: {:.1} MiB, {:.1} MiB",
+        mib(parent_before),
+        mib(worker_before.expect("the worker's peak")),
+        mib(parent),
+        mib(worker.expect("the worker's peak"))
     );
 }
 
