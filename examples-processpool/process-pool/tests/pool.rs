@@ -139,6 +139,7 @@ const TESTS: &[Test] = by_name![
     a_timeout_too_long_for_the_clock_means_no_deadline,
     a_function_the_workers_do_not_serve_fails_in_one_line,
     one_argument_is_taken_as_it_is,
+    a_value_of_a_gibibyte_comes_back_whole,
 ];
 
 /// The tests that take a second or more, each for a reason of its own: ignored.
@@ -146,6 +147,7 @@ const SLOW: &[&str] = &[
     "polling_with_wait_leaves_nothing_behind", // a 2 s nap, polled
     "map_times_out_and_cancels_the_rest",      // waits out the task that runs on
     "map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished", // two maps' timeouts
+    "a_value_of_a_gibibyte_comes_back_whole", // 1 GiB made, sent and read: seconds, and 3 GiB of memory
 ];
 
 fn main() {
@@ -159,6 +161,7 @@ fn main() {
         echo,
         refuses,
         describe,
+        gibibytes,
     ]);
     common::panics::install_quiet_hook();
     if let Some(scenario) = std::env::args()
@@ -1011,6 +1014,22 @@ fn the_last_handle_dropped_on_a_pool_thread_does_not_wait_for_itself() {
     assert_eq!(heard.recv(), Ok(()), "the callback dropped the pool and went on");
     assert_eq!(future.result(), Ok(2));
     wait_for_no_worker(); // the pool's thread stops its worker once the callback returns
+}
+
+/// `n` GiB of bytes, made in the worker.
+fn gibibytes(n: usize) -> Vec<u8> {
+    vec![7; n << 30]
+}
+
+// The bad input "a task returning a 1 GiB value" (Python pickles it): it comes back
+// whole, as one block of bytes, and the pool goes on. (A value over 4 GiB, more than one
+// answer carries, fails its task alone with `Unsendable`, saying its size.)
+fn a_value_of_a_gibibyte_comes_back_whole() {
+    let pool = new_pool(1);
+    let big = pool.submit(gibibytes, 1).result().expect("1 GiB");
+    assert!(big.len() == 1 << 30 && big.iter().all(|&byte| byte == 7));
+    drop(big);
+    assert_eq!(value(&pool.submit(task, (NAP, 0))), 0, "the pool goes on");
 }
 
 // ---- Runs of this program of their own ----
