@@ -147,7 +147,7 @@ const SLOW: &[&str] = &[
     "polling_with_wait_leaves_nothing_behind", // a 2 s nap, polled
     "map_times_out_and_cancels_the_rest",      // waits out the task that runs on
     "map_cancels_the_rest_at_the_timeout_and_counts_only_the_unfinished", // two maps' timeouts
-    "a_value_of_a_gibibyte_comes_back_whole", // 1 GiB made, sent and read: seconds, and 3 GiB of memory
+    "a_value_of_a_gibibyte_comes_back_whole",  // 1 GiB made, sent and read: seconds, and 3 GiB of memory
 ];
 
 fn main() {
