@@ -156,8 +156,16 @@ impl Functions {
 static SERVED: OnceLock<Functions> = OnceLock::new();
 
 /// The name `function` travels by: the name it was listed with in `functions!`, found by its
-/// type. A closure, or a function not listed, has none.
+/// type. A closure, or a function not listed, has none. A closure that captures values, or a
+/// function pointer, does not even compile: each holds data (what it captured, an address)
+/// that means nothing in another process, where a fn item is its type alone (no bytes).
 pub(crate) fn name_of<F: 'static>(_function: &F) -> Result<&'static str, TaskError> {
+    const {
+        assert!(
+            size_of::<F>() == 0,
+            "a pool task's function must be a fn listed in functions![…]: not a closure that captures values, nor a fn pointer"
+        );
+    }
     let served = SERVED
         .get()
         .ok_or_else(|| TaskError::NotServed(NOT_SERVING.into()))?;
