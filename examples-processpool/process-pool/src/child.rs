@@ -87,9 +87,12 @@ impl WorkerProcess {
             return Err(why_it_died(&mut self.child, "while it was sent a task"));
         }
         let _ = self.connection.set_read_timeout(limit);
-        match wire::read_frame(&mut self.connection, &mut self.answer) {
-            Ok(true) => Ok(&self.answer),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+        let read = wire::read_length(&mut self.connection).map(|length| {
+            length.map(|length| wire::read_body(&mut self.connection, length, &mut self.answer))
+        });
+        match read {
+            Ok(Some(Ok(()))) => Ok(&self.answer),
+            Err(e) | Ok(Some(Err(e))) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 // SIGKILL (TerminateProcess on Windows) ends even a stopped worker.
                 let _ = self.child.kill();
                 let limit = limit.map_or(0.0, |limit| limit.as_secs_f64());
@@ -98,8 +101,9 @@ impl WorkerProcess {
                     "no answer within the {limit} s time limit: worker process {pid} was killed"
                 )))
             }
-            Ok(false) => Err(why_it_died(&mut self.child, "")),
-            Err(_) => Err(why_it_died(&mut self.child, "in the middle of its answer")),
+            // Closed, or reset (a killed process's connection may be), before any answer.
+            Ok(None) | Err(_) => Err(why_it_died(&mut self.child, "")),
+            Ok(Some(Err(_))) => Err(why_it_died(&mut self.child, "in the middle of its answer")),
         }
     }
 

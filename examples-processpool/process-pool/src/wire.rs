@@ -59,17 +59,9 @@ pub(crate) fn write_frame(to: &mut (impl Write + ?Sized), body: &[u8]) -> io::Re
     to.flush()
 }
 
-/// Read one frame into `body` (its bytes replace what was there: one buffer serves frame
-/// after frame, so a big one costs no fresh memory the next time). `Ok(false)`: the other
-/// side closed the connection between frames.
-pub(crate) fn read_frame(from: &mut impl Read, body: &mut Vec<u8>) -> io::Result<bool> {
-    match read_length(from)? {
-        Some(length) => read_body(from, length, body).map(|()| true),
-        None => Ok(false),
-    }
-}
-
-/// Read a frame's length: `None` if the other side closed the connection first.
+/// Read a frame's length: `None` if the other side closed the connection first. Then
+/// [`read_body`] reads its bytes into a buffer that serves frame after frame (a big one
+/// costs no fresh memory the next time).
 pub(crate) fn read_length(from: &mut impl Read) -> io::Result<Option<usize>> {
     let mut length = [0; 4];
     match from.read(&mut length)? {
@@ -257,6 +249,14 @@ impl<'de> Visitor<'de> for BytesVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One frame into `body`, as the pool and a worker read them; false at a clean end.
+    fn read_frame(from: &mut impl Read, body: &mut Vec<u8>) -> io::Result<bool> {
+        match read_length(from)? {
+            Some(length) => read_body(from, length, body).map(|()| true),
+            None => Ok(false),
+        }
+    }
 
     #[test]
     fn a_frame_comes_back_whole_and_a_cut_one_is_an_error() {
