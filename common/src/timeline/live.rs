@@ -49,7 +49,7 @@ pub(crate) struct RowId {
 
 /// The timeline of each run, drawn as it grows, until dropped.
 pub struct LiveTimeline {
-    _view: LiveView,
+    view: LiveView,
 }
 
 impl LiveTimeline {
@@ -64,13 +64,14 @@ impl LiveTimeline {
         // Ctrl-C takes the rows off the screen before the program ends.
         crate::interrupt::clear_live_view_on_ctrl_c();
         Some(LiveTimeline {
-            _view: LiveView::show(draw),
+            view: LiveView::show(draw),
         })
     }
 
     /// The run has ended: its rows leave the screen (for its picture to take their place).
     pub fn end_run(&self) {
         board().next_run();
+        self.view.changed();
     }
 }
 

@@ -18,8 +18,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle, T
 use std::io;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 /// How often a live view is redrawn, at most.
 pub const REDRAWS_PER_SECOND: u8 = 10;
@@ -28,6 +28,26 @@ pub const REDRAWS_PER_SECOND: u8 = 10;
 /// clears. Each view has a number, so that dropping one that was replaced leaves its successor.
 static SHOWN: Mutex<Option<(u64, ProgressBar)>> = Mutex::new(None);
 static VIEWS: AtomicU64 = AtomicU64::new(0);
+
+/// The time between two redraws by the ticker.
+const TICK: Duration = Duration::from_millis(1000 / REDRAWS_PER_SECOND as u64);
+
+/// What `draw` writes for the terminal as it is now, each line cut to its width.
+fn render(draw: &impl Fn(&mut String, Size)) -> String {
+    let (rows, columns) = console::Term::stdout().size();
+    let size = Size {
+        columns: usize::from(columns),
+        rows: usize::from(rows),
+    };
+    let mut text = String::new();
+    draw(&mut text, size);
+    // A line exactly as wide as the terminal, or wider, would wrap: cut it short.
+    let cut: Vec<_> = text
+        .lines()
+        .map(|line| console::truncate_str(line, size.columns.saturating_sub(1), ""))
+        .collect();
+    cut.join("\n")
+}
 
 /// Is a person watching: is stdout a terminal that can move its cursor (not `TERM=dumb`)?
 pub fn is_wanted() -> bool {
@@ -45,6 +65,7 @@ pub struct Size {
 pub struct LiveView {
     number: u64,
     bar: ProgressBar,
+    last: Arc<Mutex<Option<(Instant, String)>>>,
 }
 
 impl LiveView {
@@ -52,33 +73,36 @@ impl LiveView {
     /// width), redrawn at most [`REDRAWS_PER_SECOND`] times a second until the view is
     /// dropped. `draw` is called on indicatif's ticker thread: keep it quick.
     pub fn show(draw: impl Fn(&mut String, Size) + Send + Sync + Clone + 'static) -> LiveView {
+        // The text drawn last, and when: a redraw sooner than a tick after it (indicatif
+        // redraws after every line printed above the view) shows it again as it was, so a
+        // run that prints hundreds of lines does not render the view hundreds of times.
+        let last: Arc<Mutex<Option<(Instant, String)>>> = Arc::default();
+        let kept = Arc::clone(&last);
         let lines = move |_: &ProgressState, out: &mut dyn std::fmt::Write| {
-            let (rows, columns) = console::Term::stdout().size();
-            let size = Size {
-                columns: usize::from(columns),
-                rows: usize::from(rows),
-            };
-            let mut text = String::new();
-            draw(&mut text, size);
-            // A line exactly as wide as the terminal, or wider, would wrap: cut it short.
-            let cut = text
-                .lines()
-                .map(|line| console::truncate_str(line, size.columns.saturating_sub(1), ""));
-            for (n, line) in cut.enumerate() {
-                let _ = write!(out, "{}{line}", if n == 0 { "" } else { "\n" });
+            let mut last = kept.lock().unwrap_or_else(PoisonError::into_inner);
+            let fresh = last.as_ref().is_some_and(|(at, _)| at.elapsed() < TICK);
+            if !fresh {
+                *last = Some((Instant::now(), render(&draw)));
             }
+            let _ = out.write_str(last.as_ref().map_or("", |(_, text)| text));
         };
         let style = ProgressStyle::with_template("{lines}")
             .expect("a template of one key")
             .with_key("lines", lines);
         let target = ProgressDrawTarget::term_like_with_hz(Box::new(Stdout::new()), REDRAWS_PER_SECOND);
         let bar = ProgressBar::with_draw_target(None, target).with_style(style);
-        bar.enable_steady_tick(Duration::from_millis(1000 / u64::from(REDRAWS_PER_SECOND)));
+        bar.enable_steady_tick(TICK);
         let number = VIEWS.fetch_add(1, Ordering::Relaxed);
         if let Some((_, earlier)) = shown().replace((number, bar.clone())) {
             earlier.finish_and_clear();
         }
-        LiveView { number, bar }
+        LiveView { number, bar, last }
+    }
+
+    /// What `draw` writes has changed at once (not only with time): the next redraw, even
+    /// the one after a printed line, asks `draw` again.
+    pub fn changed(&self) {
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 }
 

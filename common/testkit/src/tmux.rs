@@ -227,10 +227,12 @@ pub fn live_rows(screen: &str) -> Vec<(String, f64)> {
         .collect()
 }
 
-/// The lines of `text` as shapes, sorted: every number `#`, every bar `=`. Two runs that
-/// printed the same lines, in any order and at any speed, have the same shapes.
+/// The lines of `text` as shapes, sorted: every number `#`, every bar `=`, every run of
+/// spaces one space (columns are as wide as their widest entry, `w9` or `w100`). Two runs
+/// that printed the same lines, in any order and at any speed, have the same shapes.
 pub fn line_shapes(text: &str) -> Vec<String> {
-    let mut shapes: Vec<String> = text.lines().map(shape).collect();
+    // Trailing blank lines aside: a captured screen has none.
+    let mut shapes: Vec<String> = text.trim_end().lines().map(shape).collect();
     shapes.sort();
     shapes
 }
@@ -243,8 +245,8 @@ fn shape(line: &str) -> String {
             '█' | '·' => '=',
             c => c,
         };
-        // A number is `#`, a bar `=`, however long.
-        if !(matches!(c, '#' | '=') && shape.ends_with(c)) {
+        // A number is `#`, a bar `=`, spaces ` `, however long.
+        if !(matches!(c, '#' | '=' | ' ') && shape.ends_with(c)) {
             shape.push(c);
         }
     }

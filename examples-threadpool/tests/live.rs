@@ -1,0 +1,40 @@
+//! Listing 1's live timeline in a real terminal (tmux): a run with more tasks than the
+//! terminal has rows shows the rows that fit and one line for the rest, never scrolls.
+//! Passes with a line saying it was skipped where tmux is not installed.
+
+use testkit::tmux::{Terminal, line_shapes};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
+
+#[test]
+fn more_tasks_than_rows_show_one_line_for_the_rest_and_never_scroll() {
+    // 400 fetches on 100 threads, at a fifth of the sites' latencies: about half a second.
+    let args = [
+        "--only",
+        "threaded",
+        "--repeat",
+        "100",
+        "--workers",
+        "100",
+        "--time-scale",
+        "0.2",
+    ];
+    let Some(terminal) = Terminal::start(100, 20, BINARY, &args) else {
+        return;
+    };
+    let frame = terminal.wait_for(|screen| screen.contains(" more: "));
+    let live = &frame[frame.find(" timeline so far").expect("the header above the rows")..];
+    // The header, the rows that fit, the line for the rest: within the terminal's 20 rows.
+    assert!(live.lines().count() < 20, "{frame}");
+    assert!(
+        live.lines()
+            .last()
+            .is_some_and(|line| line.contains(" running, ")),
+        "{frame}"
+    );
+    assert_eq!(terminal.wait_for_exit(), 0, "{}", terminal.everything());
+    let last = terminal.everything();
+    assert!(!last.contains("so far") && !last.contains(" more: "), "{last}");
+    let off_a_terminal = testkit::run_program(BINARY, &args);
+    assert_eq!(line_shapes(&last), line_shapes(&off_a_terminal.stdout), "{last}");
+}
