@@ -22,7 +22,7 @@ fn more_tasks_than_rows_show_one_line_for_the_rest_and_never_scroll() {
     let Some(terminal) = Terminal::start(100, 20, BINARY, &args) else {
         return;
     };
-    let frame = terminal.wait_for(|screen| screen.contains(" more: "));
+    let frame = terminal.wait_for(|screen| screen.contains(" more tasks: "));
     let live = &frame[frame.find(" timeline so far").expect("the header above the rows")..];
     // The header, the rows that fit, the line for the rest: within the terminal's 20 rows.
     assert!(live.lines().count() < 20, "{frame}");
@@ -34,7 +34,10 @@ fn more_tasks_than_rows_show_one_line_for_the_rest_and_never_scroll() {
     );
     assert_eq!(terminal.wait_for_exit(), 0, "{}", terminal.everything());
     let last = terminal.everything();
-    assert!(!last.contains("so far") && !last.contains(" more: "), "{last}");
+    assert!(
+        !last.contains("so far") && !last.contains(" more tasks: "),
+        "{last}"
+    );
     let off_a_terminal = testkit::run_program(BINARY, &args);
     assert_eq!(line_shapes(&last), line_shapes(&off_a_terminal.stdout), "{last}");
 }

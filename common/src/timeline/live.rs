@@ -159,7 +159,7 @@ fn draw(out: &mut String, size: Size) {
         };
         columns.write_row(
             out,
-            &row.label,
+            label(row),
             workers[&row.worker],
             &axis,
             (row.start, end),
@@ -167,12 +167,15 @@ fn draw(out: &mut String, size: Size) {
         );
     }
     if shown < total {
-        let running = rows[shown..].iter().filter(|row| row.end.is_none()).count();
+        let (more, running) = (
+            total - shown,
+            rows[shown..].iter().filter(|row| row.end.is_none()).count(),
+        );
+        let tasks = if more == 1 { "task" } else { "tasks" };
         let _ = writeln!(
             out,
-            " … and {} more: {running} running, {} done",
-            crate::output::count(total - shown, "task"),
-            total - shown - running
+            " … and {more} more {tasks}: {running} running, {} done",
+            more - running
         );
     }
 }
@@ -188,4 +191,79 @@ fn label(row: &LiveRow) -> &str {
 fn board() -> MutexGuard<'static, Board> {
     // A panic while holding this lock can't leave the board half-changed: recover it.
     BOARD.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// Draw `rows` (label, worker, started after ms, ended after ms) in a terminal this tall.
+    fn drawn(rows: &[(&str, u32, u64, Option<u64>)], terminal_rows: usize) -> Vec<String> {
+        // One board for the whole program: one test at a time draws on it.
+        static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
+        let origin = Instant::now() - Duration::from_secs(1);
+        let at = |ms: u64| origin + Duration::from_millis(ms);
+        {
+            let mut board = board();
+            board.next_run();
+            for &(label, worker, start, end) in rows {
+                board.rows.push(LiveRow {
+                    label: label.to_string(),
+                    worker: Worker::Process(worker),
+                    start: at(start),
+                    end: end.map(at),
+                });
+            }
+        }
+        let mut out = String::new();
+        draw(
+            &mut out,
+            Size {
+                columns: 100,
+                rows: terminal_rows,
+            },
+        );
+        board().next_run();
+        out.lines().map(str::to_string).collect()
+    }
+
+    /// The first two words of each line: label and worker.
+    fn labels_and_workers(lines: &[String]) -> Vec<String> {
+        let words = |line: &String| line.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+        lines.iter().skip(1).map(words).collect()
+    }
+
+    #[test]
+    fn rows_are_grouped_by_worker_and_a_task_not_yet_named_shows_a_question_mark() {
+        let lines = drawn(
+            &[("2", 7, 0, Some(500)), ("", 8, 0, None), ("4", 7, 500, None)],
+            40,
+        );
+        assert!(
+            lines[0].starts_with(" timeline so far: 3 tasks on 2 workers;"),
+            "{lines:?}"
+        );
+        assert_eq!(labels_and_workers(&lines), ["2 w1", "4 w1", "? w2"]);
+        assert!(
+            lines[2].ends_with(" s …"),
+            "a running task's row says so: {lines:?}"
+        );
+        assert!(
+            lines[1].ends_with("| 0.50 s"),
+            "an ended one shows its time: {lines:?}"
+        );
+    }
+
+    #[test]
+    fn more_rows_than_fit_end_in_one_line_for_the_rest() {
+        let rows: Vec<_> = (0..10)
+            .map(|n| ("t", n, 0, (n % 2 == 0).then_some(100)))
+            .collect();
+        // A terminal of 5 rows: the header, 2 rows, the line for the rest, one to spare.
+        let lines = drawn(&rows, 5);
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert_eq!(lines[3], " … and 8 more tasks: 4 running, 4 done");
+    }
 }
