@@ -6,8 +6,8 @@
 //! same CPU time however many programs share the CPUs (it only takes longer), while
 //! waiting costs none, and watching the clock costs what the clock allows.
 //!
-//! Linux only (it reads `/proc`); elsewhere the samples hold no CPU times, and a check says
-//! so instead of a verdict.
+//! Linux only (it reads `/proc`); elsewhere the samples hold no CPU times. On other Unix
+//! systems [`finished_children_cpu`] gives the CPU time of whole runs, once they have ended.
 
 use crate::wait_until;
 use std::io::{BufRead, BufReader};
@@ -110,6 +110,24 @@ pub fn run_sampled(mut command: Command, deadline: Duration, markers: &[&str]) -
 fn stop(child: &mut std::process::Child) -> Option<ExitStatus> {
     let _ = wait_until(child, Instant::now());
     None
+}
+
+/// The CPU time of every child of this process that has ended and been waited for, and of
+/// their own children that they waited for (Unix's `getrusage(RUSAGE_CHILDREN)`): the
+/// difference over a run is that run's, if nothing else ran beside it.
+#[cfg(unix)]
+pub fn finished_children_cpu() -> Duration {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let Ok(usage) = getrusage(UsageWho::RUSAGE_CHILDREN) else {
+        return Duration::ZERO;
+    };
+    let seconds = |time: nix::sys::time::TimeVal| {
+        Duration::new(
+            time.tv_sec().max(0) as u64,
+            1000 * time.tv_usec().clamp(0, 999_999) as u32,
+        )
+    };
+    seconds(usage.user_time()) + seconds(usage.system_time())
 }
 
 /// Sample process `pid` now.
