@@ -353,6 +353,36 @@ impl ProcessPool {
     /// must be one the workers serve ([`serve_if_worker`]); arguments and value travel with
     /// serde. A function not served, or arguments that cannot be serialized, fail the
     /// future at once.
+    ///
+    /// A closure that captures values, or a fn pointer, is refused when the program is built
+    /// (`cargo build`, `run` or `test`; `cargo check` and the editor do not see it), since
+    /// what it holds means nothing in another process:
+    ///
+    /// ```compile_fail,E0080
+    /// # use process_pool::{ProcessPool, functions};
+    /// fn add(x: i64, y: i64) -> i64 {
+    ///     x + y
+    /// }
+    /// # fn main() {
+    /// # process_pool::serve_if_worker(functions![add]);
+    /// # let pool = ProcessPool::new(1).expect("1 worker");
+    /// let base = 40;
+    /// pool.submit(move |x: i64| add(x, base), 2); // error: … not a closure that captures values
+    /// # }
+    /// ```
+    ///
+    /// ```compile_fail,E0080
+    /// # use process_pool::{ProcessPool, functions};
+    /// # fn add(x: i64, y: i64) -> i64 {
+    /// #     x + y
+    /// # }
+    /// # fn main() {
+    /// # process_pool::serve_if_worker(functions![add]);
+    /// # let pool = ProcessPool::new(1).expect("1 worker");
+    /// let pointer: fn(i64, i64) -> i64 = add;
+    /// pool.submit(pointer, (2, 40)); // error: … nor a fn pointer
+    /// # }
+    /// ```
     pub fn submit<F, Args, Kind>(&self, function: F, args: Args) -> PoolFuture<Args, F::Output>
     where
         F: Function<Args, Kind>,
