@@ -66,7 +66,9 @@ impl fmt::Display for TaskError {
 
 impl std::error::Error for TaskError {}
 
-/// `as_completed` or `map` gave up: Python's `TimeoutError("N (of M) futures unfinished")`.
+/// `as_completed` or `map` gave up, with how many futures were unfinished: Python's
+/// `as_completed` raises `TimeoutError("N (of M) futures unfinished")`, its `map` a bare
+/// `TimeoutError()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeoutError {
     pub unfinished: usize,

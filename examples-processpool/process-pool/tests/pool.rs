@@ -33,6 +33,7 @@ const PID: i64 = 4; // return the worker's process id
 const INITS: i64 = 5; // return how often the initializer ran in this worker
 const PRINT: i64 = 6; // print a line and a part of one to stdout, then return `arg`
 const ABORT: i64 = 7; // abort the worker process
+const ALLOCATE: i64 = 8; // ask for more memory than any machine has
 
 /// How often [`init`] ran in this process (a worker).
 static INIT_RUNS: AtomicI64 = AtomicI64::new(0);
@@ -49,6 +50,9 @@ fn task(kind: i64, arg: i64) -> i64 {
         PANIC => panic!("boom {arg}"),
         DIE => std::process::exit(3),
         ABORT => std::process::abort(),
+        ALLOCATE => drop(std::hint::black_box(Vec::<u8>::with_capacity(
+            isize::MAX.unsigned_abs(),
+        ))),
         PID => return std::process::id().into(),
         INITS => return INIT_RUNS.load(Ordering::SeqCst),
         PRINT => {
@@ -114,6 +118,7 @@ const TESTS: &[Test] = by_name![
     a_value_that_cannot_travel_fails_its_task_alone,
     a_worker_answering_garbage_then_half_an_answer_fails_those_tasks_alone,
     a_worker_that_aborts_is_described_by_its_signal,
+    a_failed_allocation_ends_its_worker_alone,
     a_dead_worker_fails_its_own_task_and_is_replaced,
     a_worker_that_died_idle_is_replaced_before_the_next_task,
     result_timeout_gives_up_and_the_task_goes_on,
@@ -982,6 +987,21 @@ fn a_worker_that_aborts_is_described_by_its_signal() {
         assert!(why.ends_with("died (killed by signal 6, SIGABRT)"), "{why}");
         assert_eq!(value(&pool.submit(task, (NAP, 1))), 1, "a fresh worker");
     }
+}
+
+// No CPython test: Python raises MemoryError in the task, and its worker goes on. A Rust
+// process whose allocation fails aborts (its stderr says `memory allocation of … bytes
+// failed`), so only that task fails, as with any dead worker.
+fn a_failed_allocation_ends_its_worker_alone() {
+    let pool = new_pool(1);
+    let greedy = pool.submit(task, (ALLOCATE, 0));
+    let behind = pool.submit(task, (NAP, 1));
+    let Err(TaskError::WorkerDied(why)) = greedy.result() else {
+        panic!("{:?}", greedy.result())
+    };
+    #[cfg(unix)]
+    assert!(why.ends_with("died (killed by signal 6, SIGABRT)"), "{why}");
+    assert_eq!(value(&behind), 1, "the next task, on a fresh worker");
 }
 
 // test_pool.py :: test_map_buffersize (3.14): `map` submits the next task before it yields
