@@ -63,6 +63,25 @@ fn credentials_in_a_url_are_masked_in_everything_printed() {
     );
 }
 
+/// A failure is said of the URL given: a password in it (which reqwest leaves out of its
+/// errors) does not make the line blame a redirect that never happened.
+#[test]
+fn a_failed_url_with_a_password_is_not_said_to_have_been_redirected() {
+    let sites = StandInSites::start(0.05).unwrap();
+    let hangs_up = sites
+        .url("/flaky/password")
+        .replacen("http://", "http://ann:s3cret@", 1);
+    let ran = run_program(BINARY, &[&hangs_up, "--only", "sequential", "--no-timeline"]);
+    assert_eq!(ran.status.code(), Some(1), "{ran:?}");
+    let failed = ran.lines_starting("URL: http://ann:***@127.0.0.1:");
+    assert_eq!(failed.len(), 1, "{}", ran.stdout);
+    assert!(
+        failed[0].ends_with("[ error: no answer: the server hung up ]"),
+        "{}",
+        failed[0]
+    );
+}
+
 #[test]
 fn a_newline_in_a_url_does_not_break_its_result_line() {
     let sites = StandInSites::start(0.05).unwrap();

@@ -37,7 +37,12 @@ pub fn describe(error: &reqwest::Error) -> String {
 /// the reader does not blame the one they gave.
 pub fn describe_request(requested: &str, error: &reqwest::Error) -> String {
     let reason = describe(error);
-    let requested = reqwest::Url::parse(requested).ok();
+    // reqwest leaves a URL's user name and password out of its errors, so compare without them.
+    let requested = reqwest::Url::parse(requested).ok().map(|mut requested| {
+        let _ = requested.set_username("");
+        let _ = requested.set_password(None);
+        requested
+    });
     match error.url() {
         Some(failed) if requested.as_ref().is_some_and(|requested| requested != failed) => {
             let shown = crate::fetch::printable_url(failed.as_str());
