@@ -253,6 +253,8 @@ fn a_quoted_line_that_is_not_in_its_file_is_caught() {
 /// Every check has its exercise in the tutorial and its reference solution as a patch, and
 /// no page shows that patch: the progress command shows it once the check passes.
 #[test]
+#[ignore = "the lessons as shipped: once a learner has done an exercise, its patch adds no \
+            line the workspace lacks; .ci/run runs this on the shipped code"]
 fn every_check_has_a_patch_and_the_tutorial_does_not_show_it() {
     let tutorial = tutorial();
     let documents = documents();

@@ -8,6 +8,8 @@ use testkit::{command, run_program, unfetchable_urls};
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 
 #[test]
+#[ignore = "the lesson as shipped: the answers to exercises 8.7, 8.8 and 8.11 change this run; \
+            .ci/ignored runs it"]
 fn fetch_runs_on_one_thread_and_concurrency_wins() {
     let ran = run_program(BINARY, &["--only", "fetch", "--time-scale", "0.2"]);
     assert!(ran.status.success(), "{ran:?}");
@@ -80,6 +82,8 @@ fn async_sleeps_overlap_blocking_sleeps_do_not_and_spawn_blocking_cures_it() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answers to exercises 8.11 and 8.12 change this run; \
+            .ci/ignored runs it"]
 fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
     let sites = StandInSites::start(0.1).unwrap();
     let bad = unfetchable_urls(&sites);
@@ -100,6 +104,8 @@ fn usage_errors_are_reported_by_clap() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answers to exercises 8.8 and 8.11 change this run; \
+            .ci/ignored runs it"]
 fn output_piped_into_head_ends_quietly() {
     testkit::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
 }

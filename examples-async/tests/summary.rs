@@ -4,6 +4,8 @@
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.11 changes this run; \
+            .ci/ignored runs it"]
 fn a_failed_fetch_makes_no_speed_up() {
     // A flaky URL beside the four sites: it fails one by one and succeeds concurrently.
     let (_sites, urls) = testkit::sites_and_a_flaky_url(0.1, "summary");

@@ -10,6 +10,8 @@ use testkit::{DEADLINE, command, run, run_program};
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 
 #[test]
+#[ignore = "the lesson as shipped: the answers to exercises 8.6 and 8.9 change this run; \
+            .ci/ignored runs it"]
 fn the_default_lesson_squares_two_three_four_four_ways() {
     let ran = run_program(BINARY, &["--time-scale", "0.1", "--workers", "2"]);
     assert!(ran.status.success(), "{ran:?}");
@@ -35,6 +37,8 @@ fn the_default_lesson_squares_two_three_four_four_ways() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.9 changes this run; \
+            .ci/ignored runs it"]
 fn two_hundred_numbers_through_two_workers_all_come_back_right() {
     let numbers: Vec<String> = (1..=200).map(|n: i64| n.to_string()).collect();
     let mut args = vec!["--time-scale", "0", "--workers", "2", "--no-timeline"];
@@ -152,6 +156,8 @@ fn a_non_utf8_argument_is_a_usage_error() {
 /// `--task-timeout`: a pool task past the limit fails and its worker is replaced; the
 /// others finish, and the other ways of squaring are not limited.
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.9 changes this run; \
+            .ci/ignored runs it"]
 fn a_task_timeout_fails_the_slow_pool_tasks_only() {
     // 2 s tasks scaled to 0.4 s; a limit of 0.2 s fails each pool task.
     let args = [

@@ -8,6 +8,8 @@ use testkit::{DEADLINE, command, run, run_program, site_of, unfetchable_urls};
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
 
 #[test]
+#[ignore = "the lesson as shipped: the answers to exercises 8.2 and 8.13 change this run; \
+            .ci/ignored runs it"]
 fn default_run_fetches_the_four_sites_twice_and_threads_win() {
     let ran = run_program(BINARY, &["--time-scale", "0.2"]);
     assert!(ran.status.success(), "{ran:?}");
@@ -45,6 +47,8 @@ fn default_run_fetches_the_four_sites_twice_and_threads_win() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answers to exercises 8.4 and 8.13 change this run; \
+            .ci/ignored runs it"]
 fn one_worker_makes_the_pool_run_one_by_one() {
     let ran = run_program(BINARY, &["--time-scale", "0.1", "--workers", "1"]);
     assert!(ran.status.success(), "{ran:?}");
@@ -56,6 +60,8 @@ fn one_worker_makes_the_pool_run_one_by_one() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn repeat_and_only_shape_the_run() {
     let ran = run_program(
         BINARY,
@@ -68,6 +74,8 @@ fn repeat_and_only_shape_the_run() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn a_status_code_is_a_result_not_an_error() {
     let sites = StandInSites::start(0.1).unwrap();
     let ran = run_program(
@@ -95,6 +103,8 @@ fn each_bad_url_gets_its_own_one_line_error_and_the_rest_finish() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.3 changes this run; \
+            .ci/ignored runs it"]
 fn a_server_that_hangs_up_is_one_clear_error() {
     // /flaky hangs up the first time: in the one-by-one run, then answers the threaded one.
     let sites = StandInSites::start(0.1).unwrap();
@@ -161,11 +171,15 @@ fn usage_errors_are_reported_by_clap() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn output_piped_into_head_ends_quietly() {
     testkit::assert_quiet_when_piped_into_head(BINARY, &["--time-scale", "0.05"]);
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn the_tutorials_commands_still_run() {
     testkit::run_tutorial_commands("examples-threadpool", BINARY);
 }

@@ -23,6 +23,8 @@ fn numbers_out_of_range_are_usage_errors_not_panics() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn term_dumb_gets_no_colour_even_when_colour_is_forced() {
     // Colour goes only to a terminal; here CLICOLOR_FORCE=1 stands in for one.
     let colour_codes_with_term = |term: &str| {
@@ -43,6 +45,8 @@ fn term_dumb_gets_no_colour_even_when_colour_is_forced() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answers to exercises 8.3 and 8.13 change this run; \
+            .ci/ignored runs it"]
 fn credentials_in_a_url_are_masked_in_everything_printed() {
     let sites = StandInSites::start(0.05).unwrap();
     let with_password = |url: String| url.replacen("http://", "http://ann:s3cret@", 1);
@@ -104,6 +108,8 @@ fn a_newline_in_a_url_does_not_break_its_result_line() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn a_label_in_wide_characters_keeps_the_timeline_aligned() {
     let sites = StandInSites::start(0.05).unwrap();
     let ran = run_program(
@@ -130,6 +136,8 @@ fn a_label_in_wide_characters_keeps_the_timeline_aligned() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn a_huge_url_and_https_to_a_plain_http_port_are_said_plainly() {
     let sites = StandInSites::start(0.05).unwrap();
     let huge = sites.url(&format!("/{}", "x".repeat(120_000)));
@@ -162,6 +170,8 @@ fn piped_into_head_a_run_with_failures_still_exits_1() {
 /// fewer (`ulimit -n 256`), which no program can raise.
 #[cfg(unix)]
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn more_fetches_at_once_than_open_files_at_start_fit_once_the_lesson_raises_its_limit() {
     let allowed = testkit::open_files_limit();
     let starts_with = testkit::open_files_to_start_with(allowed);
@@ -195,6 +205,8 @@ fn more_fetches_at_once_than_open_files_at_start_fit_once_the_lesson_raises_its_
 /// Linux only: /dev/full, the device whose every write fails with "No space left on device".
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn output_to_a_full_device_is_a_one_line_error_and_exit_1() {
     use testkit::command_via_shell;
 

@@ -27,6 +27,8 @@ fn times_on(ran: &Ran, prefix: &str) -> f64 {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answers to exercises 8.4 and 8.13 change this run; \
+            .ci/ignored runs it"]
 fn the_ideal_is_for_as_many_at_a_time_as_the_pool_ran() {
     // Three rounds of the four sites on two workers: 5.4 s of latencies; in list order, each to
     // the first free worker, 3.1 s (1.74x), never the slowest site's 0.8 s (6.75x).
@@ -65,6 +67,8 @@ fn the_ideal_is_for_as_many_at_a_time_as_the_pool_ran() {
 }
 
 #[test]
+#[ignore = "the lesson as shipped: the answers to exercises 8.3 and 8.13 change this run; \
+            .ci/ignored runs it"]
 fn a_failed_fetch_makes_no_speed_up_and_the_check_names_it() {
     // A flaky URL beside the four sites: it fails one by one and succeeds on the pool.
     let (_sites, urls) = testkit::sites_and_a_flaky_url(0.1, "summary");

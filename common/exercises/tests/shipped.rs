@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 #[test]
+#[ignore = "the lessons as shipped: a learner's done exercise changes a recorded file; \
+            .ci/run runs this on the shipped code"]
 fn the_shipped_record_names_every_file_the_exercises_change_as_it_is() {
     let root = testkit::workspace_root();
     let record = std::fs::read_to_string(root.join("common/exercises/shipped.txt")).unwrap();
