@@ -11,21 +11,39 @@ pub const PROGRESS_FILE: &str = ".exercises-progress";
 pub struct Progress {
     path: PathBuf,
     passed: BTreeMap<String, u64>,
+    /// The record is there but could not be read (said once, on load): it is left as it is.
+    unreadable: bool,
 }
 
 impl Progress {
-    /// The record of this workspace; empty when there is none yet (or it cannot be read:
-    /// progress is a convenience, never a reason to stop).
+    /// The record of this workspace; empty when there is none yet. Progress is a convenience,
+    /// never a reason to stop: a record that cannot be read is said in one line (`warning:
+    /// ...`), and a damaged line costs only that line, not the others.
     pub fn load(workspace: &Path) -> Progress {
         let path = workspace.join(PROGRESS_FILE);
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let (text, unreadable) = match read_record(&path) {
+            Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), false),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => (String::new(), false),
+            Err(error) => {
+                terminal::output::write_error_line(&format!(
+                    "warning: cannot read your progress in {PROGRESS_FILE} ({}): passes are not \
+                     remembered until it is removed (`cargo run -p exercises -- reset-progress`)",
+                    terminal::output::strip_os_error(&error.to_string())
+                ));
+                (String::new(), true)
+            }
+        };
         let passed = text
             .lines()
             .filter(|line| !line.starts_with('#'))
             .filter_map(|line| line.split_once(' '))
             .filter_map(|(check, hex)| Some((check.to_string(), u64::from_str_radix(hex.trim(), 16).ok()?)))
             .collect();
-        Progress { path, passed }
+        Progress {
+            path,
+            passed,
+            unreadable,
+        }
     }
 
     /// The fingerprint of the check's files when it passed; None if it never has.
@@ -39,6 +57,9 @@ impl Progress {
 
     /// Write the record; a failure is said in one line (`warning: ...`) and otherwise ignored.
     pub fn save(&self) {
+        if self.unreadable {
+            return;
+        }
         let mut text = String::from(
             "# The exercises whose check has passed, and a fingerprint of their files then.\n\
              # Written by `cargo run -p exercises`; `cargo run -p exercises -- reset-progress` forgets.\n",
@@ -46,12 +67,25 @@ impl Progress {
         for (check, fingerprint) in &self.passed {
             text.push_str(&format!("{check} {fingerprint:016x}\n"));
         }
-        if let Err(error) = std::fs::write(&self.path, text) {
+        // Written beside it, then renamed over it: a write cut short (a full disk, Ctrl-C)
+        // never leaves half a record.
+        let beside = self.path.with_extension("new");
+        let written = std::fs::write(&beside, text).and_then(|()| std::fs::rename(&beside, &self.path));
+        if let Err(error) = written {
+            let _ = std::fs::remove_file(&beside);
             terminal::output::write_error_line(&format!(
                 "warning: cannot remember your progress in {PROGRESS_FILE}: {}",
                 terminal::output::strip_os_error(&error.to_string())
             ));
         }
+    }
+}
+
+/// The record's bytes; only a regular file is read (a named pipe there would never end).
+fn read_record(path: &Path) -> std::io::Result<Vec<u8>> {
+    match std::fs::metadata(path)?.is_file() {
+        true => std::fs::read(path),
+        false => Err(std::io::Error::other("it is not a regular file")),
     }
 }
 

@@ -5,6 +5,7 @@
 #![cfg(unix)]
 
 use std::fs;
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -263,6 +264,30 @@ fn the_solution_is_shown_only_after_its_check_has_passed() {
     let shown = workspace.run(&["solution", "8.1"]);
     assert_eq!(shown.status.code(), Some(0), "{shown:?}");
     shown.assert_printed("+++ b/examples-threadpool/first.txt\n");
+}
+
+/// Progress is a convenience: a damaged line in its file costs only that line, and a
+/// record that cannot be read (here a named pipe, which would never end) is one warning,
+/// left as it is, never a hang.
+#[test]
+fn a_damaged_or_unreadable_progress_file_costs_one_line_and_never_hangs() {
+    let workspace = Workspace::new("damaged-progress");
+    let record = workspace.0.join(".exercises-progress");
+    fs::write(&record, b"only_check 0\n\xff\xfe not text\n").unwrap();
+    let shown = workspace.run(&["solution", "only_check"]);
+    assert_eq!(shown.status.code(), Some(0), "{shown:?}");
+    shown.assert_printed("+DONE");
+
+    fs::remove_file(&record).unwrap();
+    let made = Command::new("mkfifo").arg(&record).status().expect("mkfifo runs");
+    assert!(made.success());
+    let refused = workspace.run(&["solution", "only_check"]);
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    refused.assert_said("warning: cannot read your progress in .exercises-progress");
+    assert_eq!(refused.stderr.lines().count(), 2, "{}", refused.stderr);
+    let table = workspace.run(&[]);
+    assert_eq!(table.status.code(), Some(0), "{table:?}");
+    assert!(record.metadata().unwrap().file_type().is_fifo(), "left as it is");
 }
 
 /// `reset` puts back the exercise's own files and nothing else, after asking; without a
