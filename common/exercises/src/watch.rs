@@ -36,6 +36,8 @@ enum Event {
     Building(u64),
     /// Run number `.0` ended: what it said, or why it could not start.
     Verdict(u64, std::io::Result<Report>),
+    /// A signal to end (SIGTERM, SIGHUP when the terminal closes, SIGINT from `kill`): its number.
+    Signal(i32),
 }
 
 /// A check running as a child process.
@@ -53,12 +55,14 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
         );
         return Ok(ExitCode::from(USAGE_ERROR));
     }
+    let (events, received) = mpsc::channel();
+    // First, before any thread starts: a thread started later inherits the signals blocked.
+    send_signals(events.clone());
     let mut progress = Progress::load(workspace);
     let Some(mut exercise) = exercises.iter().find(|e| progress.passed(&e.check).is_none()) else {
         say!("Every exercise's check has passed. `cargo run -p exercises` shows the table.");
         return Ok(ExitCode::SUCCESS);
     };
-    let (events, received) = mpsc::channel();
     let notices = events.clone();
     let mut watcher = match notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         let _ = notices.send(match result {
@@ -80,6 +84,7 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
     send_keys(events.clone(), Event::Key);
     let mut watching = Watching::default();
     let mut run_number = 0;
+    let mut status = ExitCode::SUCCESS;
     'exercises: loop {
         let files = files_of(workspace, exercise).unwrap_or_default();
         watching.change_to(&mut watcher, workspace, &files);
@@ -114,6 +119,11 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
                     false => say!("\n{}", exercise.hint),
                 },
                 Ok(Event::Key(_)) => {}
+                Ok(Event::Signal(number)) => {
+                    stop(running.take());
+                    status = ExitCode::from(128 + number as u8);
+                    break 'exercises;
+                }
                 Ok(Event::Changed(paths)) => {
                     if paths.iter().any(|path| watching.is_a_file(path)) {
                         settle_until = Some(Instant::now() + SAVES_SETTLE);
@@ -152,7 +162,33 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(status)
+}
+
+/// SIGINT, SIGTERM and SIGHUP as [`Event::Signal`]: blocked in this thread (and so in every
+/// thread started after it), and waited for on a thread of their own. Without this, `kill`
+/// or a closed terminal window would end `watch` at once, leaving the terminal in raw mode
+/// and the running check (a process group of its own) running on with nobody to read it;
+/// with it, `watch` ends as `q` does. Its children start with no signal blocked (Rust's
+/// `Command` clears the mask). Windows has none of these signals.
+fn send_signals(events: Sender<Event>) {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{SigSet, Signal};
+        let mut signals = SigSet::empty();
+        for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+            signals.add(signal);
+        }
+        if signals.thread_block().is_ok() {
+            std::thread::spawn(move || {
+                if let Ok(signal) = signals.wait() {
+                    let _ = events.send(Event::Signal(signal as i32));
+                }
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = events;
 }
 
 /// Say what a run of the check found; true when it passed.

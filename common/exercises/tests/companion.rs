@@ -34,6 +34,8 @@ case "$*" in
   *) echo "error: no test target named in: $*" >&2; exit 101 ;;
 esac
 echo "$*" >> runs.log
+echo $$ > cargo.pid
+sleep "${FAKE_CARGO_SLEEPS:-0}"
 if cat examples-threadpool/*.txt 2>/dev/null | grep -q BROKEN; then
   printf 'error[E0308]: mismatched types\n  --> examples-threadpool/first.txt:1:1\n\nerror: could not compile `examples-threadpool`\n' >&2
   exit 101
@@ -197,6 +199,45 @@ fn ctrl_c_quits_watch_and_leaves_the_terminal_usable() {
     let status = terminal.wait_for_exit(PATIENCE);
     assert!(status.success(), "{status:?}: {}", terminal.screen());
     assert!(terminal.is_usable(), "the terminal is left in raw mode");
+}
+
+/// `kill` (SIGTERM), or the terminal window closed (SIGHUP), while a check runs: `watch`
+/// stops the check with it, puts the terminal back, and says which signal in its status.
+#[test]
+fn a_signal_to_end_watch_stops_its_check_and_leaves_the_terminal_usable() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    for signal in [Signal::SIGTERM, Signal::SIGHUP] {
+        let workspace = Workspace::new(&format!("signal-{signal}"));
+        let mut command = workspace.command(&["watch"]);
+        command.env("FAKE_CARGO_SLEEPS", "60");
+        let mut terminal = Terminal::run(command);
+        let started = std::time::Instant::now();
+        while workspace.read("cargo.pid").trim().is_empty() {
+            assert!(started.elapsed() < PATIENCE, "{}", terminal.screen());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        kill(Pid::from_raw(terminal.id() as i32), signal).unwrap();
+        let status = terminal.wait_for_exit(PATIENCE);
+        assert_eq!(status.code(), Some(128 + signal as i32), "{}", terminal.screen());
+        assert!(terminal.is_usable(), "{signal}: the terminal is left in raw mode");
+        let check = workspace.read("cargo.pid").trim().to_string();
+        let still_running = || {
+            let ps = Command::new("ps")
+                .args(["-o", "stat=", "-p", &check])
+                .output()
+                .unwrap();
+            let state = String::from_utf8_lossy(&ps.stdout).trim().to_string();
+            !state.is_empty() && !state.starts_with('Z')
+        };
+        while still_running() {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "{signal}: the check {check} runs on"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
 }
 
 #[test]

@@ -55,6 +55,11 @@ impl Terminal {
         }
     }
 
+    /// The program's process id (to send it a signal, as `kill` does).
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Type `keys`.
     pub fn press(&mut self, keys: &str) {
         self.keyboard
