@@ -58,6 +58,8 @@ fn waiting_and_cancelling(pool: &ProcessPool) {
     let early = slow.result_timeout(Duration::from_millis(100));
     say!("after 0.1 s: {}", early.unwrap_err()); // the task goes on
     say!("cancel a running task: {}", slow.cancel());
+    // Python's process pool says False here: it has already sent this task ahead to a
+    // worker's queue (one task more than it has workers) and calls it running.
     say!("cancel a queued task: {}", queued.cancel());
     say!("then: {}", queued.result().unwrap_err());
     say!(
