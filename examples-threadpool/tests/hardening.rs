@@ -70,6 +70,8 @@ fn credentials_in_a_url_are_masked_in_everything_printed() {
 /// A failure is said of the URL given: a password in it (which reqwest leaves out of its
 /// errors) does not make the line blame a redirect that never happened.
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.3 changes this run; \
+            .ci/ignored runs it"]
 fn a_failed_url_with_a_password_is_not_said_to_have_been_redirected() {
     let sites = StandInSites::start(0.05).unwrap();
     let hangs_up = sites
