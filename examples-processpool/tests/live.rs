@@ -17,6 +17,7 @@ fn printed_off_a_terminal(args: &[&str]) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "slow: the lesson in a terminal and off one, at a fifth of its speed, 6 s"]
 fn bars_grow_while_the_lesson_runs_and_the_static_timeline_stays() {
     let Some(terminal) = Terminal::start(100, 50, BINARY, LESSON) else {
         return;
@@ -44,6 +45,7 @@ fn bars_grow_while_the_lesson_runs_and_the_static_timeline_stays() {
 }
 
 #[test]
+#[ignore = "slow: the lesson in a terminal and off one, at a fifth of its speed, 6 s"]
 fn a_terminal_of_forty_columns_ends_with_the_same_lines() {
     let Some(terminal) = Terminal::start(40, 30, BINARY, LESSON) else {
         return;
@@ -79,6 +81,7 @@ fn a_resize_during_the_run_keeps_the_exit_status_and_the_last_picture() {
 }
 
 #[test]
+#[ignore = "slow: five runs of the lesson at a fifth of its speed, 16 s"]
 fn with_term_dumb_or_no_live_view_nothing_is_drawn_and_no_color_keeps_the_view() {
     let no_live = &["--time-scale", "0.2", "--workers", "2", "--no-live-view"];
     for (args, env) in [(LESSON, &[("TERM", "dumb")][..]), (&no_live[..], &[][..])] {
