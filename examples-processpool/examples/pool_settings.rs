@@ -9,6 +9,7 @@
 //! workers included (more process ids than workers, as each serves two tasks); the timeout
 //! comes while tasks run on; `shutdown` cancels the queued task and waits for the others.
 
+use common::say;
 use process_pool::{self, ProcessPool, functions};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -38,20 +39,20 @@ fn main() -> ExitCode {
     let mut workers: Vec<i64> = answers.iter().map(|&(_, pid)| pid).collect();
     workers.sort_unstable();
     workers.dedup();
-    println!("6 answers from {} worker processes: {answers:?}", workers.len());
+    say!("6 answers from {} worker processes: {answers:?}", workers.len());
     // Two quick tasks and two of a second, on two workers: the last one waits in the queue.
     let slow: Vec<_> = [(1, 1), (2, 10), (3, 10), (4, 1)]
         .map(|args| pool.submit(add_offset, args))
         .into();
     for finished in process_pool::as_completed(&slow, Some(Duration::from_millis(500))) {
         match finished {
-            Ok(future) => println!("{:?} done: {:?}", future.args(), future.result()),
-            Err(timeout) => println!("TimeoutError: {timeout}"),
+            Ok(future) => say!("{:?} done: {:?}", future.args(), future.result()),
+            Err(timeout) => say!("TimeoutError: {timeout}"),
         }
     }
     pool.shutdown(true, true);
     let cancelled: Vec<bool> = slow.iter().map(|future| future.cancelled()).collect();
-    println!("after shutdown(wait, cancel_futures), cancelled: {cancelled:?}");
+    say!("after shutdown(wait, cancel_futures), cancelled: {cancelled:?}");
     assert!(
         answers
             .iter()

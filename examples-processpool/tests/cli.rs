@@ -268,19 +268,21 @@ fn the_pool_settings_example_passes_its_own_asserts() {
     assert!(ran.stdout.contains("TimeoutError: "), "{}", ran.stdout);
 }
 
-/// The example prints as the lessons do: `| head -1` ends quietly, and a full disk is one
+/// The examples print as the lessons do: `| head -1` ends quietly, and a full disk is one
 /// line and exit status 1, never a panic (`println!` panicked on both).
 #[test]
-fn the_futures_example_keeps_the_output_promises() {
-    let example = example_path("futures");
-    testkit::assert_quiet_when_piped_into_head(&example, &[]);
-    #[cfg(target_os = "linux")]
-    {
-        let ran = run(
-            testkit::command_via_shell("", ">/dev/full", &example, &[]),
-            DEADLINE,
-        );
-        ran.assert_full_disk_said();
+fn the_examples_keep_the_output_promises() {
+    for name in ["futures", "pool_settings"] {
+        let example = example_path(name);
+        testkit::assert_quiet_when_piped_into_head(&example, &[]);
+        #[cfg(target_os = "linux")]
+        {
+            let ran = run(
+                testkit::command_via_shell("", ">/dev/full", &example, &[]),
+                DEADLINE,
+            );
+            ran.assert_full_disk_said();
+        }
     }
 }
 
