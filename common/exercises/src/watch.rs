@@ -26,6 +26,10 @@ use terminal::say;
 /// a "save all"): the check runs once, this long after the last.
 const SAVES_SETTLE: Duration = Duration::from_millis(50);
 
+/// While a file of the exercise is gone, how often to look for it: its folder may have gone
+/// with it, and a folder made anew is not the one the OS was asked to watch.
+const LOOK_AGAIN: Duration = Duration::from_millis(500);
+
 enum Event {
     Key(u8),
     /// Something happened to a file in a folder being watched.
@@ -101,11 +105,19 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
         loop {
             let event = match settle_until {
                 Some(at) => received.recv_timeout(at.saturating_duration_since(Instant::now())),
+                None if running.is_none() && any_gone(workspace, &files) => received.recv_timeout(LOOK_AGAIN),
                 None => received.recv().map_err(|_| RecvTimeoutError::Disconnected),
             };
             match event {
                 Err(RecvTimeoutError::Timeout) => {
-                    settle_until = None;
+                    if settle_until.take().is_none() {
+                        // Looking for a file that was gone: run once it is back, watching
+                        // its folder anew (it may be a new folder of the same name).
+                        if any_gone(workspace, &files) {
+                            continue;
+                        }
+                        watching.watch_again(&mut watcher);
+                    }
                     stop(running.take());
                     running = start_if_files_are_there(workspace, exercise, &files, &events, &mut run_number);
                 }
@@ -125,7 +137,7 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
                     break 'exercises;
                 }
                 Ok(Event::Changed(paths)) => {
-                    if paths.iter().any(|path| watching.is_a_file(path)) {
+                    if paths.iter().any(|path| watching.concerns(path)) {
                         settle_until = Some(Instant::now() + SAVES_SETTLE);
                     }
                 }
@@ -222,6 +234,11 @@ fn verdict(exercise: &Exercise, report: std::io::Result<Report>) -> bool {
     }
 }
 
+/// Whether any of the exercise's files is gone.
+fn any_gone(workspace: &Path, files: &[String]) -> bool {
+    files.iter().any(|file| !workspace.join(file).exists())
+}
+
 /// Start the exercise's check, unless one of its files is gone: then say so, and wait for it.
 fn start_if_files_are_there(
     workspace: &Path,
@@ -304,6 +321,19 @@ struct Watching {
 impl Watching {
     fn change_to(&mut self, watcher: &mut impl Watcher, workspace: &Path, files: &[String]) {
         self.files = files.iter().map(|file| workspace.join(file)).collect();
+        self.watch_folders(watcher);
+    }
+
+    /// Ask the OS again to watch every folder: one deleted and made anew is a new folder.
+    fn watch_again(&mut self, watcher: &mut impl Watcher) {
+        for folder in std::mem::take(&mut self.folders) {
+            let _ = watcher.unwatch(&folder);
+        }
+        self.watch_folders(watcher);
+    }
+
+    /// Watch the folders of the files, and no other.
+    fn watch_folders(&mut self, watcher: &mut impl Watcher) {
         let folders: BTreeSet<PathBuf> = self
             .files
             .iter()
@@ -324,7 +354,9 @@ impl Watching {
         self.folders = folders;
     }
 
-    fn is_a_file(&self, path: &Path) -> bool {
-        self.files.contains(path)
+    /// Whether an event at `path` can change the exercise's files: one of them, or one of
+    /// their folders itself (moved or deleted, and the files with it).
+    fn concerns(&self, path: &Path) -> bool {
+        self.files.contains(path) || self.folders.contains(path)
     }
 }

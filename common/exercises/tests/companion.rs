@@ -189,6 +189,26 @@ fn watch_reruns_the_check_on_each_save_and_moves_on_when_it_passes() {
     assert!(workspace.read(".exercises-progress").contains("only_check "));
 }
 
+/// The exercise's folder deleted and made anew (a new folder, which the OS was never asked
+/// to watch) with the file in it: `watch` finds the file back and runs the check.
+#[test]
+fn watch_finds_a_file_back_in_a_folder_made_anew() {
+    let workspace = Workspace::new("folder-anew");
+    let mut terminal = Terminal::run(workspace.command(&["watch"]));
+    terminal.wait_for("waiting for your next save", 1, PATIENCE);
+    let folder = workspace.0.join("examples-threadpool");
+    fs::rename(&folder, workspace.0.join("moved-away")).unwrap();
+    terminal.wait_for("examples-threadpool/first.txt is gone", 1, PATIENCE);
+    workspace.write(FIRST, "DONE\n");
+    terminal.wait_for("done: 8.1 passes its check.", 1, PATIENCE);
+    terminal.press("q");
+    assert!(
+        terminal.wait_for_exit(PATIENCE).success(),
+        "{}",
+        terminal.screen()
+    );
+}
+
 /// Ctrl-C quits too, while a check is running or not, and puts the terminal back.
 #[test]
 fn ctrl_c_quits_watch_and_leaves_the_terminal_usable() {
