@@ -387,14 +387,25 @@ pub(crate) fn start_piped(
     (child, stdout, stderr)
 }
 
-/// Start `command` with no stdin, and its stdout and stderr piped to us.
+/// Start `command` with no stdin, and its stdout and stderr piped to us. A program a test
+/// has just written (a copy of a binary) can be busy for a moment: another test's child,
+/// between its fork and its exec, still holds the handle it was written through (ETXTBSY).
+/// That is tried again, for up to a second.
 fn spawn_piped(mut command: Command) -> Child {
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the program starts")
+        .stderr(Stdio::piped());
+    let mut tries = 0;
+    loop {
+        match command.spawn() {
+            Err(error) if error.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                tries += 1;
+                thread::sleep(Duration::from_millis(10));
+            }
+            started => return started.expect("the program starts"),
+        }
+    }
 }
 
 /// Wait for `child` to exit; past `deadline`, kill it (and reap it) and return None.
