@@ -16,7 +16,7 @@ use demo_sites::{End, SeenRequest, StandInSites, most_held_at_once};
 use std::path::Path;
 use std::time::Instant;
 use testkit::observe::{CHECK_LIMIT, Observed, observe};
-use testkit::{command, function_source};
+use testkit::{code_lines, command, function_source};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-async");
 
@@ -65,12 +65,14 @@ fn printed_at(ran: &Observed, path: &str) -> Instant {
         .unwrap_or_else(|| panic!("fetch_concurrently printed no line for {path}"))
 }
 
+/// The lesson's source file.
+fn lesson_source() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs")
+}
+
 /// The lesson's `fetch_concurrently`, as the learner left it (without comments).
 fn fetch_concurrently_source() -> String {
-    function_source(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs"),
-        "fetch_concurrently",
-    )
+    function_source(&lesson_source(), "fetch_concurrently")
 }
 
 /// 8.7. Judged by what the sites saw: never more than two requests at once, each next one
@@ -79,7 +81,9 @@ fn fetch_concurrently_source() -> String {
 /// Shortcuts this fails: `let _ = permits.acquire()...` (the permit is dropped at once:
 /// no limit), a limit of 3, fetching in fixed pairs, waiting for each permit in the
 /// spawning loop (no result printed until the last URL has started), and a window kept by
-/// hand (the semaphore's schedule without the semaphore: only the code tells).
+/// hand (the semaphore's schedule without the semaphore, or with a fresh semaphore in each
+/// task, which limits nothing: only the code tells). The permit may be acquired in a helper
+/// the task calls.
 #[test]
 #[ignore = "exercise: passes once fetch_concurrently lets at most 2 requests run at once"]
 fn semaphore_limit() {
@@ -119,10 +123,14 @@ fn semaphore_limit() {
          as its task ends, while other URLs still wait for their turn"
     );
     let source = fetch_concurrently_source();
+    let task = spawned_task(&source);
+    let shared = source.replacen(task, "", 1).contains("Semaphore::new(");
+    let lesson = code_lines(&std::fs::read_to_string(lesson_source()).expect("the lesson's source"));
     assert!(
-        source.contains("Semaphore::new(") && source.contains("acquire"),
+        shared && lesson.contains("acquire"),
         "the sites saw two at a time; the exercise asks to bound the fetches with a semaphore: \
-         `Semaphore::new(2)`, and a permit each task acquires before it fetches and holds until it ends"
+         `Semaphore::new(2)` made once, before the tasks, and a permit each task acquires before it \
+         fetches and holds until it ends (a semaphore made in each task limits nothing)"
     );
 }
 
@@ -138,8 +146,10 @@ fn semaphore_limit() {
 /// sleep (the request goes on, and the site answers it).
 ///
 /// All the tasks start at once here, so a per-task deadline and one for the whole run
-/// (`timeout_at(start + limit)`) cancel at the same moment: only the code tells them apart,
-/// and the check reads `fetch_concurrently` for a deadline every task shares.
+/// (`timeout_at(start + limit)`, a `timeout` around the loop that collects the results, a
+/// watchdog task per fetch started beside it) cancel at the same moment: only the code tells
+/// them apart. The check reads `fetch_concurrently` for a clock started outside the tasks,
+/// or a `timeout_at` deadline that the task did not set from its own `Instant::now()`.
 #[test]
 #[ignore = "exercise: passes once each concurrent fetch gets at most 0.6 s (times --time-scale)"]
 fn task_timeout() {
@@ -148,20 +158,60 @@ fn task_timeout() {
     assert_deadline_at("0.1", 10, 150, &[]);
     assert_deadline_at("0.5", 160, 750, &["--only", "fetch"]);
     let source = fetch_concurrently_source();
-    let shared = ["timeout_at(", "sleep_until("]
+    let task = spawned_task(&source);
+    let outside = source.replacen(task, "", 1);
+    let clocks = ["timeout(", "timeout_at(", "sleep(", "sleep_until("];
+    let outside_clock = clocks.into_iter().find(|call| free_call_in(&outside, call));
+    let shared_deadline = ["timeout_at(", "sleep_until("]
         .into_iter()
-        .find(|call| source.contains(call));
+        .find(|call| task.contains(call) && !task.contains("Instant::now()"));
     let time_left = source
         .match_indices("timeout(")
         .chain(source.match_indices("sleep("))
         .any(|(at, _)| source[at..].split(';').next().unwrap_or("").contains("elapsed()"));
+    let found = outside_clock
+        .map(|call| format!("`{}` outside the tasks", call.trim_end_matches('(')))
+        .or(shared_deadline.map(|call| {
+            format!(
+                "`{}` with a deadline set before the task starts",
+                call.trim_end_matches('(')
+            )
+        }))
+        .or(time_left.then(|| "the time left of a deadline, with elapsed()".to_string()));
     assert!(
-        shared.is_none() && !time_left,
-        "fetch_concurrently counts every task's time from one moment (`{}`): each task's 0.6 s should \
+        found.is_none(),
+        "fetch_concurrently counts every task's time from one moment ({}): each task's 0.6 s should \
          count from when that task starts (a task that starts later, behind 8.7's semaphore, would get less)",
-        shared.map_or("the time left of a deadline, with elapsed()", |call| call
-            .trim_end_matches('('))
+        found.unwrap_or_default()
     );
+}
+
+/// The code of the first task `source` spawns: the argument of its first `spawn(`, or
+/// nothing if it spawns none.
+fn spawned_task(source: &str) -> &str {
+    let Some(at) = source.find("spawn(") else {
+        return "";
+    };
+    let task = &source[at + "spawn(".len()..];
+    let mut depth = 1;
+    for (index, c) in task.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 1 => return &task[..index],
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    task
+}
+
+/// Whether `code` calls the function `call` (`timeout(`, `tokio::time::timeout(`), not a
+/// method of that name (a request's or a client's `.timeout(`, which counts per request).
+fn free_call_in(code: &str, call: &str) -> bool {
+    code.match_indices(call).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        !before.is_some_and(|c| c == '.' || c == '_' || c.is_alphanumeric())
+    })
 }
 
 /// At `--time-scale SCALE` (a deadline of 0.6 s times it), on a URL due after `under` ms and
