@@ -146,7 +146,7 @@ fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
     let building = std::sync::Once::new();
     let announce = || {
         building.call_once(|| {
-            write_error_line("building the checks (the first time, this takes a few minutes)...");
+            write_error_line("building the checks (a few minutes the first time)...");
         });
     };
     write_error_line(&format!(
