@@ -74,7 +74,7 @@ fn printed_at(ran: &Observed, site: &str) -> Instant {
 /// line before it can be printed: bing's, duckduckgo's and google's before yahoo has even
 /// answered), fetching one by one in list order (the sites see one request at a time), and
 /// holding back the four stand-in sites by name (other URLs, in another order, must come
-/// out in their own list order too).
+/// out in their own list order too, each line as soon as it can be: not sorted at the end).
 #[test]
 #[ignore = "exercise: passes once multithread prints in input order"]
 fn in_input_order() {
@@ -102,12 +102,13 @@ fn in_input_order() {
     assert_other_urls_in_their_order();
 }
 
-/// Other URLs, the slowest first, come out in their list's order too, fetched all at once.
+/// Other URLs come out in their list's order too, fetched all at once, and each line as soon
+/// as it and every line before it are in: the first two answer well before the third, so
+/// their lines are due before it answers (held back and sorted at the end, they would not be).
 fn assert_other_urls_in_their_order() {
     let sites = StandInSites::start(1.0).expect("the stand-in sites start");
-    let urls: Vec<String> = [240, 80, 160, 40]
-        .map(|ms| sites.url(&format!("/delay/{ms}")))
-        .to_vec();
+    let paths = [120, 40, 480, 240].map(|ms| format!("/delay/{ms}"));
+    let urls: Vec<String> = paths.iter().map(|path| sites.url(path)).collect();
     let mut args: Vec<&str> = urls.iter().map(String::as_str).collect();
     args.extend(["--only", "threaded", "--no-timeline"]);
     let ran = run_lesson(&args);
@@ -119,14 +120,26 @@ fn assert_other_urls_in_their_order() {
         .collect();
     assert_eq!(
         printed, urls,
-        "with other URLs (the slowest first) the lines came in another order than their list's: \
-         keep the list's order for any URLs, not for the four sites' names"
+        "with other URLs the lines came in another order than their list's: keep the list's order \
+         for any URLs, not for the four sites' names"
     );
-    let at_once = most_held_at_once(&sites.requests());
+    let seen = sites.requests();
+    let at_once = most_held_at_once(&seen);
     assert!(
         at_once == 4,
         "with other URLs the sites had at most {at_once} requests at once: fetch them all at once"
     );
+    let third = answered_at(&seen, &paths[2]);
+    for (url, path) in urls.iter().zip(&paths).take(2) {
+        let needle = format!("URL: {url} ");
+        let line = ran.when_printed(|line| line.starts_with(&needle));
+        assert!(
+            line.is_some_and(|at| at < third),
+            "with other URLs, {path}'s line came after {} had answered, though it and every URL \
+             before it were in long before: print each line as soon as it can be, for any URLs",
+            paths[2]
+        );
+    }
 }
 
 /// 8.4. Judged by the program itself: the crate must be gone from the built program, the sites
