@@ -330,24 +330,41 @@ fn retry_once() {
         "a port nobody listens on should still be an error in both runs, after its second try"
     );
 
-    let (server, requests) = counting_server();
-    let [flaky, fine, cut] = ["/flaky", "/fine", "/cut"].map(|path| format!("{server}{path}"));
-    run_lesson_within(&[&flaky, &fine, &cut, "--no-timeline"], RETRY_LIMIT);
+    // Paths that say nothing of what they do, and change from run to run: the lesson can tell
+    // which one hangs up only by asking it.
+    let [flaky, fine, cut] = paths_nobody_can_guess();
+    let (server, requests) = counting_server(&flaky, &cut);
+    let urls = [&flaky, &fine, &cut].map(|path| format!("{server}{path}"));
+    run_lesson_within(&[&urls[0], &urls[1], &urls[2], "--no-timeline"], RETRY_LIMIT);
     let requests = requests.lock().unwrap().clone();
     let asked = |path: &str| requests.get(path).copied().unwrap_or(0);
     assert_eq!(
-        (asked("/flaky"), asked("/fine"), asked("/cut")),
+        (asked(&flaky), asked(&fine), asked(&cut)),
         (3, 2, 2),
-        "the server counted (/flaky, /fine, /cut) requests over both runs; a URL hung up on is asked \
-         once more (3 in all), one that answered is never asked again (2), even when its body then \
-         breaks off (/cut, 2): only a request that could not be sent gets a second go"
+        "the server counted (hung up on the first time, answered, body broken off) requests for \
+         ({flaky}, {fine}, {cut}) over both runs; a URL hung up on is asked once more (3 in all), one \
+         that answered is never asked again (2), even when its body then breaks off (2): only a \
+         request that could not be sent gets a second go"
     );
 }
 
-/// A server that counts the requests for each path. `/flaky` hangs up on its first request;
-/// `/cut` answers and breaks off its body; every other request gets `200` (and `Connection: close`, so each request comes on a
-/// connection of its own and is counted once).
-fn counting_server() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
+/// Three paths (one to hang up on, one to answer, one to break off), named anew each run:
+/// `/` and a number taken from the clock, in no order that says which is which.
+fn paths_nobody_can_guess() -> [String; 3] {
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_nanos();
+    let mut paths = [0, 1, 2].map(|i| format!("/{}", (clock / 7 + i * 3_331) % 100_000));
+    paths.rotate_left(clock as usize % 3);
+    paths
+}
+
+/// A server that counts the requests for each path. `hangs_up` hangs up on its first
+/// request; `cut` answers and breaks off its body; every other request gets `200` (and
+/// `Connection: close`, so each request comes on a connection of its own and is counted once).
+fn counting_server(hangs_up: &str, cut: &str) -> (String, Arc<Mutex<HashMap<String, usize>>>) {
+    let (hangs_up, cut) = (hangs_up.to_string(), cut.to_string());
     let requests: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     let counted = Arc::clone(&requests);
     let url = testkit::faults::serve(move |mut stream| {
@@ -367,10 +384,10 @@ fn counting_server() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
             *times += 1;
             *times
         };
-        if path == "/flaky" && times == 1 {
+        if path == hangs_up && times == 1 {
             return; // hang up without an answer
         }
-        if path == "/cut" {
+        if path == cut {
             // An answer whose body breaks off: 3 of the 10 bytes it promised, then goodbye.
             let _ =
                 stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nok\n");
