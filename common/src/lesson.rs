@@ -39,6 +39,8 @@ pub struct Lesson {
     _sites: Option<StandInSites>,
     /// `--live`: if no site answers, the closing lines suggest the stand-in sites.
     live: bool,
+    /// For the tests: notes a panic that unwinds out of the lesson, uncaught.
+    _unwinding: crate::panics::UnwindWitness,
 }
 
 impl Lesson {
@@ -76,6 +78,7 @@ impl Lesson {
             summary,
             _sites: sites,
             live,
+            _unwinding: crate::panics::UnwindWitness,
         }
     }
 

@@ -13,7 +13,9 @@
 //!
 //! For the tests only: with [`RECORD_VARIABLE`] naming a file, the hook also adds a line
 //! there for every panic, caught or not (the thread's name, then the one-line description),
-//! so a test sees that a program really panicked, not just that it printed the words.
+//! so a test sees that a program really panicked, not just that it printed the words; and
+//! an [`UnwindWitness`] adds an `UNWOUND` line when a panic unwinds past it uncaught, so a
+//! test sees a panic end the program, not a `process::exit(101)` after catching it.
 
 use futures_util::FutureExt;
 use std::any::Any;
@@ -32,6 +34,27 @@ thread_local! {
 
 /// The environment variable a test sets to a file's path to have every panic noted there.
 pub const RECORD_VARIABLE: &str = "LESSON_PANIC_RECORD";
+
+/// The first field of a record's line that notes an uncaught unwinding, not a panic.
+pub const UNWOUND: &str = "(unwound)";
+
+/// Dropped by a panic that unwinds past its owner (nothing caught it on the way), it notes
+/// that in the record file of [`RECORD_VARIABLE`], if there is one; otherwise it does nothing.
+pub struct UnwindWitness;
+
+impl Drop for UnwindWitness {
+    fn drop(&mut self) {
+        if std::thread::panicking()
+            && let Some(path) = std::env::var_os(RECORD_VARIABLE)
+        {
+            let thread = std::thread::current();
+            append_to_record(
+                &path,
+                &format!("{UNWOUND}\t{}\n", thread.name().unwrap_or("unnamed")),
+            );
+        }
+    }
+}
 
 /// Replace Rust's panic printout with one line: `error: panicked at FILE:LINE: MESSAGE`.
 pub fn install_quiet_hook() {
@@ -56,9 +79,16 @@ pub fn install_quiet_hook() {
 /// Add `thread-name<TAB>described` to the file at `path` (a test reads it; a failure to
 /// write it is the test's to notice).
 fn note_in_record(path: &std::ffi::OsStr, described: &str) {
-    use std::io::Write;
     let thread = std::thread::current();
-    let line = format!("{}\t{described}\n", thread.name().unwrap_or("unnamed"));
+    append_to_record(
+        path,
+        &format!("{}\t{described}\n", thread.name().unwrap_or("unnamed")),
+    );
+}
+
+/// Add `line` to the record file at `path`.
+fn append_to_record(path: &std::ffi::OsStr, line: &str) {
+    use std::io::Write;
     let file = std::fs::OpenOptions::new().create(true).append(true).open(path);
     if let Ok(mut file) = file {
         let _ = file.write_all(line.as_bytes());

@@ -113,7 +113,18 @@ impl PanicRecord {
         let text = std::fs::read_to_string(&self.path).unwrap_or_default();
         text.lines()
             .filter_map(|line| line.split_once('\t'))
+            .filter(|(thread, _)| *thread != common::panics::UNWOUND)
             .map(|(thread, described)| (thread.to_string(), described.to_string()))
+            .collect()
+    }
+
+    /// The threads a panic unwound out of the lesson on, uncaught (a panic caught and followed
+    /// by `process::exit` is not among them).
+    pub fn unwound(&self) -> Vec<String> {
+        let text = std::fs::read_to_string(&self.path).unwrap_or_default();
+        text.lines()
+            .filter_map(|line| line.strip_prefix(common::panics::UNWOUND)?.strip_prefix('\t'))
+            .map(str::to_string)
             .collect()
     }
 }
