@@ -149,8 +149,9 @@ fn assert_other_urls_in_their_order() {
 /// Shortcuts this fails: keeping the crate (with a comment, or vendored under another
 /// path: its code is still in the program), `ThreadPool::new(urls.len())`, `thread::spawn`
 /// with clones, a scope with a dummy `spawn` beside threads started elsewhere (a helper
-/// function with `std::thread::Builder`, or `spawn` imported on its own), and reading the
-/// channel after the scope (every line printed once every thread has ended).
+/// function with `std::thread::Builder`, `spawn` imported on its own, or named through a
+/// `macro_rules!`), and reading the channel after the scope (every line printed once every
+/// thread has ended).
 #[test]
 #[ignore = "exercise: passes once multithread uses std::thread::scope instead of the threadpool crate"]
 fn scoped_threads() {
@@ -213,6 +214,12 @@ fn assert_every_thread_is_the_scopes(code: &str) {
     assert!(
         !code.contains("rayon"),
         "the crate starts its threads with rayon: the exercise asks for std::thread::scope, a thread per URL"
+    );
+    // A macro can write `spawn` where the reading below cannot see it (`std::thread::$name`).
+    assert!(
+        !code.contains("macro_rules!"),
+        "the crate defines a macro (`macro_rules!`): the check reads where each thread starts, and \
+         cannot see through one; start the threads without it, with `scope.spawn`"
     );
     let scopes = scope_names(code);
     assert!(
