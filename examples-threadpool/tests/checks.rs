@@ -535,7 +535,9 @@ fn pool_wall(workers: usize, rounds: usize) -> f64 {
 /// code is read only for what the exercise names: `thread::spawn` kept, the list shared in
 /// an `Arc`. Shortcuts this fails: `thread::scope` or no threads at all, a list that is
 /// never freed instead of an `Arc` (`Box::leak`, a `static`), printing in list order (the
-/// jobs must overlap), and printing the four lines at once.
+/// jobs must overlap), printing the four lines at once, and one thread that does the four
+/// jobs in turn, or none that does them (the program's threads are counted while it runs:
+/// four jobs at once are five threads with the main one; Linux only).
 #[test]
 #[ignore = "exercise: passes once workbench/fix_the_job.rs compiles and runs"]
 fn fix_the_job() {
@@ -577,6 +579,14 @@ fn fix_the_job() {
         "fix_the_job ended with {}",
         ran.ran.status
     );
+    // Four jobs on threads of their own, beside the main thread, all alive for the first 100 ms.
+    if let Some(threads) = ran.most_threads {
+        assert!(
+            threads >= 5,
+            "fix_the_job had at most {threads} thread(s) at once, main thread included: the four jobs \
+             should each run on a thread of its own, all at once, as before the fix"
+        );
+    }
     let sites: Vec<&str> = ran
         .lines
         .iter()

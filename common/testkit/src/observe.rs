@@ -10,6 +10,8 @@ use crate::{Ran, start_piped, wait_until};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,6 +20,9 @@ use std::time::{Duration, Instant};
 pub struct Observed {
     pub ran: Ran,
     pub lines: Vec<(Instant, String)>,
+    /// The most threads it had at once, main thread included, as sampled every few ms while
+    /// it ran (Linux's `/proc`; None elsewhere).
+    pub most_threads: Option<usize>,
 }
 
 impl Observed {
@@ -43,6 +48,8 @@ impl Observed {
 pub fn observe(command: Command, what: &str, limit: Duration) -> Observed {
     let started = Instant::now();
     let (mut child, stdout, stderr) = start_piped(command);
+    let ended = Arc::new(AtomicBool::new(false));
+    let threads = count_threads_while_running(child.id(), Arc::clone(&ended));
     let lines = thread::spawn(move || {
         let Some(stdout) = stdout else { return Vec::new() };
         BufReader::new(stdout)
@@ -52,6 +59,8 @@ pub fn observe(command: Command, what: &str, limit: Duration) -> Observed {
             .collect::<Vec<_>>()
     });
     let status = wait_until(&mut child, started + limit);
+    ended.store(true, Ordering::Relaxed);
+    let most_threads = threads.join().unwrap_or_default();
     let (lines, stderr) = (
         lines.join().unwrap_or_default(),
         stderr.join().unwrap_or_default(),
@@ -84,7 +93,25 @@ pub fn observe(command: Command, what: &str, limit: Duration) -> Observed {
             stderr,
         },
         lines,
+        most_threads,
     }
+}
+
+/// The most threads process `pid` is seen with, counted every 2 ms until `ended` (Linux: the
+/// entries of `/proc/PID/task`; None elsewhere).
+fn count_threads_while_running(pid: u32, ended: Arc<AtomicBool>) -> thread::JoinHandle<Option<usize>> {
+    thread::spawn(move || {
+        let tasks = std::path::Path::new("/proc").join(pid.to_string()).join("task");
+        let mut most = None;
+        while !ended.load(Ordering::Relaxed) {
+            if let Ok(entries) = std::fs::read_dir(&tasks) {
+                let now = entries.count();
+                most = Some(most.map_or(now, |most: usize| most.max(now)));
+            }
+            thread::sleep(Duration::from_millis(2));
+        }
+        most
+    })
 }
 
 /// A file where the lesson's panic hook notes every panic it has, caught or not (see
