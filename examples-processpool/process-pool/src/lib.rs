@@ -238,9 +238,12 @@ impl Builder {
         self
     }
 
-    /// Give each task (and the initializer) at most `limit` on its worker (`None`: no
+    /// Give each task (and the initializer) about `limit` on its worker (`None`: no
     /// limit; zero is refused). Past it the task fails with [`TaskError::TimeLimit`], and
-    /// its worker is killed and replaced. (Python's `result(timeout)` only stops *waiting*:
+    /// its worker is killed and replaced. "About": the limit is the connection's read
+    /// timeout, which the system rounds up to its clock tick (1–10 ms), so with a limit of
+    /// a few milliseconds a task a little longer may still come back, and the cut may come
+    /// a few milliseconds late. (Python's `result(timeout)` only stops *waiting*:
     /// that is [`PoolFuture::result_timeout`].)
     pub fn task_time_limit(mut self, limit: Option<Duration>) -> Self {
         if limit == Some(Duration::ZERO) {
