@@ -304,7 +304,9 @@ impl<Args, R: Clone> PoolFuture<Args, R> {
     /// One that panics does not stop the others: the pool adds a line on stderr, after
     /// Rust's own panic message (with a backtrace if `RUST_BACKTRACE` is set) unless the
     /// program installed a quieter panic hook, as the lesson does. Python logs a callback's
-    /// exception with its traceback, likewise.
+    /// exception with its traceback, likewise. A callback runs on the thread that feeds
+    /// its worker, so one that waits for another task of the same pool (or submits one and
+    /// waits) may wait forever, as it can in Python: hand the work to another thread instead.
     pub fn add_done_callback(&self, callback: impl FnOnce(&Result<R, TaskError>) + Send + 'static) {
         self.slot.on_finish(Box::new(callback));
     }
