@@ -185,7 +185,9 @@ fn not_pinned(forced: &ForcedCpus) -> &'static str {
 /// real work costs the same CPU time however the CPU is shared, and takes longer), computing
 /// only on the main thread, counting once and remembering the count, and calling the
 /// lesson's `Work` from my_function (its sleep, or `--cpu`'s busy loop: the work is
-/// my_function's own, as the exercise asks; the check reads my_function for that).
+/// my_function's own, as the exercise asks; the check reads my_function for that), and
+/// spinning until the thread's own CPU clock says enough (asking the OS for the time in a
+/// loop spends most of the CPU time in the kernel, where computing spends next to none).
 #[test]
 #[ignore = "exercise: passes once my_function computes instead of sleeping (without --cpu)"]
 fn cpu_bound() {
@@ -219,6 +221,13 @@ fn cpu_bound() {
              my_function still waits besides computing; the work should replace the sleep",
             sharing.asleep,
             sharing.wall_alone
+        );
+        assert!(
+            sharing.kernel_share <= 0.4,
+            "{:.0}% of the lesson's CPU time went to the kernel, on system calls: my_function asks the \
+             OS for something in a loop (the clock?) instead of computing, which spends next to none \
+             there",
+            100.0 * sharing.kernel_share
         );
         // Work spends as much CPU time on the threads as alone (a ratio of 1); a call that
         // watches the clock spends what its share gives it in the same time: the ratio of
@@ -294,6 +303,8 @@ struct Sharing {
     shared: f64,
     /// Each thread's share of the CPU over the share one call had alone.
     share_ratio: f64,
+    /// Of the lesson's CPU time until the threads' calls end, the part spent in the kernel.
+    kernel_share: f64,
 }
 
 /// Run the lesson on `forced` (one CPU, told `SHARING`) and sample it at each stage's end.
@@ -338,5 +349,7 @@ fn measure_sharing(forced: &ForcedCpus) -> Sharing {
         asleep: one_by_one.main_thread_asleep().unwrap_or_default().as_secs_f64(),
         shared,
         share_ratio: share_each / share_alone.max(1e-9),
+        kernel_share: threads.kernel.unwrap_or_default().as_secs_f64()
+            / after_threads.as_secs_f64().max(1e-9),
     }
 }

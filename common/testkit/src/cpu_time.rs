@@ -23,6 +23,9 @@ pub struct Sample {
     pub after: Duration,
     /// CPU time of the whole process, every thread it ran (Linux).
     pub cpu: Option<Duration>,
+    /// The part of `cpu` spent in the kernel, on the program's system calls (Linux):
+    /// computing spends next to none; asking the OS for something in a loop spends most.
+    pub kernel: Option<Duration>,
     /// The main thread's time on a CPU, and waiting for one (Linux's schedstat): the rest
     /// of `after` it spent asleep (sleeping, or blocked on anything).
     pub main_thread: Option<(Duration, Duration)>,
@@ -132,22 +135,29 @@ pub fn finished_children_cpu() -> Duration {
 
 /// Sample process `pid` now.
 fn sample(pid: u32, after: Duration) -> Sample {
+    let cpu = process_cpu_parts(pid);
     Sample {
         after,
-        cpu: process_cpu(pid),
+        cpu: cpu.map(|(user, kernel)| user + kernel),
+        kernel: cpu.map(|(_, kernel)| kernel),
         main_thread: main_thread_schedstat(pid),
     }
 }
 
 /// User plus system time of every thread of `pid`, from `/proc/PID/stat` (in clock ticks of
 /// 1/100 s: Linux's USER_HZ is 100 on every architecture it runs on).
-fn process_cpu(pid: u32) -> Option<Duration> {
+/// The CPU time of process `pid` in user space and in the kernel, from `/proc/PID/stat`.
+fn process_cpu_parts(pid: u32) -> Option<(Duration, Duration)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The fields after the program's name, which is in parentheses and may hold spaces:
-    // state is field 3, utime 14, stime 15.
+    // state is field 3, utime 14, stime 15, in ticks of 10 ms.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
+    let ticks = |field: usize| {
+        Some(Duration::from_millis(
+            fields.get(field)?.parse::<u64>().ok()? * 10,
+        ))
+    };
+    Some((ticks(11)?, ticks(12)?))
 }
 
 /// The main thread's nanoseconds on a CPU and waiting for one, from `/proc/PID/schedstat`.
