@@ -144,7 +144,7 @@ fn draw(out: &mut String, size: Size) {
     // Rows are added in start order: workers are numbered as in the finished picture.
     let workers = number_workers(board.rows.iter().map(|row| row.worker));
     let mut rows: Vec<&LiveRow> = board.rows.iter().collect();
-    rows.sort_by_key(|row| (workers[&row.worker], row.start));
+    rows.sort_by_cached_key(|row| (workers[&row.worker], row.start));
     let columns = Columns::fitting(rows.iter().map(|row| label(row)), &workers);
 
     let total = rows.len();

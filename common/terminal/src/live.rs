@@ -82,7 +82,10 @@ impl LiveView {
             let mut last = kept.lock().unwrap_or_else(PoisonError::into_inner);
             let fresh = last.as_ref().is_some_and(|(at, _)| at.elapsed() < TICK);
             if !fresh {
-                *last = Some((Instant::now(), render(&draw)));
+                // Timed from the end of the render: a render that takes longer than a tick
+                // (a timeline of many thousands of rows) is still reused until a tick after.
+                let text = render(&draw);
+                *last = Some((Instant::now(), text));
             }
             let _ = out.write_str(last.as_ref().map_or("", |(_, text)| text));
         };
