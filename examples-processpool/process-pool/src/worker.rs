@@ -257,7 +257,7 @@ fn serve(functions: &Functions, connection: TcpStream) -> ! {
     let (requests, incoming) = mpsc::channel();
     let (emptied, empty) = mpsc::channel::<Vec<u8>>();
     let mut reading = connection.try_clone().unwrap_or_else(|_| std::process::exit(1));
-    thread::spawn(move || {
+    let reader = thread::Builder::new().spawn(move || {
         while let Ok(Some(length)) = wire::read_length(&mut reading) {
             let mut request = empty.try_recv().unwrap_or_default();
             if wire::read_body(&mut reading, length, &mut request).is_err() || requests.send(request).is_err()
@@ -267,6 +267,12 @@ fn serve(functions: &Functions, connection: TcpStream) -> ! {
         }
         std::process::exit(0);
     });
+    if let Err(refused) = reader {
+        // The OS would not start the thread (a low `ulimit -u`): one line, and this worker ends.
+        let reason = common::output::strip_os_error(&refused.to_string());
+        common::output::write_error_line(&format!("error: a pool worker cannot start a thread: {reason}"));
+        std::process::exit(1);
+    }
     let (mut writing, mut answer) = (connection, Vec::new());
     for request in incoming {
         functions.answer(&request, &mut answer);
