@@ -29,6 +29,39 @@ fn workers_that_cannot_start_are_left_out_with_one_warning() {
     assert!(squared.iter().all(|line| line.contains(" squared = ")), "{ran:?}");
 }
 
+/// The program's file deleted while it runs, as a rebuild in another terminal does (`cargo
+/// build` replaces it): the pool, started after that, still gets workers, and they are the
+/// program that runs, not whatever file now has its name. Linux: `/proc/self/exe`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_rebuild_during_the_run_leaves_the_pool_its_workers() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // A second name for the binary (a hard link: nothing holds it open for writing), which
+    // goes away mid-run as a rebuilt binary's old file does.
+    let renamed = format!("{BINARY}-rebuilt-{}", std::process::id());
+    std::fs::hard_link(BINARY, &renamed).expect("a second name for the binary");
+    let args = ["--time-scale", "0.1", "--no-timeline", "--workers", "2"];
+    let mut lesson = command(&renamed, &args).stdout(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(lesson.stdout.take().unwrap()).lines();
+    // One by one comes first; the pool starts only after its three lines.
+    let first = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("Without_executor: "));
+    std::fs::remove_file(&renamed).unwrap();
+    assert!(first.is_some(), "the lesson ran one by one first");
+    let printed: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = testkit::wait_until(&mut lesson, std::time::Instant::now() + DEADLINE);
+    let pooled: Vec<&String> = printed
+        .iter()
+        .filter(|l| l.starts_with("With_executor: "))
+        .collect();
+    assert_eq!(pooled.len(), 3, "{printed:#?}");
+    assert!(pooled.iter().all(|l| l.contains(" squared = ")), "{printed:#?}");
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+}
+
 /// The OS refuses the pool's threads (1 per worker): one line, exit status 1.
 #[cfg(target_os = "linux")]
 #[test]

@@ -124,10 +124,22 @@ impl WorkerProcess {
 /// reaches the terminal unchanged), its stdin a pipe that carries the address and secret.
 /// The parent's id goes along: see `common::children::die_with_parent`.
 fn start_worker_process() -> io::Result<Child> {
-    Command::new(std::env::current_exe()?)
+    Command::new(this_program()?)
         .args([WORKER_FLAG.to_string(), std::process::id().to_string()])
         .stdin(Stdio::piped())
         .spawn()
+}
+
+/// This program's file as it was when it started. On Linux that is `/proc/self/exe`, which
+/// still opens it after a rebuild replaced or deleted the file (`cargo build` in another
+/// terminal while the lesson runs): a worker is never a newer program than its pool, whose
+/// functions could differ. Elsewhere, the file at the program's path.
+fn this_program() -> io::Result<std::path::PathBuf> {
+    let own_file = std::path::Path::new("/proc/self/exe");
+    match cfg!(target_os = "linux") && own_file.exists() {
+        true => Ok(own_file.to_path_buf()),
+        false => std::env::current_exe(),
+    }
 }
 
 /// A secret of 128 random bits, in hex: only the worker that was told it may answer.
