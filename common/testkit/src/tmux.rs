@@ -25,6 +25,8 @@ const PATIENCE: Duration = Duration::from_secs(60);
 /// One tmux server with one window running one program.
 pub struct Terminal {
     socket: String,
+    /// The socket's file, which tmux leaves behind when its server is killed.
+    socket_file: Option<PathBuf>,
     /// Where the shell that runs the program writes its exit status (tmux's own record of
     /// it is sometimes missing).
     status: PathBuf,
@@ -57,7 +59,11 @@ impl Terminal {
             STARTED.fetch_add(1, Ordering::Relaxed)
         );
         let status = std::env::temp_dir().join(format!("{socket}.status"));
-        let terminal = Terminal { socket, status };
+        let mut terminal = Terminal {
+            socket,
+            socket_file: None,
+            status,
+        };
         let (columns, rows) = (columns.to_string(), rows.to_string());
         // A waiting pane first, then the program in its place: the pane stays when the
         // program ends (for its last screen and exit status) only if told before it starts.
@@ -72,6 +78,8 @@ impl Terminal {
             &rows,
             "sleep 600",
         ]);
+        let socket_file = terminal.display("#{socket_path}");
+        terminal.socket_file = Some(PathBuf::from(socket_file)).filter(|file| file.is_absolute());
         terminal.tmux(&["set-option", "-g", "remain-on-exit", "on"]);
         // The same shell runs the program wherever the test runs, whatever `SHELL` says.
         terminal.tmux(&["set-option", "-g", "default-shell", "/bin/sh"]);
@@ -201,6 +209,9 @@ impl Drop for Terminal {
     fn drop(&mut self) {
         let _ = self.tmux(&["kill-server"]);
         let _ = std::fs::remove_file(&self.status);
+        if let Some(socket_file) = &self.socket_file {
+            let _ = std::fs::remove_file(socket_file);
+        }
     }
 }
 
@@ -251,4 +262,21 @@ fn shape(line: &str) -> String {
         }
     }
     shape
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Terminal;
+
+    #[test]
+    fn a_terminal_dropped_leaves_no_tmux_socket_behind() {
+        let Some(terminal) = Terminal::start(40, 10, "true", &[]) else {
+            return; // tmux is not installed: said, and skipped
+        };
+        assert_eq!(terminal.wait_for_exit(), 0);
+        let socket_file = terminal.socket_file.clone().expect("tmux names its socket");
+        assert!(socket_file.exists(), "{socket_file:?}");
+        drop(terminal);
+        assert!(!socket_file.exists(), "{socket_file:?} is left behind");
+    }
 }
