@@ -120,20 +120,27 @@ pub fn strip_os_error(message: &str) -> String {
 
 /// Text from elsewhere (a server's answer, a URL) as it is safe to print: control characters
 /// shown escaped (`\u{1b}`, `\n`), so an escape sequence never reaches the terminal and
-/// one line stays one line.
+/// one line stays one line; so are the controls of text direction (`\u{202e}`, which would
+/// show the rest of the line right to left).
 ///
 /// ```
 /// assert_eq!(terminal::output::escape_controls("a\x1b[2Jb\n"), "a\\u{1b}[2Jb\\n");
+/// assert_eq!(terminal::output::escape_controls("a\u{202e}b"), "a\\u{202e}b");
 /// ```
 pub fn escape_controls(text: &str) -> String {
     let mut printable = String::with_capacity(text.len());
     for c in text.chars() {
-        match c.is_control() {
+        match c.is_control() || is_direction_control(c) {
             true => printable.extend(c.escape_default()),
             false => printable.push(c),
         }
     }
     printable
+}
+
+/// Unicode's bidirectional controls (marks, embeddings, overrides, isolates).
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `1 URL`, `4 URLs`: a count and its noun, in the singular or the plural.

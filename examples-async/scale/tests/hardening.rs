@@ -181,7 +181,9 @@ fn a_servers_control_characters_never_reach_the_terminal() {
     let garbage = testkit::faults::serve(|mut stream| {
         use std::io::Write;
         testkit::faults::read_request(&stream);
-        let _ = stream.write_all(b"\x1b[2J\nFAKE\r\n\r\n");
+        // An escape sequence, and a right-to-left override that would show the rest of the
+        // line reversed.
+        let _ = stream.write_all("\x1b[2J\u{202e}\nFAKE\r\n\r\n".as_bytes());
     });
     let args = [
         "--tasks",
@@ -195,10 +197,10 @@ fn a_servers_control_characters_never_reach_the_terminal() {
     ];
     let ran = run_program(BINARY, &args);
     assert_eq!(ran.status.code(), Some(1), "{ran:?}");
-    assert!(!ran.stdout.contains('\x1b'), "{:?}", ran.stdout);
+    assert!(!ran.stdout.contains(['\x1b', '\u{202e}']), "{:?}", ran.stdout);
     assert!(
         ran.stdout
-            .contains("First failure: unexpected answer: \\u{1b}[2J\\n"),
+            .contains("First failure: unexpected answer: \\u{1b}[2J\\u{202e}\\n"),
         "{}",
         ran.stdout
     );
