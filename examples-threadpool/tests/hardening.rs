@@ -71,6 +71,8 @@ fn credentials_in_a_url_are_masked_in_everything_printed() {
 /// errors) does not make the line blame a redirect that never happened. Nobody listens at
 /// the port, so the fetch fails however often it is tried (exercise 8.3 adds a retry).
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn a_failed_url_with_a_password_is_not_said_to_have_been_redirected() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())

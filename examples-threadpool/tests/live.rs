@@ -6,7 +6,12 @@ use testkit::tmux::{Terminal, line_shapes};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
 
+// Besides 8.13: under load (two CPU burners, 2 runs of 3 here) the pane's last screen may lack
+// the run's last lines, tmux's "Pane is dead" glued to a row, so the comparison with the run
+// off a terminal fails; out of the README's command until Terminal::everything waits for them.
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.13 changes this run; \
+            .ci/ignored runs it"]
 fn more_tasks_than_rows_show_one_line_for_the_rest_and_never_scroll() {
     // 400 fetches on 100 threads, at a fifth of the sites' latencies: about half a second.
     let args = [
