@@ -81,17 +81,41 @@ impl Report {
 /// `cargo test` on some of a crate's exercise checks (all of them when `checks` is empty),
 /// run in `workspace`.
 /// One at a time (`--test-threads 1`): the timing checks of one crate must not share the CPUs.
-/// `building` is called once if cargo compiles anything first (it says `Compiling`), so that
-/// a wait of minutes is announced only when there is one. An error means cargo itself could
-/// not be started.
+/// `before` is told, once each, if cargo compiles anything first (it says `Compiling`) or
+/// waits for another cargo's lock, so that a wait of minutes is announced only when there
+/// is one. An error means cargo itself could not be started.
 pub fn run_checks(
     workspace: &Path,
     package: &str,
     checks: &[&str],
-    building: &(dyn Fn() + Sync),
+    before: &(dyn Fn(Before) + Sync),
 ) -> std::io::Result<Report> {
     let child = spawn_piped(check_command(workspace, package, checks))?;
-    collect(child, building)
+    collect(child, before)
+}
+
+/// What cargo does before the checks run, when that takes a while.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Before {
+    /// It compiles (`Compiling …`).
+    Building,
+    /// Another cargo holds the build directory, an editor's perhaps: this one waits for it
+    /// (`Blocking waiting for file lock …`).
+    WaitingForLock,
+}
+
+impl Before {
+    /// What cargo says when it starts doing this, if `line` is that.
+    fn said_in(line: &str) -> Option<Before> {
+        let line = line.trim_start();
+        if line.starts_with("Compiling ") {
+            Some(Before::Building)
+        } else if line.starts_with("Blocking waiting for file lock") {
+            Some(Before::WaitingForLock)
+        } else {
+            None
+        }
+    }
 }
 
 /// Start `command` with its output to be read by [`collect`], and no input.
@@ -103,9 +127,9 @@ pub fn spawn_piped(mut command: Command) -> std::io::Result<Child> {
         .spawn()
 }
 
-/// Everything a check run started by [`spawn_piped`] says, once it ends; `building` is
-/// called once if cargo compiles anything first.
-pub fn collect(mut child: Child, building: &(dyn Fn() + Sync)) -> std::io::Result<Report> {
+/// Everything a check run started by [`spawn_piped`] says, once it ends; `before` is told,
+/// once each, if cargo compiles or waits for a lock first.
+pub fn collect(mut child: Child, before: &(dyn Fn(Before) + Sync)) -> std::io::Result<Report> {
     let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
     // Both pipes read at once, each on its own thread: a child blocked writing a full pipe
     // that nobody reads would never finish.
@@ -120,7 +144,7 @@ pub fn collect(mut child: Child, building: &(dyn Fn() + Sync)) -> std::io::Resul
             text
         });
         let mut said = String::new();
-        let mut announced = false;
+        let mut announced = Vec::new();
         for line in stderr
             .map(BufReader::new)
             .into_iter()
@@ -128,9 +152,9 @@ pub fn collect(mut child: Child, building: &(dyn Fn() + Sync)) -> std::io::Resul
         {
             let Ok(line) = line else { break };
             let line = String::from_utf8_lossy(&line);
-            if !announced && line.trim_start().starts_with("Compiling ") {
-                announced = true;
-                building();
+            if let Some(step) = Before::said_in(&line).filter(|step| !announced.contains(step)) {
+                announced.push(step);
+                before(step);
             }
             said.push_str(&line);
             said.push('\n');
@@ -147,12 +171,12 @@ pub fn collect(mut child: Child, building: &(dyn Fn() + Sync)) -> std::io::Resul
 pub fn run_check_groups(
     workspace: &Path,
     groups: &[(&str, Vec<&str>)],
-    building: &(dyn Fn() + Sync),
+    before: &(dyn Fn(Before) + Sync),
 ) -> Vec<std::io::Result<Report>> {
     std::thread::scope(|scope| {
         let runs: Vec<_> = groups
             .iter()
-            .map(|(package, checks)| scope.spawn(move || run_checks(workspace, package, checks, building)))
+            .map(|(package, checks)| scope.spawn(move || run_checks(workspace, package, checks, before)))
             .collect();
         runs.into_iter()
             .map(|run| {

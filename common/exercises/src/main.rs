@@ -26,7 +26,7 @@ mod progress;
 mod tutorial;
 mod watch;
 
-use checks::{State, run_check_groups, run_checks};
+use checks::{Before, State, run_check_groups, run_checks};
 use lesson_files::{files_of, fingerprint, shipped_content, shipped_ids, solution_patch};
 use progress::Progress;
 use std::collections::BTreeMap;
@@ -47,6 +47,10 @@ const USAGE: &str = "usage: cargo run -p exercises [-- COMMAND]
   solution NAME   its reference solution (a patch), once its check has passed
   reset NAME      its files back as shipped (asks first; --force: without asking)
   reset-progress  forget which checks have passed";
+
+/// What is said when cargo waits for another cargo: a wait that would otherwise look like a hang.
+const WAITING_FOR_LOCK: &str =
+    "cargo is waiting for another cargo to finish with the build directory (your editor's?)...";
 
 /// What a usage error exits with, as clap's do: 2 (1 is for a program that ran and failed).
 const USAGE_ERROR: u8 = 2;
@@ -143,11 +147,12 @@ fn why_not(error: &std::io::Error) -> String {
 fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
     let mut states: BTreeMap<&str, State> = BTreeMap::new();
     let groups = check_groups(exercises);
-    let building = std::sync::Once::new();
-    let announce = || {
-        building.call_once(|| {
+    let (building, waiting) = (std::sync::Once::new(), std::sync::Once::new());
+    let announce = |step| match step {
+        Before::Building => building.call_once(|| {
             write_error_line("building the checks (a few minutes the first time)...");
-        });
+        }),
+        Before::WaitingForLock => waiting.call_once(|| write_error_line(WAITING_FOR_LOCK)),
     };
     write_error_line(&format!(
         "running the {} checks, {} at a time...",
@@ -274,7 +279,7 @@ fn show(workspace: &Path, exercise: &Exercise) -> std::io::Result<ExitCode> {
     say!("{} {} ({})\n", exercise.number, exercise.title, exercise.package);
     describe(exercise);
     say!("\n--- running the check: {}\n", exercise.command);
-    let report = run_checks(workspace, &exercise.package, &[&exercise.check], &|| {})?;
+    let report = run_checks(workspace, &exercise.package, &[&exercise.check], &|_| {})?;
     say!("{}", report.0);
     Ok(if report.passed(&exercise.check) {
         let mut progress = Progress::load(workspace);

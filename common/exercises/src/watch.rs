@@ -6,12 +6,12 @@
 //! (each check runs as a child process, read on a thread of its own, so that a key or a save
 //! is answered while it runs: a save stops it and starts it again).
 
-use crate::checks::{Report, State, check_command, collect, spawn_piped};
+use crate::checks::{Before, Report, State, check_command, collect, spawn_piped};
 use crate::keys::{CTRL_C, CTRL_D, RawMode, send_keys};
 use crate::lesson_files::files_of;
 use crate::progress::Progress;
 use crate::tutorial::Exercise;
-use crate::{USAGE_ERROR, remember_passed};
+use crate::{USAGE_ERROR, WAITING_FOR_LOCK, remember_passed};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -36,8 +36,8 @@ enum Event {
     Changed(Vec<PathBuf>),
     /// The OS's file notifications failed.
     WatchFailed(String),
-    /// Run number `.0` started compiling.
-    Building(u64),
+    /// Run number `.0` started compiling, or waiting for another cargo.
+    Before(u64, Before),
     /// Run number `.0` ended: what it said, or why it could not start.
     Verdict(u64, std::io::Result<Report>),
     /// A signal to end (SIGTERM, SIGHUP when the terminal closes, SIGINT from `kill`): its number.
@@ -142,10 +142,13 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
                     }
                 }
                 Ok(Event::WatchFailed(why)) => say!("cannot watch the files any more: {why}"),
-                Ok(Event::Building(number)) if Some(number) == running.as_ref().map(|r| r.number) => {
-                    say!("building...");
+                Ok(Event::Before(number, step)) if Some(number) == running.as_ref().map(|r| r.number) => {
+                    match step {
+                        Before::Building => say!("building..."),
+                        Before::WaitingForLock => say!("{WAITING_FOR_LOCK}"),
+                    }
                 }
-                Ok(Event::Building(_)) => {}
+                Ok(Event::Before(..)) => {}
                 Ok(Event::Verdict(number, report)) => {
                     if Some(number) != running.as_ref().map(|r| r.number) {
                         continue; // a run stopped by a later save
@@ -278,11 +281,10 @@ fn start_if_files_are_there(
     let pid = child.id();
     let events = events.clone();
     let reader = std::thread::spawn(move || {
-        let building = events.clone();
-        let building = std::sync::Mutex::new(building);
-        let report = collect(child, &move || {
-            if let Ok(events) = building.lock() {
-                let _ = events.send(Event::Building(number));
+        let before = std::sync::Mutex::new(events.clone());
+        let report = collect(child, &move |step| {
+            if let Ok(events) = before.lock() {
+                let _ = events.send(Event::Before(number, step));
             }
         });
         let _ = events.send(Event::Verdict(number, report));

@@ -35,6 +35,7 @@ case "$*" in
 esac
 echo "$*" >> runs.log
 echo $$ > cargo.pid
+if [ -n "$FAKE_CARGO_LOCKED" ]; then echo "    Blocking waiting for file lock on build directory" >&2; fi
 sleep "${FAKE_CARGO_SLEEPS:-0}"
 if cat examples-threadpool/*.txt 2>/dev/null | grep -q BROKEN; then
   printf 'error[E0308]: mismatched types\n  --> examples-threadpool/first.txt:1:1\n\nerror: could not compile `examples-threadpool`\n' >&2
@@ -258,6 +259,19 @@ fn a_signal_to_end_watch_stops_its_check_and_leaves_the_terminal_usable() {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
+}
+
+/// Another cargo holds the build directory (an editor's, say): the wait is said, once,
+/// rather than looking like a hang.
+#[test]
+fn a_check_waiting_for_another_cargos_lock_says_so() {
+    let workspace = Workspace::new("locked");
+    let mut command = workspace.command(&[]);
+    command.env("FAKE_CARGO_LOCKED", "1");
+    let ran = testkit::run(command, PATIENCE);
+    assert_eq!(ran.status.code(), Some(0), "{ran:?}");
+    let waiting = "cargo is waiting for another cargo to finish with the build directory";
+    assert_eq!(ran.stderr.matches(waiting).count(), 1, "{}", ran.stderr);
 }
 
 #[test]
