@@ -41,6 +41,8 @@ enum Event {
     /// Run number `.0` ended: what it said, or why it could not start.
     Verdict(u64, std::io::Result<Report>),
     /// A signal to end (SIGTERM, SIGHUP when the terminal closes, SIGINT from `kill`): its number.
+    /// (Windows has none of these: there it never comes.)
+    #[cfg_attr(not(unix), allow(dead_code))]
     Signal(i32),
 }
 
