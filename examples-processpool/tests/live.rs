@@ -122,8 +122,12 @@ fn ctrl_c_during_a_live_view_leaves_no_live_line() {
     );
 }
 
+// With 8.9's CPU work, scaled by --time-scale like the sleep it replaces, the pool's run
+// ends before the test can close the terminal in its middle.
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.9 makes the pool's run too short \
+            to close the terminal in; .ci/ignored runs it"]
 fn closing_the_terminal_mid_run_leaves_nothing_running() {
     use testkit::faults::processes;
     let Some(terminal) = Terminal::start(100, 40, BINARY, LESSON) else {
