@@ -96,7 +96,15 @@ impl Terminal {
             .map(quoted)
             .collect();
         let status_path = terminal.status.to_str().expect("a temporary path in UTF-8");
-        let run = format!("{}; echo $? > {}", command_line.join(" "), quoted(status_path));
+        // Ctrl-C reaches the whole foreground group, this shell too: it ignores SIGINT so that
+        // it lives to write the status, and gives the program SIGINT's default back first. (A
+        // test run from a terminal starts the shell with SIGINT's default, which would end it
+        // before the program's own exit status was written.)
+        let run = format!(
+            "trap '' INT; (trap - INT; exec {}); echo $? > {}",
+            command_line.join(" "),
+            quoted(status_path)
+        );
         respawn.push(&run);
         terminal.tmux(&respawn);
         Some(terminal)
