@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run -p examples-async                          # every section
 //! cargo run -p examples-async -- --only pitfall        # one section: fetch, squaring, pitfall
-//! cargo run --release -p scale -- --tasks 10000                 # how far one thread goes
+//! cargo run --release -p scale -- --tasks 10000      # how far one thread goes
 //! ```
 //!
 //! What to look for:

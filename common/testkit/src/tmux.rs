@@ -91,20 +91,8 @@ impl Terminal {
         for setting in &settings {
             respawn.extend(["-e", setting]);
         }
-        let command_line: Vec<String> = std::iter::once(program)
-            .chain(args.iter().copied())
-            .map(quoted)
-            .collect();
         let status_path = terminal.status.to_str().expect("a temporary path in UTF-8");
-        // Ctrl-C reaches the whole foreground group, this shell too: it ignores SIGINT so that
-        // it lives to write the status, and gives the program SIGINT's default back first. (A
-        // test run from a terminal starts the shell with SIGINT's default, which would end it
-        // before the program's own exit status was written.)
-        let run = format!(
-            "trap '' INT; (trap - INT; exec {}); echo $? > {}",
-            command_line.join(" "),
-            quoted(status_path)
-        );
+        let run = shell_line(program, args, status_path);
         respawn.push(&run);
         terminal.tmux(&respawn);
         Some(terminal)
@@ -224,6 +212,23 @@ impl Drop for Terminal {
 }
 
 /// `text` in single quotes for `sh`, whatever it holds.
+/// The pane's shell command: run `program` with `args`, then write its exit status to
+/// `status_path`. Ctrl-C reaches the whole foreground group, this shell too: it ignores SIGINT
+/// so that it lives to write the status, and gives the program SIGINT's default back first. (A
+/// test run from a terminal starts the shell with SIGINT's default, which would end it before
+/// the program's own exit status was written.)
+fn shell_line(program: &str, args: &[&str], status_path: &str) -> String {
+    let command_line: Vec<String> = std::iter::once(program)
+        .chain(args.iter().copied())
+        .map(quoted)
+        .collect();
+    format!(
+        "trap '' INT; (trap - INT; exec {}); echo $? > {}",
+        command_line.join(" "),
+        quoted(status_path)
+    )
+}
+
 fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
