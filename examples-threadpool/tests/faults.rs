@@ -66,6 +66,8 @@ fn a_pool_the_os_will_not_start_is_one_line_and_exit_status_1() {
 
 /// A redirect to a scheme no client follows is blamed on where it led, not on the URL given.
 #[test]
+#[ignore = "the lesson as shipped: the answer to exercise 8.3 fetches a failed URL again; \
+            .ci/ignored runs it"]
 fn a_refused_redirect_names_where_it_led() {
     faults::assert_a_refused_redirect_names_where_it_led(BINARY, &["--only", "threaded", "--no-timeline"]);
 }
