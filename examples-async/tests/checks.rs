@@ -146,10 +146,10 @@ fn semaphore_limit() {
 /// sleep (the request goes on, and the site answers it).
 ///
 /// All the tasks start at once here, so a per-task deadline and one for the whole run
-/// (`timeout_at(start + limit)`, a `timeout` around the loop that collects the results, a
-/// watchdog task per fetch started beside it) cancel at the same moment: only the code tells
-/// them apart. The check reads `fetch_concurrently` for a clock started outside the tasks,
-/// or a `timeout_at` deadline that the task did not set from its own `Instant::now()`.
+/// (`timeout_at(start + limit)`, a `timeout` around the loop that collects the results) cancel
+/// at the same moment, and the sites see the same thing. The check judges what it can see and
+/// accepts both; it does not read the code to tell them apart (tutorial.md says where they
+/// differ: behind 8.7's semaphore).
 #[test]
 #[ignore = "exercise: passes once each concurrent fetch gets at most 0.6 s (times --time-scale)"]
 fn task_timeout() {
@@ -157,33 +157,6 @@ fn task_timeout() {
     // the deadline and one in 2.5 times it; no one deadline fits both (10 to 150 ms, 160 to 750).
     assert_deadline_at("0.1", 10, 150, &[]);
     assert_deadline_at("0.5", 160, 750, &["--only", "fetch"]);
-    let source = fetch_concurrently_source();
-    let task = spawned_task(&source);
-    let outside = source.replacen(task, "", 1);
-    let clocks = ["timeout(", "timeout_at(", "sleep(", "sleep_until("];
-    let outside_clock = clocks.into_iter().find(|call| free_call_in(&outside, call));
-    let shared_deadline = ["timeout_at(", "sleep_until("]
-        .into_iter()
-        .find(|call| task.contains(call) && !task.contains("Instant::now()"));
-    let time_left = source
-        .match_indices("timeout(")
-        .chain(source.match_indices("sleep("))
-        .any(|(at, _)| source[at..].split(';').next().unwrap_or("").contains("elapsed()"));
-    let found = outside_clock
-        .map(|call| format!("`{}` outside the tasks", call.trim_end_matches('(')))
-        .or(shared_deadline.map(|call| {
-            format!(
-                "`{}` with a deadline set before the task starts",
-                call.trim_end_matches('(')
-            )
-        }))
-        .or(time_left.then(|| "the time left of a deadline, with elapsed()".to_string()));
-    assert!(
-        found.is_none(),
-        "fetch_concurrently counts every task's time from one moment ({}): each task's 0.6 s should \
-         count from when that task starts (a task that starts later, behind 8.7's semaphore, would get less)",
-        found.unwrap_or_default()
-    );
 }
 
 /// The code of the first task `source` spawns: the argument of its first `spawn(`, or
@@ -203,15 +176,6 @@ fn spawned_task(source: &str) -> &str {
         }
     }
     task
-}
-
-/// Whether `code` calls the function `call` (`timeout(`, `tokio::time::timeout(`), not a
-/// method of that name (a request's or a client's `.timeout(`, which counts per request).
-fn free_call_in(code: &str, call: &str) -> bool {
-    code.match_indices(call).any(|(at, _)| {
-        let before = code[..at].chars().next_back();
-        !before.is_some_and(|c| c == '.' || c == '_' || c.is_alphanumeric())
-    })
 }
 
 /// At `--time-scale SCALE` (a deadline of 0.6 s times it), on a URL due after `under` ms and
