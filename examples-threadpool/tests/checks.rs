@@ -304,7 +304,8 @@ fn scope_names(code: &str) -> Vec<String> {
 
 /// 8.3. Judged by the requests the servers count and what the lesson printed. Shortcuts this
 /// fails: retrying until it works (a port where nobody listens must still give its error,
-/// after the second try, not hang), treating a failure as an answer, sending every request
+/// after the second try, not hang), retrying more than once (a path that always hangs up is
+/// asked exactly twice a run), treating a failure as an answer, sending every request
 /// twice whatever happened (a server counts the requests: one more for a hang-up, none for
 /// an answer), and sending the whole fetch again on any error (a body that breaks off comes
 /// after an answer: that request was sent, and is not sent again).
@@ -339,39 +340,45 @@ fn retry_once() {
 
     // Paths that say nothing of what they do, and change from run to run: the lesson can tell
     // which one hangs up only by asking it.
-    let [flaky, fine, cut] = paths_nobody_can_guess();
-    let (server, requests) = counting_server(&flaky, &cut);
-    let urls = [&flaky, &fine, &cut].map(|path| format!("{server}{path}"));
-    run_lesson_within(&[&urls[0], &urls[1], &urls[2], "--no-timeline"], RETRY_LIMIT);
+    let [flaky, fine, cut, dead] = paths_nobody_can_guess();
+    let (server, requests) = counting_server(&flaky, &dead, &cut);
+    let urls = [&flaky, &fine, &cut, &dead].map(|path| format!("{server}{path}"));
+    run_lesson_within(
+        &[&urls[0], &urls[1], &urls[2], &urls[3], "--no-timeline"],
+        RETRY_LIMIT,
+    );
     let requests = requests.lock().unwrap().clone();
     let asked = |path: &str| requests.get(path).copied().unwrap_or(0);
     assert_eq!(
-        (asked(&flaky), asked(&fine), asked(&cut)),
-        (3, 2, 2),
-        "the server counted (hung up on the first time, answered, body broken off) requests for \
-         ({flaky}, {fine}, {cut}) over both runs; a URL hung up on is asked once more (3 in all), one \
-         that answered is never asked again (2), even when its body then breaks off (2): only a \
-         request that could not be sent gets a second go"
+        (asked(&flaky), asked(&fine), asked(&cut), asked(&dead)),
+        (3, 2, 2, 4),
+        "the server counted (hung up on the first time, answered, body broken off, hung up on \
+         every time) requests for ({flaky}, {fine}, {cut}, {dead}) over both runs; a URL hung up on \
+         is asked once more (3 in all), one that answered is never asked again (2), even when its \
+         body then breaks off (2), and one that always hangs up gets exactly one second go per \
+         run (4): only a request that could not be sent gets a second go, and only one"
     );
 }
 
-/// Three paths (one to hang up on, one to answer, one to break off), named anew each run:
-/// `/` and a number taken from the clock, in no order that says which is which.
-fn paths_nobody_can_guess() -> [String; 3] {
+/// Four paths (one to hang up on once, one to answer, one to break off, one to hang up on
+/// every time), named anew each run: `/` and a number taken from the clock, in no order that
+/// says which is which.
+fn paths_nobody_can_guess() -> [String; 4] {
     let clock = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
         .subsec_nanos();
-    let mut paths = [0, 1, 2].map(|i| format!("/{}", (clock / 7 + i * 3_331) % 100_000));
-    paths.rotate_left(clock as usize % 3);
+    let mut paths = [0, 1, 2, 3].map(|i| format!("/{}", (clock / 7 + i * 3_331) % 100_000));
+    paths.rotate_left(clock as usize % 4);
     paths
 }
 
 /// A server that counts the requests for each path. `hangs_up` hangs up on its first
-/// request; `cut` answers and breaks off its body; every other request gets `200` (and
-/// `Connection: close`, so each request comes on a connection of its own and is counted once).
-fn counting_server(hangs_up: &str, cut: &str) -> (String, Arc<Mutex<HashMap<String, usize>>>) {
-    let (hangs_up, cut) = (hangs_up.to_string(), cut.to_string());
+/// request, `dead` on every one; `cut` answers and breaks off its body; every other request
+/// gets `200` (and `Connection: close`, so each request comes on a connection of its own and
+/// is counted once).
+fn counting_server(hangs_up: &str, dead: &str, cut: &str) -> (String, Arc<Mutex<HashMap<String, usize>>>) {
+    let (hangs_up, dead, cut) = (hangs_up.to_string(), dead.to_string(), cut.to_string());
     let requests: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     let counted = Arc::clone(&requests);
     let url = testkit::faults::serve(move |mut stream| {
@@ -391,7 +398,7 @@ fn counting_server(hangs_up: &str, cut: &str) -> (String, Arc<Mutex<HashMap<Stri
             *times += 1;
             *times
         };
-        if path == hangs_up && times == 1 {
+        if (path == hangs_up && times == 1) || path == dead {
             return; // hang up without an answer
         }
         if path == cut {
