@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
-use terminal::live::{LiveView, Size};
+use terminal::live::{LiveView, Size, Stream};
 
 /// The label of a task not yet named (see [`task_named`]).
 const UNNAMED: &str = "?";
@@ -56,7 +56,7 @@ impl LiveTimeline {
     /// Draw each run's timeline as it grows, if `wanted` and a person watches (stdout is a
     /// terminal, and not `TERM=dumb`); otherwise `None`, and nothing is drawn.
     pub fn show_if_watched(wanted: bool) -> Option<LiveTimeline> {
-        if !wanted || !terminal::live::is_wanted() {
+        if !wanted || !terminal::live::is_wanted(Stream::Stdout) {
             return None;
         }
         board().next_run();
@@ -64,7 +64,7 @@ impl LiveTimeline {
         // Ctrl-C takes the rows off the screen before the program ends.
         crate::interrupt::clear_live_view_on_ctrl_c();
         Some(LiveTimeline {
-            view: LiveView::show(draw),
+            view: LiveView::show(Stream::Stdout, draw),
         })
     }
 

@@ -10,11 +10,13 @@
 //!   usage errors,
 //! * [`live`]: a view redrawn in place at the bottom of a terminal while a program runs,
 //!   with every printed line going above it; nothing at all off a terminal,
+//! * [`counts`]: requests done, in flight and failed, and the rate, on one such line,
 //! * [`threads`]: the OS asked for the threads a program needs before it needs them, and a
 //!   refusal said in one line,
 //! * [`Error`]: why a program cannot go on, returned up to `main`, which alone turns it into
 //!   one line and an exit status ([`exit_status`]).
 
+pub mod counts;
 pub mod live;
 pub mod output;
 pub mod threads;

@@ -1,6 +1,6 @@
 //! A live view: a few lines at the bottom of the terminal, redrawn in place while a program
 //! runs, like Python's `rich.progress` or `tqdm`. The lessons draw their timeline in it as
-//! it grows; the scale binary its counts.
+//! it grows, on stdout; the scale binary its counts, on stderr ([`Stream`]).
 //!
 //! Only where a person watches ([`is_wanted`]): off a terminal (a pipe, a file, CI), or with
 //! `TERM=dumb`, nothing is drawn, so what a program prints stays byte for byte the same.
@@ -33,8 +33,8 @@ static VIEWS: AtomicU64 = AtomicU64::new(0);
 const TICK: Duration = Duration::from_millis(1000 / REDRAWS_PER_SECOND as u64);
 
 /// What `draw` writes for the terminal as it is now, each line cut to its width.
-fn render(draw: &impl Fn(&mut String, Size)) -> String {
-    let (rows, columns) = console::Term::stdout().size();
+fn render(term: &console::Term, draw: &impl Fn(&mut String, Size)) -> String {
+    let (rows, columns) = term.size();
     let size = Size {
         columns: usize::from(columns),
         rows: usize::from(rows),
@@ -49,9 +49,31 @@ fn render(draw: &impl Fn(&mut String, Size)) -> String {
     cut.join("\n")
 }
 
-/// Is a person watching: is stdout a terminal that can move its cursor (not `TERM=dumb`)?
-pub fn is_wanted() -> bool {
-    std::io::stdout().is_terminal() && !crate::output::is_dumb_terminal_here()
+/// Where a view is drawn. A lesson draws its timeline on stdout, where the picture it prints
+/// at the end takes its place. Counts go on stderr, as tqdm's and indicatif's own do, so they
+/// are seen while stdout goes to a file or to another program (the scale sweep reads scale's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    fn term(self) -> console::Term {
+        match self {
+            Stream::Stdout => console::Term::stdout(),
+            Stream::Stderr => console::Term::stderr(),
+        }
+    }
+}
+
+/// Is a person watching `stream`: is it a terminal that can move its cursor (not `TERM=dumb`)?
+pub fn is_wanted(stream: Stream) -> bool {
+    let terminal = match stream {
+        Stream::Stdout => io::stdout().is_terminal(),
+        Stream::Stderr => io::stderr().is_terminal(),
+    };
+    terminal && !crate::output::is_dumb_terminal_here()
 }
 
 /// The terminal's size, for a view to fit in: columns and rows.
@@ -69,10 +91,14 @@ pub struct LiveView {
 }
 
 impl LiveView {
-    /// Show the text that `draw` writes (any number of lines, each cut to the terminal's
-    /// width), redrawn at most [`REDRAWS_PER_SECOND`] times a second until the view is
-    /// dropped. `draw` is called on indicatif's ticker thread: keep it quick.
-    pub fn show(draw: impl Fn(&mut String, Size) + Send + Sync + Clone + 'static) -> LiveView {
+    /// Show the text that `draw` writes on `stream` (any number of lines, each cut to the
+    /// terminal's width), redrawn at most [`REDRAWS_PER_SECOND`] times a second until the
+    /// view is dropped. `draw` is called on indicatif's ticker thread: keep it quick.
+    pub fn show(
+        stream: Stream,
+        draw: impl Fn(&mut String, Size) + Send + Sync + Clone + 'static,
+    ) -> LiveView {
+        let term = stream.term();
         // The text drawn last, and when: a redraw sooner than a tick after it (indicatif
         // redraws after every line printed above the view) shows it again as it was, so a
         // run that prints hundreds of lines does not render the view hundreds of times.
@@ -84,7 +110,7 @@ impl LiveView {
             if !fresh {
                 // Timed from the end of the render: a render that takes longer than a tick
                 // (a timeline of many thousands of rows) is still reused until a tick after.
-                let text = render(&draw);
+                let text = render(&term, &draw);
                 *last = Some((Instant::now(), text));
             }
             let _ = out.write_str(last.as_ref().map_or("", |(_, text)| text));
@@ -92,7 +118,8 @@ impl LiveView {
         let style = ProgressStyle::with_template("{lines}")
             .expect("a template of one key")
             .with_key("lines", lines);
-        let target = ProgressDrawTarget::term_like_with_hz(Box::new(Stdout::new()), REDRAWS_PER_SECOND);
+        let screen = Screen(stream.term());
+        let target = ProgressDrawTarget::term_like_with_hz(Box::new(screen), REDRAWS_PER_SECOND);
         let bar = ProgressBar::with_draw_target(None, target).with_style(style);
         bar.enable_steady_tick(TICK);
         let number = VIEWS.fetch_add(1, Ordering::Relaxed);
@@ -120,20 +147,14 @@ impl Drop for LiveView {
     }
 }
 
-/// The terminal on stdout, as indicatif draws on it, but for one thing: after each frame the
-/// cursor goes back to the start of the last line. indicatif fills every line to the edge,
-/// which leaves the cursor waiting to wrap; the `^C` the terminal echoes for Ctrl-C would
-/// then start a line below the view, and clearing the view would miss its first line.
+/// The terminal as indicatif draws on it, but for one thing: after each frame the cursor
+/// goes back to the start of the last line. indicatif fills every line to the edge, which
+/// leaves the cursor waiting to wrap; the `^C` the terminal echoes for Ctrl-C would then
+/// start a line below the view, and clearing the view would miss its first line.
 #[derive(Debug)]
-struct Stdout(console::Term);
+struct Screen(console::Term);
 
-impl Stdout {
-    fn new() -> Self {
-        Stdout(console::Term::stdout())
-    }
-}
-
-impl TermLike for Stdout {
+impl TermLike for Screen {
     fn width(&self) -> u16 {
         self.0.size().1
     }

@@ -367,6 +367,25 @@ pub fn run(command: Command, deadline: Duration) -> Ran {
     }
 }
 
+/// Like [`run`], but the program's stderr is this process's own, not read: where that is a
+/// terminal, what the program draws there (its live counts) is seen by whoever watches this
+/// process. `Ran::stderr` is empty.
+pub fn run_with_our_stderr(mut command: Command, deadline: Duration) -> Ran {
+    command.stderr(Stdio::inherit());
+    let mut child = spawn(command);
+    let stdout = read_in_background(child.stdout.take());
+    let status = wait_until(&mut child, Instant::now() + deadline);
+    let stdout = stdout.join().unwrap();
+    let Some(status) = status else {
+        panic!("no exit within {deadline:?}; it printed:\n{stdout}");
+    };
+    Ran {
+        status,
+        stdout,
+        stderr: String::new(),
+    }
+}
+
 /// Start `command` with no input, reading its stdout and stderr in the background.
 pub(crate) fn start(command: Command) -> (Child, thread::JoinHandle<String>, thread::JoinHandle<String>) {
     let (child, stdout, stderr) = start_piped(command);
@@ -387,15 +406,18 @@ pub(crate) fn start_piped(
     (child, stdout, stderr)
 }
 
-/// Start `command` with no stdin, and its stdout and stderr piped to us. A program a test
-/// has just written (a copy of a binary) can be busy for a moment: another test's child,
-/// between its fork and its exec, still holds the handle it was written through (ETXTBSY).
-/// That is tried again, for up to a second.
+/// Start `command` with no stdin, and its stdout and stderr piped to us.
 fn spawn_piped(mut command: Command) -> Child {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.stderr(Stdio::piped());
+    spawn(command)
+}
+
+/// Start `command` with no stdin, and its stdout piped to us. A program a test has just
+/// written (a copy of a binary) can be busy for a moment: another test's child, between its
+/// fork and its exec, still holds the handle it was written through (ETXTBSY). That is tried
+/// again, for up to a second.
+fn spawn(mut command: Command) -> Child {
+    command.stdin(Stdio::null()).stdout(Stdio::piped());
     let mut tries = 0;
     loop {
         match command.spawn() {

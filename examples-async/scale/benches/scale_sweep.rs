@@ -12,17 +12,25 @@
 //! one thread per request. (Blocking reqwest sends every request through one runtime thread
 //! of its own; the threads wait for their answers, as Python's threads wait on the GIL-free
 //! socket calls.) The peak memory is the process's largest resident size (Linux).
+//!
+//! On a terminal, each way draws its counts on our stderr while it runs (`terminal::counts`),
+//! under a line that says which point of the sweep it is; off a terminal nothing is drawn.
 
 use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use testkit::{command, run};
+use terminal::counts::Counts;
+use terminal::live::Stream;
+use testkit::{Ran, command, run};
 
 const SCALE_BINARY: &str = env!("CARGO_BIN_EXE_scale");
 const LATENCY: Duration = Duration::from_millis(100);
 const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
+/// The points: each size with five ways (three async layers, the thread pool, a thread per request).
+const POINTS: usize = SIZES.len() * 5;
 /// The hidden first argument that makes this program run one blocking way and report.
 const ONE_WAY: &str = "--one-blocking-way";
 
@@ -45,13 +53,25 @@ fn main() {
     let sites = demo_sites::StandInSites::start(1.0).expect("the stand-in sites start");
     let base = sites.url("");
     let pool_size = common::workers::thread_pool_default();
+    let mut runs = Runs {
+        started: 0,
+        watched: terminal::live::is_wanted(Stream::Stderr),
+    };
     let mut points = Vec::new();
     for requests in SIZES {
         for layer in ["reqwest", "hyper", "raw"] {
-            points.push(async_way(layer, requests, &base));
+            points.push(async_way(&mut runs, layer, requests, &base));
         }
-        points.extend(blocking_way("thread pool", "pool", requests, &base, pool_size));
         points.extend(blocking_way(
+            &mut runs,
+            "thread pool",
+            "pool",
+            requests,
+            &base,
+            pool_size,
+        ));
+        points.extend(blocking_way(
+            &mut runs,
             "thread per request",
             "threads",
             requests,
@@ -67,8 +87,29 @@ fn main() {
     println!("wrote {}", folder.join("sweep.svg").display());
 }
 
+/// The sweep's child processes, one a point, numbered as they start.
+struct Runs {
+    started: usize,
+    /// Does a person watch our stderr? Then each child draws its counts there.
+    watched: bool,
+}
+
+impl Runs {
+    /// Run the child that measures `way` with `requests`, to the end; where a person watches,
+    /// with its counts on our stderr under which point of the sweep it is.
+    fn run(&mut self, mut command: Command, way: &str, requests: usize, deadline: Duration) -> Ran {
+        self.started += 1;
+        let heading = format!("point {} of {POINTS}: {way}, {requests} requests", self.started);
+        command.env(terminal::counts::HEADING, heading);
+        match self.watched {
+            true => testkit::run_with_our_stderr(command, deadline),
+            false => run(command, deadline),
+        }
+    }
+}
+
 /// The scale binary with one client layer, against our sites.
-fn async_way(layer: &str, requests: usize, base: &str) -> Point {
+fn async_way(runs: &mut Runs, layer: &str, requests: usize, base: &str) -> Point {
     let (tasks, latency) = (requests.to_string(), LATENCY.as_millis().to_string());
     let args = [
         "--tasks",
@@ -80,7 +121,13 @@ fn async_way(layer: &str, requests: usize, base: &str) -> Point {
         "--sites",
         base,
     ];
-    let ran = run(command(SCALE_BINARY, &args), Duration::from_secs(300));
+    let way = format!("async {layer} (one thread)");
+    let ran = runs.run(
+        command(SCALE_BINARY, &args),
+        &way,
+        requests,
+        Duration::from_secs(300),
+    );
     assert!(
         ran.status.success() && ran.stdout.contains(" 0 failed"),
         "{ran:?}"
@@ -89,7 +136,7 @@ fn async_way(layer: &str, requests: usize, base: &str) -> Point {
         .usage("Client (this process): ")
         .map_or(f64::NAN, |(_, peak_mib)| peak_mib);
     let point = Point {
-        way: format!("async {layer} (one thread)"),
+        way,
         requests,
         wall_s: ran.seconds_of("fetch_many"),
         ideal_s: LATENCY.as_secs_f64(),
@@ -100,13 +147,18 @@ fn async_way(layer: &str, requests: usize, base: &str) -> Point {
 }
 
 /// This program again, in `ONE_WAY` mode; None where the way could not run (say, threads).
-fn blocking_way(name: &str, way: &str, requests: usize, base: &str, workers: usize) -> Option<Point> {
+fn blocking_way(
+    runs: &mut Runs,
+    name: &str,
+    way: &str,
+    requests: usize,
+    base: &str,
+    workers: usize,
+) -> Option<Point> {
     let program = std::env::current_exe().expect("this program's path");
     let program = program.to_str().expect("a UTF-8 path");
-    let ran = run(
-        command(program, &[ONE_WAY, way, &requests.to_string(), base]),
-        Duration::from_secs(900),
-    );
+    let one_way = command(program, &[ONE_WAY, way, &requests.to_string(), base]);
+    let ran = runs.run(one_way, name, requests, Duration::from_secs(900));
     let words: Vec<f64> = ran
         .stdout
         .split_whitespace()
@@ -129,6 +181,7 @@ fn blocking_way(name: &str, way: &str, requests: usize, base: &str, workers: usi
 }
 
 /// `ONE_WAY pool|threads N BASE`: fetch N times with blocking reqwest; print `WALL PEAK`.
+/// On a terminal, the counts as they go on stderr, as scale draws its own.
 fn one_blocking_way(way: &str, requests: usize, base: &str) {
     common::init(); // colours, one-line panics, TLS, and as many open files as allowed
     let client = reqwest::blocking::Client::builder()
@@ -137,8 +190,15 @@ fn one_blocking_way(way: &str, requests: usize, base: &str) {
         .expect("a client");
     let url = format!("{base}/delay/{}", LATENCY.as_millis());
     let (done, results) = mpsc::channel();
-    let fetch =
-        move |client: &reqwest::blocking::Client| client.get(&url).send().and_then(|r| r.bytes()).is_ok();
+    let counts = Counts::start();
+    let shown = counts.show_if_watched(true);
+    common::interrupt::clear_live_view_on_ctrl_c();
+    let fetch = move |client: &reqwest::blocking::Client| {
+        counts.started();
+        let fetched = client.get(&url).send().and_then(|r| r.bytes()).is_ok();
+        counts.ended(!fetched);
+        fetched
+    };
     let start = Instant::now();
     match way {
         "pool" => {
@@ -166,6 +226,7 @@ fn one_blocking_way(way: &str, requests: usize, base: &str) {
     drop(done);
     let succeeded = results.iter().filter(|ok| *ok).count();
     let wall = start.elapsed();
+    drop(shown);
     if succeeded < requests {
         println!("{} of {requests} failed", requests - succeeded);
         return;

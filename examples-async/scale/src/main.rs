@@ -21,7 +21,6 @@ mod client_hyper;
 mod client_raw;
 mod client_reqwest;
 mod get;
-mod progress;
 mod server;
 mod target;
 mod usage;
@@ -30,12 +29,12 @@ use clap::{Parser, ValueEnum};
 use common::timing::Timed;
 use common::{Error, say, timeit_async};
 use get::Get;
-use progress::Progress;
 use server::ServerProcess;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use target::Target;
+use terminal::counts::Counts;
 use tokio::sync::Semaphore;
 use tokio::task::{JoinError, JoinSet};
 
@@ -227,21 +226,22 @@ async fn fetch_with(
     live: bool,
 ) -> Result<Timed<Failures>, String> {
     let (target, tasks, at_once) = (&plan.target, plan.tasks, plan.at_once);
-    let progress = Progress::show_if_watched(live);
-    let progress = &progress;
+    let counts = Counts::start();
+    let _shown = counts.show_if_watched(live);
+    let counts = &counts;
     Ok(match layer {
         Layer::Reqwest => {
             let client = client_reqwest::Client::new(target, timeout)
                 .map_err(|e| format!("cannot create the HTTP client: {e}"))?;
-            timeit_async!(fetch_many(&client, tasks, at_once, progress))
+            timeit_async!(fetch_many(&client, tasks, at_once, counts))
         }
         Layer::Hyper => {
             let client = client_hyper::Client::new(target, timeout);
-            timeit_async!(fetch_many(&client, tasks, at_once, progress))
+            timeit_async!(fetch_many(&client, tasks, at_once, counts))
         }
         Layer::Raw => {
             let client = client_raw::Client::new(target, timeout);
-            timeit_async!(fetch_many(&client, tasks, at_once, progress))
+            timeit_async!(fetch_many(&client, tasks, at_once, counts))
         }
     })
 }
@@ -311,8 +311,8 @@ struct Failures {
 
 impl Failures {
     /// A request joined: count it, and keep its reason if it is the first to fail.
-    fn note(&mut self, joined: Result<Result<(), String>, JoinError>, progress: &Progress) {
-        progress.ended(!matches!(joined, Ok(Ok(()))));
+    fn note(&mut self, joined: Result<Result<(), String>, JoinError>, counts: &Counts) {
+        counts.ended(!matches!(joined, Ok(Ok(()))));
         let reason = match joined {
             Ok(Ok(())) => return,
             Ok(Err(reason)) => reason,
@@ -323,8 +323,8 @@ impl Failures {
     }
 }
 
-/// Send the GET `tasks` times, at most `at_once` at a time, counted in `progress`.
-async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize, progress: &Progress) -> Failures {
+/// Send the GET `tasks` times, at most `at_once` at a time, counted in `counts`.
+async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize, counts: &Counts) -> Failures {
     // A permit per request in flight: `--limit` (or what the OS can hold) as a semaphore.
     // A request gives its permit back only once its socket is closed (dropped).
     let permits = Arc::new(Semaphore::new(at_once));
@@ -339,17 +339,17 @@ async fn fetch_many(client: &impl Get, tasks: usize, at_once: usize, progress: &
             .expect("the semaphore is never closed");
         // A finished task keeps its memory until it is joined: join those done so far.
         while let Some(joined) = requests.try_join_next() {
-            failures.note(joined, progress);
+            failures.note(joined, counts);
         }
         let client = client.clone();
-        progress.started();
+        counts.started();
         requests.spawn(async move {
             let _permit = permit;
             client.get().await
         });
     }
     while let Some(joined) = requests.join_next().await {
-        failures.note(joined, progress);
+        failures.note(joined, counts);
     }
     failures
 }

@@ -1,7 +1,9 @@
 //! scale's counts while it runs, in a real terminal (tmux): one line however many requests,
+//! under the heading the program that ran it gave (as the scale sweep names its points),
 //! gone at the end, where the closing lines are what scale prints off a terminal. Passes with
 //! a line saying it was skipped where tmux is not installed.
 
+use terminal::counts::HEADING;
 use testkit::tmux::{Terminal, line_shapes};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scale");
@@ -11,7 +13,8 @@ const RUN: &[&str] = &["--tasks", "2000", "--limit", "200", "--latency-ms", "100
 
 #[test]
 fn the_counts_grow_on_one_line_and_leave_the_closing_lines_as_off_a_terminal() {
-    let Some(terminal) = Terminal::start(100, 20, BINARY, RUN) else {
+    let heading = "point 3 of 20: a test";
+    let Some(terminal) = Terminal::start_with_env(100, 20, BINARY, RUN, &[(HEADING, heading)]) else {
         return;
     };
     let counts = |screen: &str| -> Vec<usize> {
@@ -31,11 +34,15 @@ fn the_counts_grow_on_one_line_and_leave_the_closing_lines_as_off_a_terminal() {
             1,
             "one line of counts:\n{frame}"
         );
+        let lines: Vec<&str> = frame.lines().collect();
+        let counts_line = lines.iter().position(|line| line.contains(" in flight · "));
+        let above = counts_line.and_then(|at| lines.get(at.checked_sub(1)?));
+        assert_eq!(above.map(|line| line.trim_end()), Some(heading), "{frame}");
     }
     assert_eq!(terminal.wait_for_exit(), 0, "{}", terminal.everything());
     let last = terminal.everything();
     assert!(
-        !last.contains("in flight"),
+        !last.contains("in flight") && !last.contains(heading),
         "the counts were left on the screen:\n{last}"
     );
     let off_a_terminal = testkit::run_program(BINARY, RUN);
