@@ -34,6 +34,17 @@ fn bars_grow_while_the_lesson_runs_and_the_static_timeline_stays() {
     }
     // The row that was running grew: it was under its 0.4 s, it is a full one now.
     assert!(second_rows[1].1 > first_rows[1].1, "{first}\n{second}");
+    // On the process pool, two at once: each running row shows its number, not `?`.
+    let pool = terminal.wait_for(|screen| {
+        screen.contains("[*] without_executor()")
+            && !screen.contains("[*] with_executor()")
+            && screen.contains("timeline so far: 2 tasks on 2 workers")
+    });
+    let pool_rows = live_rows(&pool);
+    assert_eq!(pool_rows.len(), 2, "{pool}");
+    for (label, _) in &pool_rows {
+        assert!(["2", "3", "4"].contains(&label.as_str()), "{pool}");
+    }
 
     assert_eq!(terminal.wait_for_exit(), 0, "{}", terminal.everything());
     let last = terminal.everything();

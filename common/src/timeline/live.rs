@@ -119,8 +119,9 @@ pub(crate) fn task_ended(row: Option<RowId>, worker: Worker, end: Instant) {
     }
 }
 
-/// A task that started with no label (a process pool's: the pool does not know what its
-/// arguments mean) is named by its outcome: its row takes the span's label.
+/// A task that started with no label (a process pool's, unless the pool was told how to name
+/// its tasks: it does not know what its arguments mean) is named by its outcome: its row takes
+/// the span's label.
 pub(crate) fn task_named(span: &Span) {
     if !SHOWN.load(Ordering::Relaxed) {
         return;

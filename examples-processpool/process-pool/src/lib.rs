@@ -95,6 +95,7 @@ use common::timeline::{Span, Worker};
 use future::{Pending, Slot, deadline_after};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::any::Any;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -122,7 +123,12 @@ struct Settings {
     time_limit: Option<Duration>,
     /// Set when an initializer failed: every task from then on fails with this.
     broken: Mutex<Option<TaskError>>,
+    /// What names a task on the timeline, from its arguments ([`Builder::label_tasks`]).
+    label: Option<Label>,
 }
+
+/// A task's name from its arguments; `None` for arguments of another type.
+type Label = Box<dyn Fn(&dyn Any) -> Option<String> + Send + Sync>;
 
 /// The initializer's request, and how to read its answer: `Ok` if it succeeded.
 struct Initializer {
@@ -138,6 +144,14 @@ impl Settings {
     fn break_pool(&self, why: &TaskError) {
         let mut broken = self.broken.lock().unwrap_or_else(|p| p.into_inner());
         broken.get_or_insert_with(|| why.clone());
+    }
+
+    /// The name of a task with these arguments: empty if the pool names none.
+    fn label_of(&self, args: &dyn Any) -> String {
+        self.label
+            .as_ref()
+            .and_then(|label| label(args))
+            .unwrap_or_default()
     }
 }
 
@@ -253,6 +267,18 @@ impl Builder {
         self
     }
 
+    /// Name each task on the timeline by `label` of its arguments, from the moment it
+    /// starts: a live timeline shows the name on the task's row while it runs. The pool does
+    /// not know what arguments mean; without this a task's row is named only when its
+    /// outcome is, once it is done. Tasks whose arguments are not `Args` stay unnamed.
+    pub fn label_tasks<Args: 'static>(
+        mut self,
+        label: impl Fn(&Args) -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.settings.label = Some(Box::new(move |args: &dyn Any| args.downcast_ref().map(&label)));
+        self
+    }
+
     fn refuse(&mut self, why: PoolError) {
         self.refused.get_or_insert(why);
     }
@@ -272,10 +298,12 @@ impl Builder {
     }
 }
 
-/// One task on its way to a worker: its future's slot and its request.
+/// One task on its way to a worker: its future's slot, its request, and its name on the
+/// timeline (empty: none).
 struct Task {
     slot: Arc<dyn Pending>,
     request: Box<dyn Request>,
+    label: String,
 }
 
 impl Drop for Task {
@@ -405,6 +433,7 @@ impl ProcessPool {
                 let task = Task {
                     slot: pending,
                     request: Box::new(request),
+                    label: self.settings.label_of(&*args),
                 };
                 // If the feeders are gone, the task comes back and is dropped: its future fails.
                 let _ = self.tasks.as_ref().map(|tasks| tasks.send(task));
@@ -628,8 +657,8 @@ fn run_task<'worker>(
     limit: Option<Duration>,
 ) -> (Result<&'worker [u8], TaskError>, Span) {
     let pid = worker.as_ref().map_or(0, WorkerProcess::pid);
-    // No label: the timeline names the task by its outcome.
-    let started = Span::begin(String::new(), Worker::Process(pid));
+    // With no label (see `label_tasks`) the timeline names the task by its outcome.
+    let started = Span::begin(task.label.clone(), Worker::Process(pid));
     let answer = match worker {
         Ok(process) => process.ask(task.request.as_ref(), limit),
         Err(error) => Err(error.clone()),

@@ -144,6 +144,7 @@ const TESTS: &[Test] = by_name![
     a_timeout_too_long_for_the_clock_means_no_deadline,
     a_function_the_workers_do_not_serve_fails_in_one_line,
     one_argument_is_taken_as_it_is,
+    label_tasks_names_the_tasks_whose_arguments_it_reads,
     a_value_of_a_gibibyte_comes_back_whole,
 ];
 
@@ -780,6 +781,18 @@ fn one_argument_is_taken_as_it_is() {
         Ok(Err("no good: 3".to_string()))
     );
     assert_eq!(pool.submit(describe, None).result(), Ok("None".to_string()));
+}
+
+// No CPython test: Python's pool draws no timeline. `label_tasks` names the span of each task
+// whose arguments are of its type (a live timeline shows it from the task's start); a task
+// with arguments of another type stays unnamed, for the timeline to name by its outcome.
+fn label_tasks_names_the_tasks_whose_arguments_it_reads() {
+    let pool = ProcessPool::builder(1)
+        .label_tasks(|&(kind, arg): &(i64, i64)| format!("kind {kind}, arg {arg}"))
+        .build()
+        .expect("valid");
+    assert_eq!(pool.submit(task, (NAP, 1)).span().label, "kind 0, arg 1");
+    assert_eq!(pool.submit(fallible, 3).span().label, "");
 }
 
 // ---- What travels, and what a task may do to its worker's stdin, stdout and stderr ----
