@@ -1,6 +1,7 @@
 //! The live timeline, in a real terminal (tmux): rows appear and bars grow while the lesson
 //! runs, and what stays on the screen is what the lesson prints off a terminal. Each test
-//! passes with a line saying it was skipped where tmux is not installed.
+//! passes with a line saying it was skipped where tmux is not installed (fails, where CI
+//! requires tmux: `testkit::tmux::REQUIRE_TMUX`).
 
 use testkit::tmux::{Terminal, line_shapes, live_rows};
 

@@ -1,6 +1,7 @@
 //! Listing 1's live timeline in a real terminal (tmux): a run with more tasks than the
 //! terminal has rows shows the rows that fit and one line for the rest, never scrolls.
-//! Passes with a line saying it was skipped where tmux is not installed.
+//! Passes with a line saying it was skipped where tmux is not installed (fails, where CI
+//! requires tmux: `testkit::tmux::REQUIRE_TMUX`).
 
 use testkit::tmux::{Terminal, line_shapes};
 

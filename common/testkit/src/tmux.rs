@@ -4,7 +4,7 @@
 //!
 //! ```no_run
 //! let Some(screen) = testkit::tmux::Terminal::start(100, 40, "/path/to/lesson", &["--time-scale", "0.5"]) else {
-//!     return; // tmux is not installed: the test said so and passes
+//!     return; // tmux is not installed: the test said so and passes (unless REQUIRE_TMUX)
 //! };
 //! screen.wait_for(|text| text.contains("timeline so far"));
 //! let status = screen.wait_for_exit();
@@ -18,6 +18,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+/// Set (to anything) where the terminal tests must run, as `.ci/run` and CI on Linux set it:
+/// a test that finds no tmux then fails, instead of passing with a line saying it was skipped.
+pub const REQUIRE_TMUX: &str = "TESTKIT_REQUIRE_TMUX";
 
 /// How long a screen may take to show what a test waits for.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -35,7 +39,7 @@ pub struct Terminal {
 impl Terminal {
     /// Run `program` with `args` in a terminal of `columns` x `rows`, with `TERM` as tmux
     /// sets it and no `NO_COLOR` (colour is what a person sees). `None`, after a line saying
-    /// the test is skipped, where tmux is not installed.
+    /// the test is skipped, where tmux is not installed; a failure there if [`REQUIRE_TMUX`].
     pub fn start(columns: u16, rows: u16, program: &str, args: &[&str]) -> Option<Terminal> {
         Terminal::start_with_env(columns, rows, program, args, &[])
     }
@@ -49,6 +53,10 @@ impl Terminal {
         env: &[(&str, &str)],
     ) -> Option<Terminal> {
         if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var_os(REQUIRE_TMUX).is_none(),
+                "tmux is not installed, and {REQUIRE_TMUX} says the terminal tests must run: install tmux"
+            );
             eprintln!("skipped: tmux is not installed, so this test cannot run a program in a terminal");
             return None;
         }

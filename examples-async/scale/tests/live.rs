@@ -1,7 +1,8 @@
 //! scale's counts while it runs, in a real terminal (tmux): one line however many requests,
 //! under the heading the program that ran it gave (as the scale sweep names its points),
 //! gone at the end, where the closing lines are what scale prints off a terminal. Passes with
-//! a line saying it was skipped where tmux is not installed.
+//! a line saying it was skipped where tmux is not installed (fails, where CI requires tmux:
+//! `testkit::tmux::REQUIRE_TMUX`).
 
 use terminal::counts::HEADING;
 use testkit::tmux::{Terminal, line_shapes};
