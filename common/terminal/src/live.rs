@@ -1,6 +1,7 @@
 //! A live view: a few lines at the bottom of the terminal, redrawn in place while a program
 //! runs, like Python's `rich.progress` or `tqdm`. The lessons draw their timeline in it as
-//! it grows, on stdout; the scale binary its counts, on stderr ([`Stream`]).
+//! it grows, on stdout; the scale binary its counts, and the progress command the checks it
+//! runs, on stderr ([`Stream`]).
 //!
 //! Only where a person watches ([`is_wanted`]): off a terminal (a pipe, a file, CI), or with
 //! `TERM=dumb`, nothing is drawn, so what a program prints stays byte for byte the same.
@@ -210,7 +211,20 @@ pub fn above<T>(print: impl FnOnce() -> T) -> T {
 /// Take the view off the screen for good, now: for Ctrl-C, so the terminal is left with no
 /// half-drawn line. (indicatif never hides the cursor, so there is none to show again.)
 pub fn clear_shown() {
-    if let Some((_, bar)) = shown().take() {
+    take_off(&mut shown());
+}
+
+/// Take the view off the screen for good, then `end` the program (a signal's own death, say),
+/// with no line printed in between: a thread about to print waits for the view's lock, and
+/// the program ends before it gets it.
+pub fn clear_shown_and_end(end: impl FnOnce() -> std::convert::Infallible) -> ! {
+    let mut shown = shown();
+    take_off(&mut shown);
+    match end() {}
+}
+
+fn take_off(shown: &mut Option<(u64, ProgressBar)>) {
+    if let Some((_, bar)) = shown.take() {
         bar.finish_and_clear();
     }
 }
