@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 /// What running an exercise's check said.
 #[derive(Clone, Copy, PartialEq)]
@@ -83,15 +83,17 @@ impl Report {
 /// One at a time (`--test-threads 1`): the timing checks of one crate must not share the CPUs.
 /// `before` is told, once each, if cargo compiles anything first (it says `Compiling`) or
 /// waits for another cargo's lock, so that a wait of minutes is announced only when there
-/// is one. An error means cargo itself could not be started.
+/// is one. `so_far` is told what the checks have printed so far, each time more comes.
+/// An error means cargo itself could not be started.
 pub fn run_checks(
     workspace: &Path,
     package: &str,
     checks: &[&str],
     before: &(dyn Fn(Before) + Sync),
+    so_far: &(dyn Fn(&str) + Sync),
 ) -> std::io::Result<Report> {
     let child = spawn_piped(check_command(workspace, package, checks))?;
-    collect(child, before)
+    collect(child, before, so_far)
 }
 
 /// What cargo does before the checks run, when that takes a while.
@@ -128,21 +130,18 @@ pub fn spawn_piped(mut command: Command) -> std::io::Result<Child> {
 }
 
 /// Everything a check run started by [`spawn_piped`] says, once it ends; `before` is told,
-/// once each, if cargo compiles or waits for a lock first.
-pub fn collect(mut child: Child, before: &(dyn Fn(Before) + Sync)) -> std::io::Result<Report> {
+/// once each, if cargo compiles or waits for a lock first, and `so_far` what the checks have
+/// printed so far (stdout), each time more comes.
+pub fn collect(
+    mut child: Child,
+    before: &(dyn Fn(Before) + Sync),
+    so_far: &(dyn Fn(&str) + Sync),
+) -> std::io::Result<Report> {
     let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
     // Both pipes read at once, each on its own thread: a child blocked writing a full pipe
     // that nobody reads would never finish.
     let (said, printed) = std::thread::scope(|scope| {
-        let printed = scope.spawn(|| {
-            let mut text = String::new();
-            if let Some(mut stdout) = stdout {
-                let mut bytes = Vec::new();
-                let _ = stdout.read_to_end(&mut bytes);
-                text = String::from_utf8_lossy(&bytes).into_owned();
-            }
-            text
-        });
+        let printed = scope.spawn(|| stdout.map(|stdout| read_as_it_comes(stdout, so_far)));
         let mut said = String::new();
         let mut announced = Vec::new();
         for line in stderr
@@ -159,24 +158,51 @@ pub fn collect(mut child: Child, before: &(dyn Fn(Before) + Sync)) -> std::io::R
             said.push_str(&line);
             said.push('\n');
         }
-        (said, printed.join().unwrap_or_default())
+        (said, printed.join().ok().flatten().unwrap_or_default())
     });
     child.wait()?;
     Ok(Report(format!("{said}{printed}")))
 }
 
+/// All that `stdout` says, read as it comes rather than at its end: libtest writes `test NAME
+/// ... ` when a check starts and its verdict when it ends, and `so_far` is told the text read
+/// so far after each piece.
+fn read_as_it_comes(mut stdout: ChildStdout, so_far: &(dyn Fn(&str) + Sync)) -> String {
+    let mut bytes = Vec::new();
+    let mut piece = [0; 8192];
+    loop {
+        match stdout.read(&mut piece) {
+            Ok(0) => break,
+            Ok(length) => {
+                bytes.extend_from_slice(&piece[..length]);
+                so_far(&String::from_utf8_lossy(&bytes));
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 /// Several groups of checks at once, a `cargo test` each (a group: a crate, and some of its
 /// checks): the table then takes as long as the slowest group instead of the sum. Each
-/// group's checks run one at a time. Reports in the order of `groups`.
+/// group's checks run one at a time. `so_far` is told a group's number (its place in
+/// `groups`) and what its checks have printed so far, each time more comes. Reports in the
+/// order of `groups`.
 pub fn run_check_groups(
     workspace: &Path,
     groups: &[(&str, Vec<&str>)],
     before: &(dyn Fn(Before) + Sync),
+    so_far: &(dyn Fn(usize, &str) + Sync),
 ) -> Vec<std::io::Result<Report>> {
     std::thread::scope(|scope| {
         let runs: Vec<_> = groups
             .iter()
-            .map(|(package, checks)| scope.spawn(move || run_checks(workspace, package, checks, before)))
+            .enumerate()
+            .map(|(group, (package, checks))| {
+                let so_far = move |printed: &str| so_far(group, printed);
+                scope.spawn(move || run_checks(workspace, package, checks, before, &so_far))
+            })
             .collect();
         runs.into_iter()
             .map(|run| {

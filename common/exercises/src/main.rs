@@ -22,12 +22,15 @@
 mod checks;
 mod keys;
 mod lesson_files;
+mod live_line;
 mod progress;
+mod signals;
 mod tutorial;
 mod watch;
 
 use checks::{Before, State, run_check_groups, run_checks};
 use lesson_files::{files_of, fingerprint, shipped_content, shipped_ids, solution_patch};
+use live_line::LiveLine;
 use progress::Progress;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -144,9 +147,11 @@ fn why_not(error: &std::io::Error) -> String {
 
 /// Run every check and print the table, then the first exercise not done yet. A check that
 /// passes is remembered; one that passed before and fails today shows as `done earlier`.
+/// Meanwhile, on a terminal, a live line says which checks run.
 fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
     let mut states: BTreeMap<&str, State> = BTreeMap::new();
     let groups = check_groups(exercises);
+    let live_line = LiveLine::for_groups_if_watched(&groups, exercises.len());
     let (building, waiting) = (std::sync::Once::new(), std::sync::Once::new());
     let announce = |step| match step {
         Before::Building => building.call_once(|| {
@@ -159,7 +164,13 @@ fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
         exercises.len(),
         groups.len()
     ));
-    let reports = run_check_groups(workspace, &groups, &announce);
+    let heard = |group, printed: &str| {
+        if let Some(live_line) = &live_line {
+            live_line.heard(group, printed);
+        }
+    };
+    let reports = run_check_groups(workspace, &groups, &announce, &heard);
+    drop(live_line);
     for ((package, checks), report) in groups.iter().zip(reports) {
         let report = report?;
         if let Some(error) = report.cargo_error() {
@@ -279,7 +290,7 @@ fn show(workspace: &Path, exercise: &Exercise) -> std::io::Result<ExitCode> {
     say!("{} {} ({})\n", exercise.number, exercise.title, exercise.package);
     describe(exercise);
     say!("\n--- running the check: {}\n", exercise.command);
-    let report = run_checks(workspace, &exercise.package, &[&exercise.check], &|_| {})?;
+    let report = run_checks(workspace, &exercise.package, &[&exercise.check], &|_| {}, &|_| {})?;
     say!("{}", report.0);
     Ok(if report.passed(&exercise.check) {
         let mut progress = Progress::load(workspace);

@@ -62,8 +62,14 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
         return Ok(ExitCode::from(USAGE_ERROR));
     }
     let (events, received) = mpsc::channel();
+    // A signal to end (`kill`, the terminal window closed) as an event: without it `watch`
+    // would end at once, leaving the terminal in raw mode and the running check (a process
+    // group of its own) running on with nobody to read it; with it, `watch` ends as `q` does.
     // First, before any thread starts: a thread started later inherits the signals blocked.
-    send_signals(events.clone());
+    let signals = events.clone();
+    crate::signals::on_signal_to_end(move |number| {
+        let _ = signals.send(Event::Signal(number));
+    });
     let mut progress = Progress::load(workspace);
     let Some(mut exercise) = exercises.iter().find(|e| progress.passed(&e.check).is_none()) else {
         say!("Every exercise's check has passed. `cargo run -p exercises` shows the table.");
@@ -182,32 +188,6 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
     Ok(status)
 }
 
-/// SIGINT, SIGTERM and SIGHUP as [`Event::Signal`]: blocked in this thread (and so in every
-/// thread started after it), and waited for on a thread of their own. Without this, `kill`
-/// or a closed terminal window would end `watch` at once, leaving the terminal in raw mode
-/// and the running check (a process group of its own) running on with nobody to read it;
-/// with it, `watch` ends as `q` does. Its children start with no signal blocked (Rust's
-/// `Command` clears the mask). Windows has none of these signals.
-fn send_signals(events: Sender<Event>) {
-    #[cfg(unix)]
-    {
-        use nix::sys::signal::{SigSet, Signal};
-        let mut signals = SigSet::empty();
-        for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-            signals.add(signal);
-        }
-        if signals.thread_block().is_ok() {
-            std::thread::spawn(move || {
-                if let Ok(signal) = signals.wait() {
-                    let _ = events.send(Event::Signal(signal as i32));
-                }
-            });
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = events;
-}
-
 /// Say what a run of the check found; true when it passed.
 fn verdict(exercise: &Exercise, report: std::io::Result<Report>) -> bool {
     let report = match report {
@@ -284,11 +264,12 @@ fn start_if_files_are_there(
     let events = events.clone();
     let reader = std::thread::spawn(move || {
         let before = std::sync::Mutex::new(events.clone());
-        let report = collect(child, &move |step| {
+        let before = move |step| {
             if let Ok(events) = before.lock() {
                 let _ = events.send(Event::Before(number, step));
             }
-        });
+        };
+        let report = collect(child, &before, &|_| {});
         let _ = events.send(Event::Verdict(number, report));
     });
     Some(Run { number, pid, reader })

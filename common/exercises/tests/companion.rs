@@ -27,7 +27,9 @@ const TUTORIAL: &str = "# t\n\n## 8. Exercises\n\n\
     Hint: the same again.\n";
 
 /// The stand-in for cargo: refuses a test target that is not `checks`, notes each run in
-/// runs.log, and says what `cargo test` would of each check (or of the one after `--exact`).
+/// runs.log, and says what `cargo test` would of each check (or of the one after `--exact`):
+/// its name as it starts, its verdict as it ends, the failures' messages after the last.
+/// With `FAKE_CARGO_HOLDS` set, each check runs until the test writes a file `go-CHECK`.
 const FAKE_CARGO: &str = r#"#!/bin/sh
 case "$*" in
   *"test -p examples-threadpool --test checks -- --ignored"*) ;;
@@ -42,12 +44,18 @@ if cat examples-threadpool/*.txt 2>/dev/null | grep -q BROKEN; then
   exit 101
 fi
 echo "running 2 tests"
+failed=""
 for pair in only_check:first second_check:second; do
   name=${pair%%:*}; file=examples-threadpool/${pair#*:}.txt
   case "$*" in *--exact*) case " $* " in *" $name "*) ;; *) continue ;; esac ;; esac
-  if grep -q DONE "$file" 2>/dev/null; then echo "test $name ... ok"; else
-    printf 'test %s ... FAILED\n\nfailures:\n\n---- %s stdout ----\n\nthread '"'"'%s'"'"' panicked at tests/checks.rs:1:1:\nwrite DONE in %s\nnote: run with `RUST_BACKTRACE=1`\n' "$name" "$name" "$name" "$file"
-  fi
+  printf 'test %s ... ' "$name"
+  if [ -n "$FAKE_CARGO_HOLDS" ]; then while [ ! -e "go-$name" ]; do sleep 0.02; done; fi
+  if grep -q DONE "$file" 2>/dev/null; then echo "ok"; else echo "FAILED"; failed="$failed $pair"; fi
+done
+if [ -n "$failed" ]; then printf '\nfailures:\n'; fi
+for pair in $failed; do
+  name=${pair%%:*}; file=examples-threadpool/${pair#*:}.txt
+  printf '\n---- %s stdout ----\n\nthread '"'"'%s'"'"' panicked at tests/checks.rs:1:1:\nwrite DONE in %s\nnote: run with `RUST_BACKTRACE=1`\n' "$name" "$name" "$file"
 done
 "#;
 
@@ -434,4 +442,90 @@ fn an_unknown_exercise_or_a_missing_name_is_a_usage_error() {
     let hint = workspace.run(&["hint", "8.2"]);
     assert_eq!(hint.status.code(), Some(0), "{hint:?}");
     hint.assert_printed("Hint: the same again.");
+}
+
+/// The table run in a real terminal (tmux, 100 columns) in `workspace`, each check held until
+/// the test writes its `go-CHECK` file, with `env` set too. `None` where tmux is not installed.
+fn table_in_tmux(workspace: &Workspace, env: &[(&str, &str)]) -> Option<testkit::tmux::Terminal> {
+    // tmux starts the program where the test runs: the shell goes to the workspace first.
+    let in_workspace = format!("cd '{}' && exec '{EXERCISES}'", workspace.0.display());
+    let cargo = workspace.0.join("fake-cargo");
+    let mut env = env.to_vec();
+    env.extend([
+        ("CARGO", cargo.to_str().expect("a temporary path in UTF-8")),
+        ("FAKE_CARGO_HOLDS", "1"),
+    ]);
+    testkit::tmux::Terminal::start_with_env(100, 20, "/bin/sh", &["-c", &in_workspace], &env)
+}
+
+/// Each line without the spaces that end it, as a terminal's screen shows it.
+fn trimmed_lines(text: &str) -> Vec<&str> {
+    text.trim_end().lines().map(str::trim_end).collect()
+}
+
+/// On a terminal, while the checks run, a live line at the bottom names the check running and
+/// counts those finished; once they end it is gone, and the screen holds exactly what the
+/// table prints off a terminal.
+#[test]
+fn the_table_names_the_check_running_in_a_live_line_that_leaves_no_trace() {
+    let workspace = Workspace::new("live-line");
+    let Some(terminal) = table_in_tmux(&workspace, &[]) else {
+        return;
+    };
+    terminal.wait_for(|screen| screen.ends_with("\nchecking 0/2  threadpool: only_check"));
+    workspace.write("go-only_check", "");
+    terminal.wait_for(|screen| screen.ends_with("\nchecking 1/2  threadpool: second_check"));
+    workspace.write("go-second_check", "");
+    assert_eq!(terminal.wait_for_exit(), 0, "{}", terminal.screen());
+    let on_the_terminal = terminal.everything();
+    assert!(!on_the_terminal.contains("checking"), "{on_the_terminal}");
+    let off_a_terminal = workspace.run(&[]);
+    let printed = format!("{}{}", off_a_terminal.stderr, off_a_terminal.stdout);
+    assert!(printed.contains("  8.2   second_check"), "{printed}");
+    assert_eq!(trimmed_lines(&on_the_terminal), trimmed_lines(&printed));
+}
+
+/// Off a terminal (here pipes) no line is drawn: stderr says what it always said, no more.
+#[test]
+fn off_a_terminal_the_table_draws_no_live_line() {
+    let workspace = Workspace::new("no-live-line");
+    let ran = workspace.run(&[]);
+    assert_eq!(ran.status.code(), Some(0), "{ran:?}");
+    assert_eq!(ran.stderr, "running the 2 checks, 1 at a time...\n");
+    assert!(
+        !ran.stdout.contains("checking") && !ran.stdout.contains('\x1b'),
+        "{ran:?}"
+    );
+}
+
+/// Ctrl-C while a check runs ends the table as it ends with no live line drawn (`TERM=dumb`):
+/// by SIGINT, status 130, no table. The live line is cleared first, not left half drawn.
+#[test]
+fn ctrl_c_during_the_live_line_clears_it_and_ends_as_without_it() {
+    for dumb in [false, true] {
+        let workspace = Workspace::new(&format!("live-line-ctrl-c-{dumb}"));
+        let env: &[(&str, &str)] = if dumb { &[("TERM", "dumb")] } else { &[] };
+        let Some(terminal) = table_in_tmux(&workspace, env) else {
+            return;
+        };
+        // The first check has started: its name is all the stand-in has printed.
+        let started = |screen: &str| dumb || screen.contains("checking 0/2");
+        terminal.wait_for(|screen| started(screen) && !workspace.read("cargo.pid").is_empty());
+        terminal.press_ctrl_c();
+        assert_eq!(
+            terminal.wait_for_exit(),
+            130,
+            "TERM=dumb: {dumb}\n{}",
+            terminal.screen()
+        );
+        // The line said before the checks ran, and no more: no live line (`^C` is echoed
+        // over its first letters, were it left there), no table.
+        let last = terminal.everything();
+        let first_line = last.lines().next().map(str::trim_end);
+        assert_eq!(first_line, Some("running the 2 checks, 1 at a time..."), "{last}");
+        assert!(
+            !last.contains("0/2") && !last.contains("only_check"),
+            "TERM=dumb: {dumb}\n{last}"
+        );
+    }
 }
