@@ -1,9 +1,9 @@
 //! The signals that end a program (SIGINT from Ctrl-C or `kill`, SIGTERM, SIGHUP when the
 //! terminal closes), taken on a thread of their own, so that the program can tidy the terminal
 //! before it ends: `watch` puts it out of raw mode, the table clears its live line.
-//! Windows has none of these signals: there a program ends on Ctrl-C as it always does.
+//! Windows has none of these signals; there Ctrl-C is taken by the ctrlc crate instead.
 
-/// SIGINT, SIGTERM and SIGHUP are blocked in this thread (and so in every thread started after
+/// On Unix, SIGINT, SIGTERM and SIGHUP are blocked in this thread (and so in every thread started after
 /// it: call this before any starts), and the first that comes is handed to `handle`, by its
 /// number, on a thread that waits for them. Children start with no signal blocked (Rust's
 /// `Command` clears the mask), so Ctrl-C still ends the checks they run.
@@ -23,8 +23,18 @@ pub fn on_signal_to_end(handle: impl FnOnce(i32) + Send + 'static) {
             });
         }
     }
+    // Windows: Ctrl-C (and Ctrl-Break) reach a handler of ctrlc's, on a thread of its own;
+    // it is handed on as SIGINT, so the table's line is cleared and the status is 130 there too.
     #[cfg(not(unix))]
-    let _ = handle;
+    {
+        const SIGINT: i32 = 2;
+        let handle = std::sync::Mutex::new(Some(handle));
+        let _ = ctrlc::set_handler(move || {
+            if let Some(handle) = handle.lock().ok().and_then(|mut taken| taken.take()) {
+                handle(SIGINT);
+            }
+        });
+    }
 }
 
 /// End the program by `signal` itself, as it would have ended had the signal not been taken:
