@@ -5,8 +5,9 @@
 //! CPUs buy, `--cpu` swaps the sleep for arithmetic that keeps one core busy for as long.
 //!
 //! The exercise checks set `EXERCISE_CHECK_MEET=ADDRESS`: each call then waits on the
-//! check's own loopback server instead, which sees how many calls run at once, and on how
-//! many threads, and holds or lets go of each as it needs.
+//! check's own loopback server instead, which sees how many calls run at once, on how many
+//! threads, whether rayon runs them (and on a pool of how many threads), and holds or lets
+//! go of each as it needs.
 
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
@@ -88,11 +89,18 @@ fn rounds_for(target: Duration, per_round: f64) -> u64 {
     (target.as_secs_f64() / per_round.max(1e-12)).max(1.0) as u64
 }
 
-/// Tell the check's server which process and thread this call runs on, then wait until it
-/// answers (or hangs up). A server that is gone ends the wait at once: the check notices.
+/// Tell the check's server which process and thread this call runs on, and the size of the
+/// rayon pool whose worker thread that is (`-` for a thread that is no rayon worker): a line
+/// `PID THREAD POOL`. Then wait until the server answers (or hangs up). A server that is gone
+/// ends the wait at once: the check notices.
 fn meet(server: SocketAddr) {
     if let Ok(mut call) = TcpStream::connect(server) {
-        let here = format!("{} {:?}\n", std::process::id(), std::thread::current().id());
+        let rayon_pool = match rayon::current_thread_index() {
+            Some(_) => rayon::current_num_threads().to_string(),
+            None => "-".to_string(),
+        };
+        let thread = std::thread::current().id();
+        let here = format!("{} {thread:?} {rayon_pool}\n", std::process::id());
         if call.write_all(here.as_bytes()).is_ok() {
             let _ = call.read(&mut [0; 1]);
         }

@@ -1,7 +1,8 @@
 //! Where a lesson's calls wait, so a check sees from outside how they run: a loopback
 //! server that each call of the lesson's work connects to (`EXERCISE_CHECK_MEET`, see
-//! `examples_processpool::work`), saying which process and thread it runs on, and then
-//! waits for the server's go.
+//! `examples_processpool::work`), saying which process and thread it runs on and, on a
+//! rayon pool's worker thread, how many threads that pool has (a line `PID THREAD POOL`,
+//! POOL `-` off rayon), and then waits for the server's go.
 //!
 //! A lesson runs its calls in stages, one after another (one by one, on a process pool, on
 //! threads, with rayon), `calls` in each. Every call is let go at once but those of the
@@ -38,6 +39,9 @@ pub struct Seen {
     pub at_once: usize,
     /// Distinct threads (in any process) that ran the stage's calls.
     pub threads: usize,
+    /// For each call of the stage, in the order they arrived: the size of the rayon pool
+    /// whose worker thread ran it, or `None` for a thread that is no rayon worker.
+    pub rayon_pools: Vec<Option<usize>>,
     /// Calls that did not arrive while one call was held though others had gone on (step 2):
     /// 0 when the threads share their work.
     pub waited_behind_the_held_one: usize,
@@ -53,8 +57,31 @@ pub struct Meeting {
 
 /// One call, waiting for the server's go (which is the server hanging up).
 struct Call {
+    /// Its process and thread, `PID THREAD`.
     thread: String,
+    /// The size of the rayon pool it runs on, if any.
+    rayon_pool: Option<usize>,
     _go: TcpStream,
+}
+
+impl Call {
+    /// The call that said `line` on `go`.
+    fn said(line: &str, go: TcpStream) -> Call {
+        let (thread, rayon_pool) = where_from(line);
+        Call {
+            thread,
+            rayon_pool,
+            _go: go,
+        }
+    }
+}
+
+/// What a call's line `PID THREAD POOL` says: its process and thread (`PID THREAD`), and the
+/// size of its rayon pool (none for a POOL of `-`).
+fn where_from(line: &str) -> (String, Option<usize>) {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let thread = words[..words.len().min(2)].join(" ");
+    (thread, words.get(2).and_then(|pool| pool.parse().ok()))
 }
 
 impl Meeting {
@@ -78,10 +105,7 @@ impl Meeting {
                         let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
                         let mut line = String::new();
                         let _ = BufReader::new(&stream).read_line(&mut line);
-                        let _ = arrived.send(Call {
-                            thread: line.trim().to_string(),
-                            _go: stream,
-                        });
+                        let _ = arrived.send(Call::said(&line, stream));
                     });
                 }
             })
@@ -122,6 +146,7 @@ fn watch(arrivals: &Receiver<Call>, stage: usize, calls: usize) -> Seen {
     let mut note = |call: &Call, seen: &mut Seen| {
         threads.insert(call.thread.clone());
         seen.threads = threads.len();
+        seen.rayon_pools.push(call.rayon_pool);
         seen.calls += 1;
     };
     // 1. Hold every call until none comes for QUIET.
@@ -171,7 +196,7 @@ mod tests {
     /// A call as the lesson's work makes it: connect, say where from, wait for the go.
     fn call(at: SocketAddr, thread: &str) {
         let mut stream = TcpStream::connect(at).unwrap();
-        writeln!(stream, "1 {thread}").unwrap();
+        writeln!(stream, "1 {thread} -").unwrap();
         let _ = stream.read(&mut [0; 1]);
     }
 
@@ -219,5 +244,14 @@ mod tests {
         stage(meeting.address, 5, 5, false);
         let seen = meeting.finish();
         assert_eq!((seen.calls, seen.at_once, seen.threads), (5, 5, 5));
+        assert_eq!(seen.rayon_pools, [None; 5], "no call said it ran on rayon");
+    }
+
+    #[test]
+    fn a_call_says_its_thread_and_its_rayon_pool() {
+        let on_rayon = where_from("42 ThreadId(7) 3\n");
+        assert_eq!(on_rayon, ("42 ThreadId(7)".to_string(), Some(3)));
+        let off_rayon = where_from("42 ThreadId(8) -\n");
+        assert_eq!(off_rayon, ("42 ThreadId(8)".to_string(), None));
     }
 }
