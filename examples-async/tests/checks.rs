@@ -77,13 +77,14 @@ fn fetch_concurrently_source() -> String {
 
 /// 8.7. Judged by what the sites saw: never more than two requests at once, each next one
 /// sent the moment one of the two ends (not when both have), and each result printed when
-/// its task ends. The code is read only for the API the exercise names, a `Semaphore`.
-/// Shortcuts this fails: `let _ = permits.acquire()...` (the permit is dropped at once:
-/// no limit), a limit of 3, fetching in fixed pairs, waiting for each permit in the
-/// spawning loop (no result printed until the last URL has started), and a window kept by
-/// hand (the semaphore's schedule without the semaphore, or with a fresh semaphore in each
-/// task, which limits nothing: only the code tells). The permit may be acquired in a helper
-/// the task calls.
+/// its task ends. The code is read only for the API the exercise names: a `Semaphore` of 2
+/// permits (a 2, or a name bound to 2) made before the tasks. Shortcuts this fails:
+/// `let _ = permits.acquire()...` (the permit is dropped at once: no limit), a limit of 3,
+/// fetching in fixed pairs, waiting for each permit in the spawning loop (no result printed
+/// until the last URL has started), and a window kept by hand (the semaphore's schedule
+/// without the semaphore, or beside one that limits nothing: made in each task, or with a
+/// permit per URL; only the code tells). The permit may be acquired in a helper the task
+/// calls.
 #[test]
 #[ignore = "exercise: passes once fetch_concurrently lets at most 2 requests run at once"]
 fn semaphore_limit() {
@@ -123,15 +124,48 @@ fn semaphore_limit() {
          as its task ends, while other URLs still wait for their turn"
     );
     let source = fetch_concurrently_source();
-    let task = spawned_task(&source);
-    let shared = source.replacen(task, "", 1).contains("Semaphore::new(");
+    let task = argument_of(&source, "spawn(").unwrap_or_default();
+    let before_the_tasks = source.replacen(task, "", 1);
+    let permits = argument_of(&before_the_tasks, "Semaphore::new(");
     let lesson = code_lines(&std::fs::read_to_string(lesson_source()).expect("the lesson's source"));
     assert!(
-        shared && lesson.contains("acquire"),
+        permits.is_some() && lesson.contains("acquire"),
         "the sites saw two at a time; the exercise asks to bound the fetches with a semaphore: \
          `Semaphore::new(2)` made once, before the tasks, and a permit each task acquires before it \
          fetches and holds until it ends (a semaphore made in each task limits nothing)"
     );
+    let permits = permits.unwrap_or_default();
+    assert!(
+        is_two(permits, &lesson, 2),
+        "the sites saw two at a time, but fetch_concurrently's semaphore is made with `{permits}` \
+         permits, which the check cannot see is 2: the semaphore should be what limits the fetches \
+         (2 permits, written as a 2 or a name bound to 2), not something beside it"
+    );
+}
+
+/// Whether `value` is 2: the number itself (`2`, `2usize`), or a name bound to it in `code`
+/// (`const AT_ONCE: usize = 2;`, `let limit = 2;`), through at most `names` names.
+fn is_two(value: &str, code: &str, names: usize) -> bool {
+    let value = value.trim().trim_end_matches("as usize").trim();
+    if value.trim_end_matches("usize").trim_end_matches('_') == "2" {
+        return true;
+    }
+    let name = value.rsplit("::").next().unwrap_or(value);
+    let a_name = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if names == 0 || !a_name {
+        return false;
+    }
+    ["const ", "static ", "let ", "let mut "].iter().any(|binding| {
+        code.match_indices(&format!("{binding}{name}"))
+            .any(|(at, found)| {
+                let rest = &code[at + found.len()..];
+                let whole_name = !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_');
+                // The value after `=` (past a type, `: usize`), up to the `;`.
+                let bound = rest.split(';').next().unwrap_or("");
+                let bound = bound.split_once('=').map(|(_, value)| value);
+                whole_name && bound.is_some_and(|bound| is_two(bound, code, names - 1))
+            })
+    })
 }
 
 /// 8.8. Judged by what the sites saw and what the lesson printed, at two time scales: one by
@@ -160,23 +194,21 @@ fn task_timeout() {
     assert_deadline_at("1", 450, 800, &["--only", "fetch"]);
 }
 
-/// The code of the first task `source` spawns: the argument of its first `spawn(`, or
-/// nothing if it spawns none.
-fn spawned_task(source: &str) -> &str {
-    let Some(at) = source.find("spawn(") else {
-        return "";
-    };
-    let task = &source[at + "spawn(".len()..];
+/// The text between `call` (a name and its `(`) and the matching `)`, at its first place in
+/// `code`: the argument of the first `spawn(` is the code of the first task spawned.
+fn argument_of<'a>(code: &'a str, call: &str) -> Option<&'a str> {
+    let at = code.find(call)?;
+    let argument = &code[at + call.len()..];
     let mut depth = 1;
-    for (index, c) in task.char_indices() {
+    for (index, c) in argument.char_indices() {
         match c {
             '(' => depth += 1,
-            ')' if depth == 1 => return &task[..index],
+            ')' if depth == 1 => return Some(&argument[..index]),
             ')' => depth -= 1,
             _ => {}
         }
     }
-    task
+    Some(argument)
 }
 
 /// At `--time-scale SCALE` (a deadline of 0.6 s times it), on a URL due after `under` ms and
