@@ -144,7 +144,8 @@ fn semaphore_limit() {
 }
 
 /// Whether `value` is 2: the number itself (`2`, `2usize`), or a name bound to it in `code`
-/// (`const AT_ONCE: usize = 2;`, `let limit = 2;`), through at most `names` names.
+/// (`const AT_ONCE: usize = 2;`, `let limit = 2;`, or a parameter of `fetch_concurrently`
+/// that the lesson calls it with 2), through at most `names` names.
 fn is_two(value: &str, code: &str, names: usize) -> bool {
     let value = value.trim().trim_end_matches("as usize").trim();
     if value.trim_end_matches("usize").trim_end_matches('_') == "2" {
@@ -154,6 +155,10 @@ fn is_two(value: &str, code: &str, names: usize) -> bool {
     let a_name = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
     if names == 0 || !a_name {
         return false;
+    }
+    // A parameter of fetch_concurrently: the value `run` passes it.
+    if let Some(passed) = passed_for_parameter(code, "fetch_concurrently", name) {
+        return is_two(passed, code, names - 1);
     }
     ["const ", "static ", "let ", "let mut "].iter().any(|binding| {
         code.match_indices(&format!("{binding}{name}"))
@@ -166,6 +171,43 @@ fn is_two(value: &str, code: &str, names: usize) -> bool {
                 whole_name && bound.is_some_and(|bound| is_two(bound, code, names - 1))
             })
     })
+}
+
+/// What the first call of `function` in `code` passes for its parameter `name`, if the
+/// function has a parameter of that name: `fetch_concurrently(&client, &urls, 2)` passes 2
+/// for `at_once` in `fn fetch_concurrently(client: &Client, urls: &[String], at_once: usize)`.
+fn passed_for_parameter<'a>(code: &'a str, function: &str, name: &str) -> Option<&'a str> {
+    let parameters = top_level_parts(argument_of(code, &format!("fn {function}("))?);
+    let position = parameters.iter().position(|parameter| {
+        let parameter = parameter.trim().trim_start_matches("mut ");
+        parameter
+            .split(':')
+            .next()
+            .is_some_and(|named| named.trim() == name)
+    })?;
+    let call = code
+        .match_indices(&format!("{function}("))
+        .find(|&(at, _)| !code[..at].trim_end().ends_with("fn"))?;
+    let arguments = top_level_parts(argument_of(&code[call.0..], &format!("{function}("))?);
+    arguments.get(position).copied()
+}
+
+/// `code` cut at its commas outside brackets: a list of parameters or arguments.
+fn top_level_parts(code: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0_i32, 0);
+    for (index, c) in code.char_indices() {
+        match c {
+            '(' | '[' | '{' | '<' => depth += 1,
+            ')' | ']' | '}' | '>' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&code[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&code[start..]);
+    parts
 }
 
 /// 8.8. Judged by what the sites saw and what the lesson printed, at two time scales: one by
