@@ -83,17 +83,17 @@ impl Report {
 /// One at a time (`--test-threads 1`): the timing checks of one crate must not share the CPUs.
 /// `before` is told, once each, if cargo compiles anything first (it says `Compiling`) or
 /// waits for another cargo's lock, so that a wait of minutes is announced only when there
-/// is one. `so_far` is told what the checks have printed so far, each time more comes.
+/// is one. `more` is told each piece the checks print (stdout), as it comes.
 /// An error means cargo itself could not be started.
 pub fn run_checks(
     workspace: &Path,
     package: &str,
     checks: &[&str],
     before: &(dyn Fn(Before) + Sync),
-    so_far: &(dyn Fn(&str) + Sync),
+    more: &(dyn Fn(&str) + Sync),
 ) -> std::io::Result<Report> {
     let child = spawn_piped(check_command(workspace, package, checks))?;
-    collect(child, before, so_far)
+    collect(child, before, more)
 }
 
 /// What cargo does before the checks run, when that takes a while.
@@ -130,18 +130,18 @@ pub fn spawn_piped(mut command: Command) -> std::io::Result<Child> {
 }
 
 /// Everything a check run started by [`spawn_piped`] says, once it ends; `before` is told,
-/// once each, if cargo compiles or waits for a lock first, and `so_far` what the checks have
-/// printed so far (stdout), each time more comes.
+/// once each, if cargo compiles or waits for a lock first, and `more` each piece the checks
+/// print (stdout), as it comes.
 pub fn collect(
     mut child: Child,
     before: &(dyn Fn(Before) + Sync),
-    so_far: &(dyn Fn(&str) + Sync),
+    more: &(dyn Fn(&str) + Sync),
 ) -> std::io::Result<Report> {
     let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
     // Both pipes read at once, each on its own thread: a child blocked writing a full pipe
     // that nobody reads would never finish.
     let (said, printed) = std::thread::scope(|scope| {
-        let printed = scope.spawn(|| stdout.map(|stdout| read_as_it_comes(stdout, so_far)));
+        let printed = scope.spawn(|| stdout.map(|stdout| read_as_it_comes(stdout, more)));
         let mut said = String::new();
         let mut announced = Vec::new();
         for line in stderr
@@ -165,17 +165,21 @@ pub fn collect(
 }
 
 /// All that `stdout` says, read as it comes rather than at its end: libtest writes `test NAME
-/// ... ` when a check starts and its verdict when it ends, and `so_far` is told the text read
-/// so far after each piece.
-fn read_as_it_comes(mut stdout: ChildStdout, so_far: &(dyn Fn(&str) + Sync)) -> String {
+/// ... ` when a check starts and its verdict when it ends, and `more` is told each piece as
+/// it is read. Each piece only, never all the text again: a check that prints megabytes (a
+/// failure quoting a lesson's whole output) would otherwise take minutes to read.
+fn read_as_it_comes(mut stdout: ChildStdout, more: &(dyn Fn(&str) + Sync)) -> String {
     let mut bytes = Vec::new();
+    let mut told = 0;
     let mut piece = [0; 8192];
     loop {
         match stdout.read(&mut piece) {
             Ok(0) => break,
             Ok(length) => {
                 bytes.extend_from_slice(&piece[..length]);
-                so_far(&String::from_utf8_lossy(&bytes));
+                let whole = told + whole_characters(&bytes[told..]);
+                more(&String::from_utf8_lossy(&bytes[told..whole]));
+                told = whole;
             }
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => break,
@@ -184,24 +188,36 @@ fn read_as_it_comes(mut stdout: ChildStdout, so_far: &(dyn Fn(&str) + Sync)) -> 
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// How many of `bytes` end before a character that a read cut in two (its first bytes came,
+/// the rest has not yet): all of them when none was cut.
+fn whole_characters(bytes: &[u8]) -> usize {
+    // A UTF-8 character is at most 4 bytes long: a cut one starts among the last 3.
+    (bytes.len().saturating_sub(3)..bytes.len())
+        .find(|&start| {
+            std::str::from_utf8(&bytes[start..])
+                .is_err_and(|error| error.valid_up_to() == 0 && error.error_len().is_none())
+        })
+        .unwrap_or(bytes.len())
+}
+
 /// Several groups of checks at once, a `cargo test` each (a group: a crate, and some of its
 /// checks): the table then takes as long as the slowest group instead of the sum. Each
-/// group's checks run one at a time. `so_far` is told a group's number (its place in
-/// `groups`) and what its checks have printed so far, each time more comes. Reports in the
+/// group's checks run one at a time. `more` is told a group's number (its place in
+/// `groups`) and each piece its checks print, as it comes. Reports in the
 /// order of `groups`.
 pub fn run_check_groups(
     workspace: &Path,
     groups: &[(&str, Vec<&str>)],
     before: &(dyn Fn(Before) + Sync),
-    so_far: &(dyn Fn(usize, &str) + Sync),
+    more: &(dyn Fn(usize, &str) + Sync),
 ) -> Vec<std::io::Result<Report>> {
     std::thread::scope(|scope| {
         let runs: Vec<_> = groups
             .iter()
             .enumerate()
             .map(|(group, (package, checks))| {
-                let so_far = move |printed: &str| so_far(group, printed);
-                scope.spawn(move || run_checks(workspace, package, checks, before, &so_far))
+                let more = move |piece: &str| more(group, piece);
+                scope.spawn(move || run_checks(workspace, package, checks, before, &more))
             })
             .collect();
         runs.into_iter()
@@ -276,6 +292,16 @@ mod tests {
         ] {
             assert!(!set_by_cargo_run(own), "{own}");
         }
+    }
+
+    #[test]
+    fn a_character_cut_between_two_reads_waits_for_its_rest() {
+        assert_eq!(whole_characters(b""), 0);
+        assert_eq!(whole_characters("test é ... ".as_bytes()), 12);
+        assert_eq!(whole_characters(b"a\xc3"), 1); // é's first byte
+        assert_eq!(whole_characters(b"\xf0\x9f\x98"), 0); // 😀's first three
+        assert_eq!(whole_characters(b"a\xe2A"), 3); // not a character at all: told as it is
+        assert_eq!(whole_characters(b"\xff"), 1);
     }
 
     #[test]

@@ -24,26 +24,76 @@ impl Tally {
     /// libtest running one check at a time (`--test-threads 1`) writes `test NAME ... ` as a
     /// check starts and its verdict (`ok`, `FAILED`, `ignored`) as it ends: on the same line,
     /// or on the next when libtest noted something between (`test NAME has been running for
-    /// over 60 seconds`). The failures' messages after the last check are not read.
-    pub fn of(printed: &str) -> Tally {
-        let mut tally = Tally::default();
-        for line in printed.lines().take_while(|line| *line != "failures:") {
-            let started = line
-                .strip_prefix("test ")
-                .and_then(|rest| rest.split_once(" ... "));
-            let after = match started {
-                Some((name, after)) => {
-                    tally.running = Some(name.to_string());
-                    after
-                }
-                None => line,
-            };
-            let verdict = ["ok", "FAILED", "ignored"]
-                .iter()
-                .any(|word| after.starts_with(word));
-            if verdict && tally.running.take().is_some() {
-                tally.finished += 1;
+    /// over 60 seconds`). This is one line of it (or the start of one).
+    fn count(&mut self, line: &str) {
+        let started = line
+            .strip_prefix("test ")
+            .and_then(|rest| rest.split_once(" ... "));
+        let after = match started {
+            Some((name, after)) => {
+                self.running = Some(name.to_string());
+                after
             }
+            None => line,
+        };
+        let verdict = ["ok", "FAILED", "ignored"]
+            .iter()
+            .any(|word| after.starts_with(word));
+        if verdict && self.running.take().is_some() {
+            self.finished += 1;
+        }
+    }
+}
+
+/// One group's `cargo test` output, read a piece at a time as it comes: each piece is read
+/// once, so a check that prints megabytes costs no more than reading them.
+#[derive(Debug, Default)]
+struct Reading {
+    /// The tally of the lines that have ended.
+    ended: Tally,
+    /// The start of the line not ended yet: enough of it for `test NAME ... VERDICT`.
+    unended: String,
+    /// The failures' messages after the last check have begun: they are not read.
+    failures: bool,
+}
+
+/// How much of a line is kept to be read: its start is all that says a check's name and
+/// verdict; the rest of a long line (a check's own output) is passed over.
+const LINE_KEPT: usize = 1024;
+
+impl Reading {
+    /// Read the next piece of output.
+    fn read(&mut self, piece: &str) {
+        for part in piece.split_inclusive('\n') {
+            if self.failures {
+                return;
+            }
+            let (text, ended) = match part.strip_suffix('\n') {
+                Some(text) => (text, true),
+                None => (part, false),
+            };
+            let room = LINE_KEPT.saturating_sub(self.unended.len());
+            let mut kept = room.min(text.len());
+            while !text.is_char_boundary(kept) {
+                kept -= 1;
+            }
+            self.unended.push_str(&text[..kept]);
+            if ended {
+                let line = std::mem::take(&mut self.unended);
+                let line = line.strip_suffix('\r').unwrap_or(&line);
+                match line == "failures:" {
+                    true => self.failures = true,
+                    false => self.ended.count(line),
+                }
+            }
+        }
+    }
+
+    /// How far the checks are, the line not ended yet counted as it stands.
+    fn tally(&self) -> Tally {
+        let mut tally = self.ended.clone();
+        if !self.failures && !self.unended.is_empty() {
+            tally.count(&self.unended);
         }
         tally
     }
@@ -85,6 +135,7 @@ impl Board {
 /// dropped.
 pub struct LiveLine {
     board: Arc<Mutex<Board>>,
+    readings: Mutex<Vec<Reading>>,
     view: Mutex<Option<LiveView>>,
 }
 
@@ -99,19 +150,26 @@ impl LiveLine {
         crate::signals::on_signal_to_end(|signal| {
             terminal::live::clear_shown_and_end(|| crate::signals::die_of(signal))
         });
+        let readings = groups.iter().map(|_| Reading::default()).collect();
         let groups = groups
             .iter()
             .map(|(package, _)| (package.to_string(), Tally::default()))
             .collect();
         Some(LiveLine {
             board: Arc::new(Mutex::new(Board { total, groups })),
+            readings: Mutex::new(readings),
             view: Mutex::new(None),
         })
     }
 
-    /// Group number `group` (its place in the table's groups) has printed `printed` so far.
-    pub fn heard(&self, group: usize, printed: &str) {
-        let tally = Tally::of(printed);
+    /// Group number `group` (its place in the table's groups) has printed `piece`.
+    pub fn heard(&self, group: usize, piece: &str) {
+        let Some(tally) = lock(&self.readings).get_mut(group).map(|reading| {
+            reading.read(piece);
+            reading.tally()
+        }) else {
+            return;
+        };
         let started = tally.running.is_some();
         if let Some((_, now)) = lock(&self.board).groups.get_mut(group) {
             *now = tally;
@@ -134,30 +192,58 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 mod tests {
     use super::*;
 
+    /// The tally of `printed`, read whole, and read a character at a time (as a pipe may
+    /// give it): the same.
+    fn tally_of(printed: &str) -> Tally {
+        let mut whole = Reading::default();
+        whole.read(printed);
+        let mut by_character = Reading::default();
+        for (at, c) in printed.char_indices() {
+            by_character.read(&printed[at..at + c.len_utf8()]);
+        }
+        assert_eq!(whole.tally(), by_character.tally(), "{printed:?}");
+        whole.tally()
+    }
+
     #[test]
     fn a_check_runs_from_its_name_to_its_verdict() {
-        assert_eq!(Tally::of(""), Tally::default());
+        assert_eq!(tally_of(""), Tally::default());
         let running = |finished, check: &str| Tally {
             finished,
             running: Some(check.to_string()),
         };
-        assert_eq!(Tally::of("\nrunning 2 tests\ntest a ... "), running(0, "a"));
-        assert_eq!(Tally::of("running 2 tests\ntest a ... o"), running(0, "a"));
+        assert_eq!(tally_of("\nrunning 2 tests\ntest a ... "), running(0, "a"));
+        assert_eq!(tally_of("running 2 tests\ntest a ... o"), running(0, "a"));
         assert_eq!(
-            Tally::of("running 2 tests\ntest a ... ok\ntest b ... "),
+            tally_of("running 2 tests\ntest a ... ok\r\ntest b ... "),
             running(1, "b")
         );
         let noted = "test a ... test a has been running for over 60 seconds\n";
-        assert_eq!(Tally::of(noted), running(0, "a"));
-        assert_eq!(Tally::of(&format!("{noted}ok\n")).finished, 1);
+        assert_eq!(tally_of(noted), running(0, "a"));
+        assert_eq!(tally_of(&format!("{noted}ok\n")).finished, 1);
         let failed = "test a ... FAILED\ntest b ... ignored, slow\n\nfailures:\n\n---- a stdout ----\n\
                       test x ... oh no\ntest y ... ";
         assert_eq!(
-            Tally::of(failed),
+            tally_of(failed),
             Tally {
                 finished: 2,
                 running: None
             }
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_read_by_its_start() {
+        let output = "x".repeat(3 * LINE_KEPT);
+        let long = format!("test a ... {output}");
+        assert_eq!(tally_of(&long).running.as_deref(), Some("a"));
+        assert_eq!(tally_of(&format!("{long}\nok\n")).finished, 1);
+        assert_eq!(tally_of(&format!("test a ... ok{output}é\n")).finished, 1);
+        let name = "é".repeat(LINE_KEPT);
+        assert_eq!(
+            tally_of(&format!("test {name} ... ok\n")).finished,
+            0,
+            "cut: no verdict"
         );
     }
 

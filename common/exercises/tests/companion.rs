@@ -29,7 +29,8 @@ const TUTORIAL: &str = "# t\n\n## 8. Exercises\n\n\
 /// The stand-in for cargo: refuses a test target that is not `checks`, notes each run in
 /// runs.log, and says what `cargo test` would of each check (or of the one after `--exact`):
 /// its name as it starts, its verdict as it ends, the failures' messages after the last.
-/// With `FAKE_CARGO_HOLDS` set, each check runs until the test writes a file `go-CHECK`.
+/// With `FAKE_CARGO_HOLDS` set, each check runs until the test writes a file `go-CHECK`; with
+/// `FAKE_CARGO_PRINTS` set, each failure's message has that many more bytes.
 const FAKE_CARGO: &str = r#"#!/bin/sh
 case "$*" in
   *"test -p examples-threadpool --test checks -- --ignored"*) ;;
@@ -55,7 +56,9 @@ done
 if [ -n "$failed" ]; then printf '\nfailures:\n'; fi
 for pair in $failed; do
   name=${pair%%:*}; file=examples-threadpool/${pair#*:}.txt
-  printf '\n---- %s stdout ----\n\nthread '"'"'%s'"'"' panicked at tests/checks.rs:1:1:\nwrite DONE in %s\nnote: run with `RUST_BACKTRACE=1`\n' "$name" "$name" "$file"
+  printf '\n---- %s stdout ----\n\nthread '"'"'%s'"'"' panicked at tests/checks.rs:1:1:\nwrite DONE in %s\n' "$name" "$name" "$file"
+  if [ -n "$FAKE_CARGO_PRINTS" ]; then head -c "$FAKE_CARGO_PRINTS" /dev/zero | tr '\0' x; echo; fi
+  printf 'note: run with `RUST_BACKTRACE=1`\n'
 done
 "#;
 
@@ -483,6 +486,19 @@ fn the_table_names_the_check_running_in_a_live_line_that_leaves_no_trace() {
     let printed = format!("{}{}", off_a_terminal.stderr, off_a_terminal.stdout);
     assert!(printed.contains("  8.2   second_check"), "{printed}");
     assert_eq!(trimmed_lines(&on_the_terminal), trimmed_lines(&printed));
+}
+
+/// A check whose failure prints megabytes (a lesson's whole output, quoted) is read once, a
+/// piece at a time as it comes: the table follows at once. (Reading all of it again after
+/// each piece took minutes for 32 MB: here that is a hang, past the test's patience.)
+#[test]
+fn checks_that_print_megabytes_are_read_once() {
+    let workspace = Workspace::new("megabytes");
+    let mut command = workspace.command(&[]);
+    command.env("FAKE_CARGO_PRINTS", (16 << 20).to_string());
+    let ran = testkit::run(command, PATIENCE);
+    assert_eq!(ran.status.code(), Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.contains("\n  0 of 2 done.\n"), "{}", ran.stdout);
 }
 
 /// Off a terminal (here pipes) no line is drawn: stderr says what it always said, no more.
