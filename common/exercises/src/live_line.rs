@@ -11,6 +11,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use terminal::live::{LiveView, Size, Stream};
+use terminal::output::escape_controls;
 
 /// How far one group's checks are, read from what its `cargo test` has printed so far.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -110,11 +111,14 @@ impl Board {
     /// two checks at once, named together.
     fn line(&self) -> String {
         let finished: usize = self.groups.iter().map(|(_, tally)| tally.finished).sum();
-        let mut crates: Vec<(&str, Vec<&str>)> = Vec::new();
+        let mut crates: Vec<(&str, Vec<String>)> = Vec::new();
         for (package, tally) in &self.groups {
             let Some(check) = tally.running.as_deref() else {
                 continue;
             };
+            // The name as the check's output spelled it: a control character there (an
+            // escape sequence a check printed) is shown, not obeyed by the terminal.
+            let check = escape_controls(check);
             let name = package.strip_prefix("examples-").unwrap_or(package);
             match crates.iter_mut().find(|(crate_name, _)| *crate_name == name) {
                 Some((_, checks)) => checks.push(check),
@@ -271,5 +275,10 @@ mod tests {
             groups: vec![("examples-threadpool".into(), tally(2, None))],
         };
         assert_eq!(idle.line(), "checking 2/2");
+        let odd = Board {
+            total: 1,
+            groups: vec![("examples-async".into(), tally(0, Some("\x1b[2J\x1b]0;t\x07a\tb")))],
+        };
+        assert_eq!(odd.line(), r"checking 0/1  async: \u{1b}[2J\u{1b}]0;t\u{7}a\tb");
     }
 }
