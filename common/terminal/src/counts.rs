@@ -50,7 +50,11 @@ impl Counts {
         if !wanted || !crate::live::is_wanted(Stream::Stderr) {
             return None;
         }
-        let heading = std::env::var(HEADING).ok();
+        // Said by whoever started this program: a control character in it (a newline, an
+        // escape sequence) is shown escaped, on the one line, not obeyed by the terminal.
+        let heading = std::env::var_os(HEADING)
+            .map(|heading| crate::output::escape_controls(&heading.to_string_lossy()))
+            .filter(|heading| !heading.is_empty());
         let counts = self.clone();
         Some(LiveView::show(
             Stream::Stderr,

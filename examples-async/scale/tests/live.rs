@@ -1,8 +1,8 @@
 //! scale's counts while it runs, in a real terminal (tmux): one line however many requests,
-//! under the heading the program that ran it gave (as the scale sweep names its points),
-//! gone at the end, where the closing lines are what scale prints off a terminal. Passes with
-//! a line saying it was skipped where tmux is not installed (fails, where CI requires tmux:
-//! `testkit::tmux::REQUIRE_TMUX`).
+//! under the heading the program that ran it gave (as the scale sweep names its points; on
+//! one line, control characters escaped), gone at the end, where the closing lines are what
+//! scale prints off a terminal. Passes with a line saying it was skipped where tmux is not
+//! installed (fails, where CI requires tmux: `testkit::tmux::REQUIRE_TMUX`).
 
 use terminal::counts::HEADING;
 use testkit::tmux::{Terminal, line_shapes};
@@ -14,8 +14,11 @@ const RUN: &[&str] = &["--tasks", "2000", "--limit", "200", "--latency-ms", "100
 
 #[test]
 fn the_counts_grow_on_one_line_and_leave_the_closing_lines_as_off_a_terminal() {
-    let heading = "point 3 of 20: a test";
-    let Some(terminal) = Terminal::start_with_env(100, 20, BINARY, RUN, &[(HEADING, heading)]) else {
+    // A heading is shown as it is said, escape sequences and newlines too: on one line, and
+    // not obeyed (a screen cleared, the cursor hidden).
+    let said = "point 3 of 20:\x1b[2J\x1b[?25l a\ntest";
+    let heading = r"point 3 of 20:\u{1b}[2J\u{1b}[?25l a\ntest";
+    let Some(terminal) = Terminal::start_with_env(100, 20, BINARY, RUN, &[(HEADING, said)]) else {
         return;
     };
     let counts = |screen: &str| -> Vec<usize> {
