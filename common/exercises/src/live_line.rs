@@ -145,8 +145,8 @@ pub struct LiveLine {
 
 impl LiveLine {
     /// A live line for the checks of `groups` (`total` in all) if a person watches; `None`
-    /// otherwise, and nothing is drawn. Call it before any thread starts: a signal that ends
-    /// the program (Ctrl-C) then clears the line first, and ends it as it would have.
+    /// otherwise, and nothing is drawn. A signal that ends the program (Ctrl-C) clears the
+    /// line first, and ends it as it would have.
     pub fn for_groups_if_watched(groups: &[(&str, Vec<&str>)], total: usize) -> Option<LiveLine> {
         if !terminal::live::is_wanted(Stream::Stderr) {
             return None;

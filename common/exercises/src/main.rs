@@ -170,6 +170,8 @@ fn list(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCode> {
         }
     };
     let reports = run_check_groups(workspace, &groups, &announce, &heard);
+    // Checks ended by a Ctrl-C that is ending this program too: no table of them.
+    signals::wait_if_ending();
     drop(live_line);
     for ((package, checks), report) in groups.iter().zip(reports) {
         let report = report?;

@@ -3,22 +3,30 @@
 //! before it ends: `watch` puts it out of raw mode, the table clears its live line.
 //! Windows has none of these signals; there Ctrl-C is taken by the ctrlc crate instead.
 
-/// On Unix, SIGINT, SIGTERM and SIGHUP are blocked in this thread (and so in every thread started after
-/// it: call this before any starts), and the first that comes is handed to `handle`, by its
-/// number, on a thread that waits for them. Children start with no signal blocked (Rust's
-/// `Command` clears the mask), so Ctrl-C still ends the checks they run.
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
+
+/// Set as a signal to end arrives, by its handler itself: before any thread of the program
+/// can see what the signal did to the programs it started (the checks ended by the same Ctrl-C).
+static ENDING: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
+
+/// On Unix, a handler takes SIGINT, SIGTERM and SIGHUP, and the first that comes is handed
+/// to `handle`, by its number, on a thread that waits for them. No signal is blocked: the
+/// programs started from here (cargo, the checks and the lessons they run) get Ctrl-C as
+/// they would without it. (Blocked signals are inherited: taken with `sigwait`, as they once
+/// were, Ctrl-C left the checks running on, unseen, after the table had ended.)
 pub fn on_signal_to_end(handle: impl FnOnce(i32) + Send + 'static) {
     #[cfg(unix)]
     {
-        use nix::sys::signal::{SigSet, Signal};
-        let mut signals = SigSet::empty();
-        for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-            signals.add(signal);
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let signals = [SIGINT, SIGTERM, SIGHUP];
+        for signal in signals {
+            let _ = signal_hook::flag::register(signal, Arc::clone(&ENDING));
         }
-        if signals.thread_block().is_ok() {
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new(signals) {
             std::thread::spawn(move || {
-                if let Ok(signal) = signals.wait() {
-                    handle(signal as i32);
+                if let Some(signal) = signals.forever().next() {
+                    handle(signal);
                 }
             });
         }
@@ -30,6 +38,7 @@ pub fn on_signal_to_end(handle: impl FnOnce(i32) + Send + 'static) {
         const SIGINT: i32 = 2;
         let handle = std::sync::Mutex::new(Some(handle));
         let _ = ctrlc::set_handler(move || {
+            ENDING.store(true, Ordering::SeqCst);
             if let Some(handle) = handle.lock().ok().and_then(|mut taken| taken.take()) {
                 handle(SIGINT);
             }
@@ -37,18 +46,22 @@ pub fn on_signal_to_end(handle: impl FnOnce(i32) + Send + 'static) {
     }
 }
 
+/// If a signal to end has come, wait for its thread to end the program (it may be clearing
+/// the terminal just now), rather than go on to print what the signal cut short; else return
+/// at once.
+pub fn wait_if_ending() {
+    while ENDING.load(Ordering::SeqCst) {
+        std::thread::park();
+    }
+}
+
 /// End the program by `signal` itself, as it would have ended had the signal not been taken:
 /// the shell that started it then sees the same status (130 for Ctrl-C) and, for Ctrl-C,
 /// stops a script that ran it, as it would have.
 pub fn die_of(signal: i32) -> std::convert::Infallible {
+    // The signal's own action back, and the signal raised again: the program ends here.
     #[cfg(unix)]
-    if let Ok(signal) = nix::sys::signal::Signal::try_from(signal) {
-        let mut only = nix::sys::signal::SigSet::empty();
-        only.add(signal);
-        // Unblocked in this thread alone, with its default action: the program ends here.
-        let _ = only.thread_unblock();
-        let _ = nix::sys::signal::raise(signal);
-    }
-    // Only if the signal did not end it (the program was started with it ignored).
+    let _ = signal_hook::low_level::emulate_default_handler(signal);
+    // Only if the signal did not end it.
     std::process::exit(128 + signal)
 }

@@ -65,7 +65,6 @@ pub fn watch(workspace: &Path, exercises: &[Exercise]) -> std::io::Result<ExitCo
     // A signal to end (`kill`, the terminal window closed) as an event: without it `watch`
     // would end at once, leaving the terminal in raw mode and the running check (a process
     // group of its own) running on with nobody to read it; with it, `watch` ends as `q` does.
-    // First, before any thread starts: a thread started later inherits the signals blocked.
     let signals = events.clone();
     crate::signals::on_signal_to_end(move |number| {
         let _ = signals.send(Event::Signal(number));

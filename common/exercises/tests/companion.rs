@@ -30,8 +30,9 @@ const TUTORIAL: &str = "# t\n\n## 8. Exercises\n\n\
 /// runs.log, and says what `cargo test` would of each check (or of the one after `--exact`):
 /// its name as it starts, its verdict as it ends, the failures' messages after the last.
 /// With `FAKE_CARGO_HOLDS` set, each check runs until the test writes a file `go-CHECK`; with
-/// `FAKE_CARGO_PRINTS` set, each failure's message has that many more bytes.
-const FAKE_CARGO: &str = r#"#!/bin/sh
+/// `FAKE_CARGO_PRINTS` set, each failure's message has that many more bytes. In bash, which
+/// keeps the signals blocked that it was started with, as cargo does (dash unblocks them).
+const FAKE_CARGO: &str = r#"#!/usr/bin/env bash
 case "$*" in
   *"test -p examples-threadpool --test checks -- --ignored"*) ;;
   *) echo "error: no test target named in: $*" >&2; exit 101 ;;
@@ -515,7 +516,8 @@ fn off_a_terminal_the_table_draws_no_live_line() {
 }
 
 /// Ctrl-C while a check runs ends the table as it ends with no live line drawn (`TERM=dumb`):
-/// by SIGINT, status 130, no table. The live line is cleared first, not left half drawn.
+/// by SIGINT, status 130, no table, and the check ended by the same Ctrl-C. The live line is
+/// cleared first, not left half drawn.
 #[test]
 fn ctrl_c_during_the_live_line_clears_it_and_ends_as_without_it() {
     for dumb in [false, true] {
@@ -543,5 +545,13 @@ fn ctrl_c_during_the_live_line_clears_it_and_ends_as_without_it() {
             !last.contains("0/2") && !last.contains("only_check"),
             "TERM=dumb: {dumb}\n{last}"
         );
+        // The check (here the stand-in cargo, held until it is let go) got the Ctrl-C too. It
+        // once ran on, unseen: it inherited the signals blocked for the line's sake.
+        #[cfg(target_os = "linux")]
+        {
+            let cargo: u32 = workspace.read("cargo.pid").trim().parse().expect("its pid");
+            let left = testkit::faults::processes::left_behind(&[cargo], PATIENCE);
+            assert_eq!(left, [], "TERM=dumb: {dumb}: the check ran on after Ctrl-C");
+        }
     }
 }
