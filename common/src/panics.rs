@@ -60,7 +60,7 @@ impl Drop for UnwindWitness {
 pub fn install_quiet_hook() {
     let record = std::env::var_os(RECORD_VARIABLE);
     panic::set_hook(Box::new(move |info| {
-        let message = payload_text(info.payload());
+        let message = one_line(payload_text(info.payload()));
         let described = match info.location() {
             Some(at) => format!("{message} (at {}:{})", at.file(), at.line()),
             None => message.to_string(),
@@ -123,7 +123,14 @@ fn while_catching<T>(attempt: impl FnOnce() -> T) -> T {
 fn describe_caught(payload: Box<dyn Any + Send>) -> String {
     LAST_PANIC
         .take()
-        .unwrap_or_else(|| payload_text(&*payload).to_string())
+        .unwrap_or_else(|| one_line(payload_text(&*payload)))
+}
+
+/// A message of several lines on one: `assert_eq!` and `assert_ne!` put the two values on
+/// lines of their own, and an error line, or a URL's line, must stay one line.
+fn one_line(message: &str) -> String {
+    let lines: Vec<&str> = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    lines.join("; ")
 }
 
 /// A panic's message: `panic!` makes it a `&str` or a `String`.

@@ -12,6 +12,19 @@ fn a_panic_becomes_an_error_with_its_message_and_place() {
 }
 
 #[test]
+fn a_panic_of_several_lines_becomes_one() {
+    install_quiet_hook();
+    let error = catch_panic(|| assert_ne!("google", "google", "a bug on purpose")).unwrap_err();
+    assert!(!error.contains('\n'), "{error:?}");
+    assert!(
+        error.starts_with(
+            "assertion `left != right` failed: a bug on purpose; left: \"google\"; right: \"google\" (at "
+        ),
+        "{error}"
+    );
+}
+
+#[test]
 fn an_async_panic_becomes_an_error_too() {
     install_quiet_hook();
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
