@@ -150,7 +150,8 @@ fn assert_other_urls_in_their_order() {
 /// path: its code is still in the program), `ThreadPool::new(urls.len())`, `thread::spawn`
 /// with clones, a scope with a dummy `spawn` beside threads started elsewhere (a helper
 /// function with `std::thread::Builder`, `spawn` imported on its own, named through a
-/// `macro_rules!`, or taken as a value: `let go = thread::spawn::<_, ()>;`), and reading the
+/// `macro_rules!`, or taken as a value: `let go = thread::spawn::<_, ()>;`; a `Builder` bound to
+/// the scope's own name, `let scope = thread::Builder::new()`), and reading the
 /// channel after the scope (every line printed once every thread has ended). Nothing seen
 /// from outside tells a scope's thread from a `thread::spawn`ed one that sends the same.
 #[test]
@@ -273,6 +274,12 @@ fn assert_every_thread_is_the_scopes(code: &str) {
         !scopes.is_empty(),
         "the crate's code has no std::thread::scope: the exercise asks for scoped threads"
     );
+    if let Some(rebound) = scopes.iter().find(|scope| bound_to_a_builder(code, scope)) {
+        panic!(
+            "the crate binds `{rebound}`, a scope's name, to a thread Builder: its `{rebound}.spawn` starts \
+             a thread the scope knows nothing of; keep the name for the scope"
+        );
+    }
     let is_scope = |name: &str| scopes.iter().any(|scope| scope == name.trim_start_matches('&'));
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     let mut spawns = 0;
@@ -369,6 +376,23 @@ fn scope_names(code: &str) -> Vec<String> {
     }
     names.retain(|name| !name.is_empty() && name != "_");
     names
+}
+
+/// Whether `code` binds `name` to a thread `Builder` with a `let` too (`let scope =
+/// thread::Builder::new();`): under a scope's name, its plain `spawn` would pass for the
+/// scope's. Another `let` of the name (`let s = String::new()` elsewhere) is no thread.
+fn bound_to_a_builder(code: &str, name: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    ["let ", "let mut "].iter().any(|binding| {
+        code.match_indices(&format!("{binding}{name}"))
+            .any(|(at, found)| {
+                let rest = &code[at + found.len()..];
+                let value = rest.split(';').next().unwrap_or("");
+                !word(rest.chars().next())
+                    && !word(code[..at].chars().next_back())
+                    && value.contains("Builder")
+            })
+    })
 }
 
 /// 8.3. Judged by the requests the servers count and what the lesson printed. Shortcuts this
