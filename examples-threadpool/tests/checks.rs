@@ -641,8 +641,9 @@ fn pool_wall(workers: usize, rounds: usize) -> f64 {
 /// 8.10. Judged by what the fixed program does: it compiles, its four jobs run at once (each
 /// line comes when its job has slept: google's first, yahoo's 0.3 s later), and it ends. The
 /// code is read only for what the exercise names: `thread::spawn` kept, the list shared in
-/// an `Arc`. Shortcuts this fails: `thread::scope` or no threads at all, a list that is
-/// never freed instead of an `Arc` (`Box::leak`, a `static`), printing in list order (the
+/// an `Arc` (and no longer in an `Rc`). Shortcuts this fails: the `Rc` kept, each job given
+/// a copy of its entry, beside an `Arc` of nothing; `thread::scope` or no threads at all, a
+/// list never freed instead of an `Arc` (`Box::leak`, a `static`), printing in list order (the
 /// jobs must overlap), printing the four lines at once, and one thread that does the four
 /// jobs in turn, or none that does them (the program's threads are counted while it runs:
 /// four jobs at once are five threads with the main one; Linux only).
@@ -676,6 +677,11 @@ fn fix_the_job() {
     let _ = std::fs::remove_file(&program);
     ran.assert_no_crash("fix_the_job");
     // It compiles: now, was the list shared as the first error asked?
+    assert!(
+        !source.contains("Rc::") && !source.contains("Rc<"),
+        "the list is still in an Rc, which cannot cross to a thread: the first error asks for the \
+         thread-safe Rc, to share the one list between the jobs"
+    );
     assert!(
         source.contains("Arc::") && !source.contains("leak("),
         "share the one list between the jobs with Arc, the thread-safe Rc: each job holds a \
