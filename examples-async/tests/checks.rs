@@ -126,8 +126,10 @@ fn semaphore_limit() {
     let source = fetch_concurrently_source();
     let task = argument_of(&source, "spawn(").unwrap_or_default();
     let before_the_tasks = source.replacen(task, "", 1);
-    let permits = argument_of(&before_the_tasks, "Semaphore::new(");
     let lesson = code_lines(&std::fs::read_to_string(lesson_source()).expect("the lesson's source"));
+    // Made once: before the tasks, or as a `static` (tokio's `const_new`, made for statics).
+    let permits = argument_of(&before_the_tasks, "Semaphore::new(")
+        .or_else(|| argument_of(&lesson, "Semaphore::const_new("));
     assert!(
         permits.is_some() && lesson.contains("acquire"),
         "the sites saw two at a time; the exercise asks to bound the fetches with a semaphore: \
