@@ -42,10 +42,11 @@ fn render(term: &console::Term, draw: &impl Fn(&mut String, Size)) -> String {
     };
     let mut text = String::new();
     draw(&mut text, size);
-    // A line exactly as wide as the terminal, or wider, would wrap: cut it short.
+    // A line exactly as wide as the terminal, or wider, would wrap: cut it short, with a `…`
+    // to say that it was.
     let cut: Vec<_> = text
         .lines()
-        .map(|line| console::truncate_str(line, size.columns.saturating_sub(1), ""))
+        .map(|line| console::truncate_str(line, size.columns.saturating_sub(1), "…"))
         .collect();
     cut.join("\n")
 }

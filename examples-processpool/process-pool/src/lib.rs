@@ -271,6 +271,8 @@ impl Builder {
     /// starts: a live timeline shows the name on the task's row while it runs. The pool does
     /// not know what arguments mean; without this a task's row is named only when its
     /// outcome is, once it is done. Tasks whose arguments are not `Args` stay unnamed.
+    /// `label` runs inside [`ProcessPool::submit`], on the caller's thread: keep it quick
+    /// (`submit` waits for it), and a panic in it comes out of `submit`.
     pub fn label_tasks<Args: 'static>(
         mut self,
         label: impl Fn(&Args) -> String + Send + Sync + 'static,
