@@ -16,12 +16,11 @@
 //! shows your progress.
 
 use examples_processpool::work::CHECK_MEET;
-use std::path::Path;
 use std::time::Duration;
+use testkit::code_lines;
 use testkit::cpu_time::{SampledRun, run_sampled};
 use testkit::cpus::ForcedCpus;
 use testkit::meeting::{Meeting, Seen};
-use testkit::{code_lines, function_source};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 
@@ -199,20 +198,14 @@ fn not_pinned(forced: &ForcedCpus) -> &'static str {
 /// that watches the clock, alone or behind a gate of one call per CPU (four threads sharing
 /// one CPU then spend about a quarter of the CPU time one by one does, the share each gets:
 /// real work costs the same CPU time however the CPU is shared, and takes longer), computing
-/// only on the main thread, counting once and remembering the count, and calling the
-/// lesson's `Work` from my_function (its sleep, or `--cpu`'s busy loop: the work is
-/// my_function's own, as the exercise asks; the check reads my_function for that), and
-/// spinning until the thread's own CPU clock says enough (asking the OS for the time in a
-/// loop spends most of the CPU time in the kernel, where computing spends next to none).
+/// only on the main thread, counting once and remembering the count, and spinning until the
+/// thread's own CPU clock says enough (asking the OS for the time in a loop spends most of the
+/// CPU time in the kernel, where computing spends next to none). Any real work passes, primes
+/// or other arithmetic, `--cpu`'s busy loop included: CPU time cannot tell them apart, and the
+/// code is not read.
 #[test]
 #[ignore = "exercise: passes once my_function computes instead of sleeping (without --cpu)"]
 fn cpu_bound() {
-    let my_function = function_source(Path::new(MAIN_RS), "my_function");
-    assert!(
-        !my_function.contains(".run(") && !my_function.contains("Work::"),
-        "my_function should compute on its own, counting primes by trial division as the exercise \
-         asks, instead of calling the lesson's Work (the sleep, or --cpu's busy loop):\n{my_function}"
-    );
     // Four calls, one by one, on the pool, then on four threads: the lesson is told it has
     // four CPUs, but all its threads share one. Work costs the same CPU time however the CPU
     // is shared; a call that watches the clock gets the CPU time its share allows.
