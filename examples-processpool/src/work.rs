@@ -7,16 +7,13 @@
 //! The exercise checks set `EXERCISE_CHECK_MEET=ADDRESS`: each call then waits on the
 //! check's own loopback server instead, which sees how many calls run at once, on how many
 //! threads, whether rayon runs them (and on a pool of how many threads), and holds or lets
-//! go of each as it needs.
+//! go of each as it needs. What a call tells the server is the crate `check-probe`'s to say
+//! (in `common/`), not the lesson's.
 
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-
-/// The variable that names an exercise check's server (see the module's header).
-pub const CHECK_MEET: &str = "EXERCISE_CHECK_MEET";
 
 /// One task's worth of waiting or computing. It travels to worker processes with serde,
 /// as every argument of a pool's task does (Python pickles them).
@@ -38,7 +35,7 @@ impl Work {
             Work::Compute { rounds } => {
                 black_box(busy(rounds));
             }
-            Work::Meet(server) => meet(server),
+            Work::Meet(server) => check_probe::meet(server),
         }
     }
 
@@ -68,8 +65,7 @@ impl Work {
     /// in an exercise check, a wait on the check's server.
     pub fn for_lesson(cpu_bound: bool, time_scale: f64) -> Work {
         let length = Duration::from_secs(2).mul_f64(time_scale);
-        let check_server = std::env::var(CHECK_MEET).ok().and_then(|at| at.parse().ok());
-        if let Some(server) = check_server {
+        if let Some(server) = check_probe::server() {
             Work::Meet(server)
         } else if cpu_bound {
             Work::calibrate(length)
@@ -87,24 +83,6 @@ const CALIBRATION_LIMIT: Duration = Duration::from_millis(300);
 /// The rounds of [`busy`] that take `target`, at `per_round` seconds each (at least one).
 fn rounds_for(target: Duration, per_round: f64) -> u64 {
     (target.as_secs_f64() / per_round.max(1e-12)).max(1.0) as u64
-}
-
-/// Tell the check's server which process and thread this call runs on, and the size of the
-/// rayon pool whose worker thread that is (`-` for a thread that is no rayon worker): a line
-/// `PID THREAD POOL`. Then wait until the server answers (or hangs up). A server that is gone
-/// ends the wait at once: the check notices.
-fn meet(server: SocketAddr) {
-    if let Ok(mut call) = TcpStream::connect(server) {
-        let rayon_pool = match rayon::current_thread_index() {
-            Some(_) => rayon::current_num_threads().to_string(),
-            None => "-".to_string(),
-        };
-        let thread = std::thread::current().id();
-        let here = format!("{} {thread:?} {rayon_pool}\n", std::process::id());
-        if call.write_all(here.as_bytes()).is_ok() {
-            let _ = call.read(&mut [0; 1]);
-        }
-    }
 }
 
 /// Pure arithmetic the optimiser can't skip (`black_box` hides the inputs and the result).

@@ -15,7 +15,7 @@
 //! in `tests/check-variants/`): they fail it. `cargo run -p exercises` runs them all and
 //! shows your progress.
 
-use examples_processpool::work::CHECK_MEET;
+use check_probe::CHECK_MEET;
 use std::time::Duration;
 use testkit::code_lines;
 use testkit::cpu_time::{SampledRun, run_sampled};

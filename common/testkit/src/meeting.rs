@@ -1,8 +1,9 @@
 //! Where a lesson's calls wait, so a check sees from outside how they run: a loopback
-//! server that each call of the lesson's work connects to (`EXERCISE_CHECK_MEET`, see
-//! `examples_processpool::work`), saying which process and thread it runs on and, on a
-//! rayon pool's worker thread, how many threads that pool has (a line `PID THREAD POOL`,
-//! POOL `-` off rayon), and then waits for the server's go.
+//! server that each call of the lesson's work connects to (`EXERCISE_CHECK_MEET`; the
+//! client side is the crate `check-probe`, in `common/`, out of the lesson's files), saying
+//! which process and thread it runs on and, on a rayon pool's worker thread, how many threads
+//! that pool has (a line `PID THREAD POOL`, POOL `-` off rayon), and then waits for the
+//! server's go.
 //!
 //! A lesson runs its calls in stages, one after another (one by one, on a process pool, on
 //! threads, with rayon), `calls` in each. Every call is let go at once but those of the
