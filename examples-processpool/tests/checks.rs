@@ -10,22 +10,27 @@
 //! waits on the check's own server, `testkit::meeting`), the CPU time they spend
 //! (`testkit::cpu_time`), and what the lesson prints. The lesson is run as on machines of
 //! different CPU counts (`testkit::cpus`), so a verdict is the same on 1, 2 or 64 CPUs.
-//! Reading `main.rs` only confirms the API an exercise names. Each check was tried against
-//! the shortcuts a learner in a hurry might take (named in its comment, and kept as patches
-//! in `tests/check-variants/`): they fail it. `cargo run -p exercises` runs them all and
-//! shows your progress.
+//! Reading the code only confirms the API an exercise names, and that the lesson tells the
+//! check's server nothing of its own (the crate `check-probe` does). Each check was tried
+//! against the shortcuts a learner in a hurry might take (named in its comment, and kept as
+//! patches in `tests/check-variants/`): they fail it. `cargo run -p exercises` runs them all
+//! and shows your progress.
 
 use check_probe::CHECK_MEET;
+use std::path::Path;
 use std::time::Duration;
-use testkit::code_lines;
 use testkit::cpu_time::{SampledRun, run_sampled};
 use testkit::cpus::ForcedCpus;
 use testkit::meeting::{Meeting, Seen};
+use testkit::{code_lines, crate_code};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-processpool");
 
 /// The lesson's source, `src/main.rs`, as the learner left it.
 const MAIN_RS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/main.rs");
+
+/// Every file of the lesson, `src/`, as the learner left it.
+const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
 
 /// How long one run of the lesson may take here: far longer than any takes, so only a hang
 /// reaches it.
@@ -44,6 +49,7 @@ fn numbers(count: usize) -> Vec<String> {
 /// `stage` watched by a meeting server) on `numbers`: what the server saw of that stage,
 /// whose results the lesson prints as `label: ...` lines.
 fn watch_stage(stage: usize, forced: &ForcedCpus, numbers: &[String], label: &str) -> Seen {
+    assert_no_connection_of_its_own();
     let meeting = Meeting::start(stage, numbers.len());
     let mut args = vec!["--workers", "2", "--no-timeline"];
     args.extend(numbers.iter().map(String::as_str));
@@ -62,6 +68,18 @@ fn watch_stage(stage: usize, forced: &ForcedCpus, numbers: &[String], label: &st
         seen.calls
     );
     seen
+}
+
+/// What the check's server is told of each call, the crate `check-probe` says, from outside
+/// the lesson's files. The lesson needs no connection of its own: one (`TcpStream`) could
+/// tell the server anything, a rayon pool that runs no call, threads that do not exist.
+fn assert_no_connection_of_its_own() {
+    assert!(
+        !crate_code(Path::new(SRC)).contains("TcpStream"),
+        "the lesson's code names `TcpStream`: it needs no connection of its own, and each call of \
+         my_function tells the check's server where it runs through the crate `check-probe` alone \
+         (`Work::Meet` in src/work.rs): leave that to it"
+    );
 }
 
 /// One line for a lesson that hung, failed or printed nothing (bad input: a check says which).
@@ -95,9 +113,11 @@ fn assert_ran(run: &SampledRun) {
 /// rayon's global pool (`RAYON_NUM_THREADS` is set to the CPU count each run), a thread per
 /// number (seven numbers: seven at once), `cpus().max(3)`, `rayon::current_num_threads() + 2`,
 /// three std threads started inside a rayon pool's `install` (rayon runs none of the calls),
-/// and rayon's global pool made three with `build_global` behind an `install` of one's own
+/// rayon's global pool made three with `build_global` behind an `install` of one's own
 /// making, or by the program running itself again with `RAYON_NUM_THREADS=3` (the one thing
-/// the outside cannot tell from a pool of one's own: the code is read for those two).
+/// the outside cannot tell from a pool of one's own: the code is read for those two), and
+/// three std threads that tell the check's server a pool of three through a connection of
+/// the lesson's own (`src/` is read for `TcpStream`).
 #[test]
 #[ignore = "exercise: passes once with_rayon runs on a pool of three threads"]
 fn rayon_three_threads() {

@@ -20,7 +20,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use testkit::observe::{CHECK_LIMIT, Observed, PanicRecord, observe};
-use testkit::{code_lines, command, function_source, site_of};
+use testkit::{command, crate_code, function_source, site_of};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_examples-threadpool");
 
@@ -185,61 +185,9 @@ fn scoped_threads() {
         "google's line came only after yahoo had answered: print each result while the other threads \
          still run, inside the scope, not after it has joined them all"
     );
-    assert_every_thread_is_the_scopes(&crate_code());
-}
-
-/// The code of every file under src/, without comments or the text of string literals: a
-/// thread may be started anywhere in it, and a word in a message (`.expect("cannot spawn")`)
-/// is no code.
-fn crate_code() -> String {
-    let mut files = Vec::new();
-    let mut folders = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-    while let Some(folder) = folders.pop() {
-        for path in std::fs::read_dir(&folder)
-            .expect("src/")
-            .flatten()
-            .map(|e| e.path())
-        {
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "rs") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    let mut code = String::new();
-    for file in files {
-        let source = std::fs::read_to_string(&file).unwrap_or_default();
-        code.push_str(&without_strings(&code_lines(&source)));
-        code.push('\n');
-    }
-    code
-}
-
-/// `code` with each string literal emptied (`"..."` becomes `""`).
-fn without_strings(code: &str) -> String {
-    let (mut kept, mut chars) = (String::new(), code.chars().peekable());
-    let mut in_string = false;
-    while let Some(c) = chars.next() {
-        match (in_string, c) {
-            (true, '\\') => {
-                chars.next();
-            }
-            (_, '"') => {
-                in_string = !in_string;
-                kept.push(c);
-            }
-            // A quote as a char literal (`'"'`) opens no string.
-            (false, '\'') if chars.peek() == Some(&'"') => {
-                kept.push(c);
-                kept.extend(chars.next());
-            }
-            (true, _) => {}
-            (false, _) => kept.push(c),
-        }
-    }
-    kept
+    // A thread may be started in any file of the lesson.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    assert_every_thread_is_the_scopes(&crate_code(&src));
 }
 
 /// Every thread started in `code` is a scope's. The word `spawn` may stand only where it

@@ -6,6 +6,8 @@
 //! * the commands of the tutorial and the READMEs, run the way a reader runs them
 //!   ([`run_tutorial_commands`]),
 //! * the named regions of code that the tutorial and the READMEs quote ([`region`]),
+//! * a lesson's code as a check reads it, without comments ([`code_lines`], [`function_source`],
+//!   and [`crate_code`] for every file of its `src/`),
 //! * [`faults`]: misbehaving servers, a child's peak memory, processes left behind,
 //! * [`probes`]: peak memory, silent and closed ports, refused threads, output promises,
 //! * [`measure`]: medians and ideal-vs-actual lines for the `cargo bench` targets,
@@ -534,6 +536,60 @@ pub fn code_lines(source: &str) -> String {
         .filter(|line| !line.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The code of every `.rs` file under `src` (a lesson's `src/`, its folders included), without
+/// comments or the text of string literals: what a check reads where the code it looks for may
+/// stand in any file of the lesson; a word in a message (`.expect("cannot spawn")`) is no code.
+pub fn crate_code(src: &std::path::Path) -> String {
+    let mut files = Vec::new();
+    let mut folders = vec![src.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for path in std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+            .flatten()
+            .map(|e| e.path())
+        {
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut code = String::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap_or_default();
+        code.push_str(&without_strings(&code_lines(&source)));
+        code.push('\n');
+    }
+    code
+}
+
+/// `code` with each string literal emptied (`"..."` becomes `""`).
+fn without_strings(code: &str) -> String {
+    let (mut kept, mut chars) = (String::new(), code.chars().peekable());
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        match (in_string, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (_, '"') => {
+                in_string = !in_string;
+                kept.push(c);
+            }
+            // A quote as a char literal (`'"'`) opens no string.
+            (false, '\'') if chars.peek() == Some(&'"') => {
+                kept.push(c);
+                kept.extend(chars.next());
+            }
+            (true, _) => {}
+            (false, _) => kept.push(c),
+        }
+    }
+    kept
 }
 
 /// Rust code without its `//` and `/* */` comments; string literals are kept as they are
