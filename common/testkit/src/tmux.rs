@@ -122,9 +122,13 @@ impl Terminal {
         let mut args = vec!["capture-pane", "-t", "test"];
         args.extend(how);
         let text = String::from_utf8_lossy(&self.tmux(&args).stdout).into_owned();
-        // With the program ended, tmux says so on the pane's last line.
-        let not_tmux_s = |line: &&str| !line.starts_with("Pane is dead (");
-        let lines: Vec<&str> = text.lines().map(str::trim_end).filter(not_tmux_s).collect();
+        // With the program ended, tmux says so on the pane's last line, after a line feed it
+        // marks as a wrap: `-J` then joins it to the line above, if that one was the screen's
+        // last and not empty. Its words are tmux's, never the program's.
+        let lines: Vec<&str> = text
+            .lines()
+            .map(|line| line.split("Pane is dead (").next().unwrap_or("").trim_end())
+            .collect();
         let end = lines
             .iter()
             .rposition(|line| !line.is_empty())
@@ -160,12 +164,16 @@ impl Terminal {
         program.expect("the program runs in the pane")
     }
 
-    /// Wait for the program to end; its exit status (128 + N for signal N, as a shell says).
+    /// Wait for the program to end, and for tmux to show all it wrote; its exit status (128 + N
+    /// for signal N, as a shell says).
     pub fn wait_for_exit(&self) -> i32 {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let said = std::fs::read_to_string(&self.status).unwrap_or_default();
-            if let Ok(status) = said.trim().parse() {
+            let shown = self.display("#{pane_title}") == ENDED_TITLE;
+            if let Ok(status) = said.trim().parse()
+                && shown
+            {
                 return status;
             }
             assert!(
@@ -230,12 +238,19 @@ fn shell_line(program: &str, args: &[&str], status_path: &str) -> String {
         .chain(args.iter().copied())
         .map(quoted)
         .collect();
+    // After the status, the shell sets the pane's title: tmux handles a pane's output in
+    // order, so once the title shows, every byte the program wrote is on the screen. Then it
+    // waits: a pane whose shell has ended may lose output tmux had not read yet.
     format!(
-        "trap '' INT; (trap - INT; exec {}); echo $? > {}",
+        "trap '' INT; (trap - INT; exec {}); echo $? > {}; printf '\\033]2;%s\\033\\\\' {}; read _",
         command_line.join(" "),
-        quoted(status_path)
+        quoted(status_path),
+        quoted(ENDED_TITLE)
     )
 }
+
+/// The pane's title once the program has ended and all it wrote has been read by tmux.
+const ENDED_TITLE: &str = "the program has ended";
 
 fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
