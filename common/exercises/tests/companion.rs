@@ -32,7 +32,11 @@ const TUTORIAL: &str = "# t\n\n## 8. Exercises\n\n\
 /// With `FAKE_CARGO_HOLDS` set, each check runs until the test writes a file `go-CHECK`; with
 /// `FAKE_CARGO_PRINTS` set, each failure's message has that many more bytes. In bash, which
 /// keeps the signals blocked that it was started with, as cargo does (dash unblocks them).
+/// It ends on SIGINT as cargo does, by a trap: bash itself goes on after a Ctrl-C that came
+/// while a `sleep` it waited for ended on its own (it takes the signal as the child's to
+/// handle), which on a busy machine left it running. A blocked signal never reaches the trap.
 const FAKE_CARGO: &str = r#"#!/usr/bin/env bash
+trap 'exit 130' INT
 case "$*" in
   *"test -p examples-threadpool --test checks -- --ignored"*) ;;
   *) echo "error: no test target named in: $*" >&2; exit 101 ;;
