@@ -83,11 +83,11 @@ fn without_executor(numbers: &[i64], work: Work) -> Timeline {
 /// The process pool: `workers` processes. With `--task-timeout SECS` a task may run at most
 /// SECS on its worker: past that it fails, and the worker is killed and replaced.
 fn pool(workers: usize, task_timeout: Option<Duration>) -> ProcessPool {
-    let builder = ProcessPool::builder(workers).task_time_limit(task_timeout);
-    // The pool does not know what its arguments mean: name each task's row on the live
-    // timeline by its number, from the moment the task starts.
-    let builder = builder.label_tasks(|&(num, _work): &(i64, Work)| num.to_string());
-    builder
+    ProcessPool::builder(workers)
+        .task_time_limit(task_timeout)
+        // The pool does not know what its arguments mean: name each task's row on the live
+        // timeline by its number, from the moment the task starts.
+        .label_tasks(|&(num, _work): &(i64, Work)| num.to_string())
         .build()
         .expect("--workers >= 1, --task-timeout > 0; run checked the threads")
 }
